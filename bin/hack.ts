@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { HackError } from '../infra/errors.ts';
+import { mark, style } from '../infra/console/style.ts';
+import { registerDoctorCommand } from '../infra/doctor/index.ts';
+import { registerStackCommands } from '../infra/stack/commands.ts';
+
+/** The `hack` CLI: a thin entry; each command lives with the module it drives. */
+const program = new Command('hack')
+  .description('connect-hack: a workshop harness for Kafka Connect on Azure')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+
+registerDoctorCommand(program);
+registerStackCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof HackError) {
+    process.stderr.write(`${mark.fail()} ${error.message}\n`);
+    if (error.fix) process.stderr.write(`  ${style.dim('→')} ${error.fix}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`${mark.fail()} Unexpected error — please report it with this trace:\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

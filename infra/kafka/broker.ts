@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { javaExecutable, probeJava } from '../java/index.ts';
+import { PrerequisiteError, ServiceError } from '../errors.ts';
+import { isAlive, preferredPort, canBind, spawnDetached, stopProcess, waitUntil } from '../process/index.ts';
+import { installKafka } from './install.ts';
+import { kafkaClient, type KafkaConnection } from './connection.ts';
+
+const run = promisify(execFile);
+
+export const defaultKafkaPort = 9092;
+
+/** What a data dir remembers between starts: the KRaft cluster id it was formatted with and its ports. */
+interface BrokerState {
+  clusterId: string;
+  port: number;
+  controllerPort: number;
+}
+
+export interface LocalBrokerOptions {
+  dataDir: string;
+  logFile: string;
+  /** The listener port to prefer; 0 = any free port. Falls back to a free port when the preferred one is busy. */
+  port?: number;
+  progress?: (message: string) => void;
+}
+
+export interface LocalBroker {
+  pid: number;
+  bootstrapServers: string;
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
+export function newClusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+export function serverProperties(state: BrokerState, logDir: string): string {
+  return [
+    '# Written by connect-hack on every start; edits here are overwritten.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${state.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${state.port},CONTROLLER://127.0.0.1:${state.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${state.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${logDir}`,
+    'num.partitions=1',
+    // One broker: internal topics cannot have three replicas, and fewer partitions make the first group join fast.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=5',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=5',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=true',
+    'delete.topic.enable=true',
+    '',
+  ].join('\n');
+}
+
+const log4j2Properties = [
+  'status = warn',
+  'appender.out.type = Console',
+  'appender.out.name = out',
+  'appender.out.layout.type = PatternLayout',
+  'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+  'rootLogger.level = info',
+  'rootLogger.appenderRef.out.ref = out',
+  // The request and state-change loggers are chatty at INFO and bury the lines a person looks for.
+  'logger.request.name = kafka.request.logger',
+  'logger.request.level = warn',
+  'logger.state.name = state.change.logger',
+  'logger.state.level = warn',
+  '',
+].join('\n');
+
+/**
+ * Starts a single-node KRaft broker from the cached jars, with its data in `dataDir`, and waits until it answers
+ * metadata requests. A previous broker of the same data dir that is still alive (a stale pid left by a crashed
+ * `hack`) is stopped first; a data dir left by `kill -9` is reused — Kafka recovers its log on start.
+ */
+export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
+  await probeJava();
+  const classpath = await installKafka({ onProgress: options.progress });
+  mkdirSync(options.dataDir, { recursive: true });
+  await stopStaleBroker(options.dataDir);
+
+  const logDir = join(options.dataDir, 'log');
+  const stateFile = join(options.dataDir, 'broker.json');
+  const previous = existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as BrokerState)
+    : undefined;
+  const formatted = existsSync(join(logDir, 'meta.properties'));
+  const state: BrokerState = {
+    clusterId: formatted && previous ? previous.clusterId : newClusterId(),
+    port: await reusePort(previous?.port, options.port ?? defaultKafkaPort),
+    controllerPort: await reusePort(previous?.controllerPort, 0),
+  };
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  const propertiesFile = join(options.dataDir, 'server.properties');
+  const log4jFile = join(options.dataDir, 'log4j2.properties');
+  writeFileSync(propertiesFile, serverProperties(state, logDir));
+  writeFileSync(log4jFile, log4j2Properties);
+
+  const jvm = [
+    '-cp',
+    classpath.classpath,
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    '-Djava.awt.headless=true',
+  ];
+  if (!formatted) {
+    options.progress?.('Formatting the KRaft metadata log…');
+    rmSync(logDir, { recursive: true, force: true });
+    try {
+      await run(javaExecutable(), [
+        ...jvm,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        state.clusterId,
+        '-c',
+        propertiesFile,
+      ]);
+    } catch (error) {
+      throw new ServiceError(
+        `Formatting the Kafka data dir ${logDir} failed: ${(error as { stderr?: string }).stderr ?? error}`,
+        {
+          fix: 'Run `npx hack install --force` to fetch the Kafka jars again; if that does not help, delete the data dir.',
+        },
+      );
+    }
+  }
+
+  const heap = process.env.HACK_KAFKA_HEAP ?? '-Xms128m -Xmx768m';
+  const child = spawnDetached(
+    javaExecutable(),
+    [...heap.split(/\s+/), '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propertiesFile],
+    { logFile: options.logFile },
+  );
+  writeFileSync(join(options.dataDir, 'broker.pid'), String(child.pid));
+  const bootstrapServers = `127.0.0.1:${state.port}`;
+  options.progress?.(`Waiting for Kafka on ${bootstrapServers}…`);
+  await waitUntil(() => answersMetadata({ bootstrapServers }), {
+    what: `Kafka on ${bootstrapServers}`,
+    timeoutMs: 90_000,
+    intervalMs: 300,
+    abort: () => (isAlive(child.pid) ? undefined : brokerDiedMessage(options.logFile)),
+    fix: `Look at the broker's log: ${options.logFile}`,
+  });
+  return { pid: child.pid, bootstrapServers };
+}
+
+/** Keep the port the data dir used last time when it is free, so clients configured for it keep working. */
+async function reusePort(previous: number | undefined, preferred: number): Promise<number> {
+  if (previous && (await canBind(previous))) return previous;
+  return preferredPort(preferred || undefined);
+}
+
+async function stopStaleBroker(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'broker.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (isAlive(pid) && isOurBroker(pid, dataDir)) await stopProcess(pid, 20_000);
+  rmSync(pidFile, { force: true });
+}
+
+/** Never kill a process that merely reuses an old pid: check its command line names this data dir. */
+function isOurBroker(pid: number, dataDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dataDir, 'server.properties'));
+  } catch {
+    return process.platform !== 'linux'; // no /proc: trust the pid file
+  }
+}
+
+export async function answersMetadata(connection: KafkaConnection): Promise<boolean> {
+  const admin = kafkaClient(connection, 'connect-hack-probe').admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function brokerDiedMessage(logFile: string): string {
+  let tail = '';
+  try {
+    tail = readFileSync(logFile, 'utf8').split('\n').slice(-400).join('\n');
+  } catch {
+    /* no log yet */
+  }
+  if (/Address already in use/.test(tail)) {
+    return 'Kafka could not bind its port: another process took it between the check and the start. Run `npx hack up` again.';
+  }
+  if (/ClassNotFoundException|NoClassDefFoundError|zip END header|invalid LOC header/.test(tail)) {
+    throw new PrerequisiteError('Kafka failed to load its classes: the jar cache is corrupt.', {
+      fix: 'Run `npx hack install --force`.',
+    });
+  }
+  const lastError = tail
+    .split('\n')
+    .filter((line) => / (ERROR|FATAL) /.test(line))
+    .pop();
+  return `Kafka exited during start${lastError ? `: ${lastError.trim()}` : ''}. Its log: ${logFile}`;
+}

@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { projectRoot } from '../paths.ts';
+import { pomProperty, resolveClasspath, type Classpath } from '../java/maven.ts';
+
+export const kafkaPom = join(projectRoot, 'infra', 'kafka', 'pom.xml');
+
+export function kafkaVersion(): string {
+  return pomProperty(kafkaPom, 'kafka.version');
+}
+
+/** The Apache Kafka server classpath, resolved with Maven into the cache on first use. */
+export function installKafka(
+  options: { force?: boolean; onProgress?: (message: string) => void } = {},
+): Promise<Classpath> {
+  return resolveClasspath(kafkaPom, `kafka-${kafkaVersion()}`, options);
+}

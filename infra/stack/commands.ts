@@ -1,0 +1,183 @@
+import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { serviceLogFile } from '../paths.ts';
+import { mark, style } from '../console/style.ts';
+import { renderTable } from '../console/table.ts';
+import { UsageError } from '../errors.ts';
+import { installKafka } from '../kafka/install.ts';
+import { findService, stackServices } from './registry.ts';
+import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
+import { loadEnvFile } from './env-file.ts';
+import { readStack, stackFilePath, type Profile } from './stack-file.ts';
+
+const say = (message: string): void => void process.stderr.write(`${style.dim('·')} ${message}\n`);
+
+const outcomeText = (outcome: ServiceOutcome): string =>
+  outcome === 'started' || outcome === 'recovered' || outcome === 'already running' || outcome === 'stopped'
+    ? `${mark.ok()} ${outcome}`
+    : `${mark.warn()} ${outcome}`;
+
+async function printStatus(): Promise<boolean> {
+  const stack = readStack();
+  if (!stack) {
+    process.stdout.write(`No stack is running. Start one with ${style.bold('npx hack up --detach')}.\n`);
+    return false;
+  }
+  const rows = await status(stack);
+  process.stdout.write(
+    `Profile ${style.bold(stack.profile)}, started ${stack.startedAt} (${stackFilePath()})\n\n`,
+  );
+  process.stdout.write(
+    `${renderTable(
+      [
+        { header: 'service', value: (row) => row.name },
+        {
+          header: 'state',
+          value: (row) => (row.state === 'running' ? `${mark.ok()} running` : `${mark.fail()} ${row.state}`),
+        },
+        { header: 'pid', value: (row) => row.pid ?? '-', align: 'right' },
+        { header: 'endpoint', value: (row) => row.endpoint },
+      ],
+      rows,
+    )}\n`,
+  );
+  const broken = rows.filter((row) => row.state !== 'running');
+  if (broken.length > 0) {
+    process.stdout.write(
+      `\n${mark.warn()} ${broken.map((row) => row.name).join(', ')} not running: ${style.bold('npx hack up --detach')} starts only what is missing; ${style.bold('npx hack logs <service>')} shows why it stopped.\n`,
+    );
+  }
+  return broken.length === 0;
+}
+
+export function registerStackCommands(program: Command): void {
+  program
+    .command('install')
+    .description(
+      'Resolve the Java artifacts the local stack needs (Apache Kafka) from Maven Central into the cache',
+    )
+    .option('--force', 'fetch again even when the cache looks complete')
+    .action(async (options: { force?: boolean }) => {
+      const classpath = await installKafka({ force: options.force, onProgress: say });
+      process.stdout.write(
+        `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+      );
+    });
+
+  program
+    .command('up')
+    .description('Start the local stack (only what is not running yet) and record it in .hack/stack.json')
+    .option('-d, --detach', 'return once the stack is up instead of staying in the foreground')
+    .addOption(
+      new Option('--profile <profile>', 'where Kafka comes from').choices([
+        'local',
+        'containers',
+        'external',
+      ]),
+    )
+    .option('--env <file>', 'env file with endpoints and credentials (external profile)')
+    .option('--ephemeral-ports', 'use free ports instead of the well-known ones')
+    .action(
+      async (options: { detach?: boolean; profile?: Profile; env?: string; ephemeralPorts?: boolean }) => {
+        const env = loadEnvFile(options.env);
+        const { stack, outcomes } = await up({
+          profile: options.profile,
+          env,
+          ephemeralPorts: options.ephemeralPorts,
+          progress: say,
+        });
+        for (const [name, outcome] of Object.entries(outcomes)) {
+          const entry = stack.services[name];
+          const service = findService(name);
+          process.stdout.write(
+            `${outcomeText(outcome)}  ${name.padEnd(8)} ${entry && service ? service.describe(entry) : ''}\n`,
+          );
+        }
+        if (options.detach) {
+          process.stdout.write(
+            `\nStack is up (${stackFilePath()}). Stop it with ${style.bold('npx hack down')}.\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          `\nStack is up. Press Ctrl-C to stop it (or run with --detach to leave it running).\n`,
+        );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        process.stdout.write('\n');
+        await down(say);
+      },
+    );
+
+  program
+    .command('down')
+    .description('Stop every service of the stack and remove .hack/stack.json')
+    .action(async () => {
+      const outcomes = await down(say);
+      if (Object.keys(outcomes).length === 0) process.stdout.write('No stack was running.\n');
+      for (const [name, outcome] of Object.entries(outcomes))
+        process.stdout.write(`${outcomeText(outcome)}  ${name}\n`);
+    });
+
+  program
+    .command('status')
+    .description('Show the services of the running stack and whether each answers')
+    .option('--json', 'print stack.json instead of a table')
+    .action(async (options: { json?: boolean }) => {
+      if (options.json) {
+        const stack = readStack();
+        process.stdout.write(`${JSON.stringify(stack ?? null, null, 2)}\n`);
+        return;
+      }
+      if (!(await printStatus())) process.exitCode = 1;
+    });
+
+  program
+    .command('logs')
+    .description('Print the log of a service')
+    .argument('<service>', `one of ${stackServices.map((service) => service.name).join(', ')}`)
+    .option('-f, --follow', 'keep printing as the log grows')
+    .option('-n, --lines <n>', 'print only the last n lines', (value) => Number(value))
+    .action(async (name: string, options: { follow?: boolean; lines?: number }) => {
+      if (!findService(name)) {
+        throw new UsageError(`Unknown service "${name}".`, {
+          fix: `Name one of: ${stackServices.map((service) => service.name).join(', ')}.`,
+        });
+      }
+      const file = serviceLogFile(name);
+      if (!existsSync(file))
+        throw new UsageError(`${name} has no log yet (${file}).`, { fix: 'Start it with `npx hack up`.' });
+      await printLog(file, options.lines, options.follow ?? false);
+    });
+}
+
+async function printLog(file: string, lines: number | undefined, follow: boolean): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(file, 'utf8');
+  process.stdout.write(
+    lines
+      ? `${text
+          .split('\n')
+          .slice(-lines - 1)
+          .join('\n')}`
+      : text,
+  );
+  if (!follow) return;
+  let position = statSync(file).size;
+  await new Promise<void>((resolve) => {
+    const watcher = watch(file, () => {
+      const size = statSync(file).size;
+      if (size < position) position = 0; // truncated
+      if (size === position) return;
+      createReadStream(file, { start: position, end: size - 1 }).pipe(process.stdout, { end: false });
+      position = size;
+    });
+    process.once('SIGINT', () => {
+      watcher.close();
+      resolve();
+    });
+  });
+}

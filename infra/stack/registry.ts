@@ -1,0 +1,13 @@
+import { kafkaService } from '../kafka/service.ts';
+import type { ServiceDefinition } from './service.ts';
+
+/**
+ * The stack's services in start order: each may use the entries of those before it.
+ * A new service is one line here plus its own `service.ts`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own entry type
+export const stackServices: ServiceDefinition<any>[] = [kafkaService];
+
+export function findService(name: string): ServiceDefinition | undefined {
+  return stackServices.find((service) => service.name === name);
+}

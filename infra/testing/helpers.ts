@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, IHeaders, Kafka, Message } from 'kafkajs';
+import { inject } from 'vitest';
+import { kafkaClient } from '../kafka/connection.ts';
+
+/**
+ * Shared test helpers (kafkajs' testHelpers are the model): tests that share the run's one broker isolate
+ * themselves by unique names and close what they open in `afterEach`/`afterAll`.
+ */
+
+/** A name no other test in this run uses: `prefix-<random>`; safe for topics, groups, databases and indexes. */
+export function uniqueName(prefix = 'test'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Polls `probe` until it returns a truthy value (which is returned) or the timeout passes; the timeout error
+ * carries `description` and the last value seen, so a failing test says what it was waiting for.
+ */
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; description?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`Timed out waiting for ${options.description ?? 'a condition'}; last value: ${seen}`);
+    }
+    await sleep(options.intervalMs ?? 100);
+  }
+}
+
+export function testBootstrapServers(): string {
+  return inject('kafkaBootstrapServers');
+}
+
+/** A kafkajs client on the run's broker. */
+export function testKafka(clientId = uniqueName('client')): Kafka {
+  return kafkaClient({ bootstrapServers: testBootstrapServers() }, clientId);
+}
+
+export async function withAdmin<T>(kafka: Kafka, body: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await body(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTopic(kafka: Kafka, topic: string, partitions = 1): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  });
+}
+
+export async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages, acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+}
+
+/**
+ * Reads a topic from the beginning until `count` records arrived (or the timeout passes, which fails with the
+ * records seen so far). Uses a throwaway group.
+ */
+export async function consume(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  options: { timeoutMs?: number; groupId?: string } = {},
+): Promise<ConsumedRecord[]> {
+  const consumer = kafka.consumer({
+    groupId: options.groupId ?? uniqueName('reader'),
+    sessionTimeout: 10_000,
+  });
+  const records: ConsumedRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic: from, partition, message }) => {
+        records.push({
+          topic: from,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers: headersOf(message.headers),
+          timestamp: message.timestamp,
+        });
+      },
+    });
+    await waitFor(() => records.length >= count, {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      description: `${count} records on ${topic} (have ${records.length})`,
+    });
+    return records;
+  } finally {
+    await consumer.disconnect();
+  }
+}
