@@ -6,6 +6,7 @@ import { mark, style } from '../console/style.ts';
 import { renderTable } from '../console/table.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka } from '../kafka/install.ts';
+import { installApacheConnect } from '../connect/install.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
 import { loadEnvFile } from './env-file.ts';
@@ -58,11 +59,21 @@ export function registerStackCommands(program: Command): void {
       'Resolve the Java artifacts the local stack needs (Apache Kafka) from Maven Central into the cache',
     )
     .option('--force', 'fetch again even when the cache looks complete')
-    .action(async (options: { force?: boolean }) => {
+    .option(
+      '--apache-connect',
+      'also resolve Apache Kafka Connect (the judge of the differential tests and benchmarks)',
+    )
+    .action(async (options: { force?: boolean; apacheConnect?: boolean }) => {
       const classpath = await installKafka({ force: options.force, onProgress: say });
       process.stdout.write(
         `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
       );
+      if (options.apacheConnect) {
+        const connect = await installApacheConnect({ force: options.force, onProgress: say });
+        process.stdout.write(
+          `${mark.ok()} Apache Kafka Connect: ${connect.jars.length} jars in ${connect.libDir}\n`,
+        );
+      }
     });
 
   program
