@@ -3,6 +3,7 @@ import { HackError } from '../infra/errors.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { registerDoctorCommand } from '../infra/doctor/index.ts';
 import { registerStackCommands } from '../infra/stack/commands.ts';
+import { registerGenerateCommands } from '../generators/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -12,6 +13,7 @@ const program = new Command('hack')
 
 registerDoctorCommand(program);
 registerStackCommands(program);
+registerGenerateCommands(program);
 
 try {
   await program.parseAsync(process.argv);

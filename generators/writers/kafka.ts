@@ -1,0 +1,88 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { HackError, errorMessage } from '../../infra/errors.ts';
+import { TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
+import type { RecordWriter } from './record-writer.ts';
+
+export interface KafkaWriterOptions {
+  /** Records per `sendBatch` across topics; bigger batches mean fewer round trips. */
+  batchSize?: number;
+  /** Creates the topics that do not exist yet (with 4 partitions); existing topics are left as they are. */
+  createTopics?: boolean;
+  partitions?: number;
+  description?: string;
+}
+
+/** Creates the missing topics with `partitions` partitions and waits for their leaders. */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly Topic[],
+  partitions = TOPIC_PARTITIONS,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        waitForLeaders: true,
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Produces records keyed by id (value = JSON) in batches with `acks: -1`. Batches go one after another so that
+ * the versions of an id (a changelog) arrive in the order they were generated.
+ */
+export async function kafkaWriter(
+  kafka: Kafka,
+  topics: readonly Topic[],
+  options: KafkaWriterOptions = {},
+): Promise<RecordWriter> {
+  const batchSize = options.batchSize ?? 2_000;
+  if (options.createTopics ?? true) await ensureTopics(kafka, topics, options.partitions);
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const selected = new Set(topics);
+  let pending = new Map<Topic, Message[]>();
+  let buffered = 0;
+
+  const send = async (): Promise<void> => {
+    if (buffered === 0) return;
+    const topicMessages = [...pending].map(([topic, messages]) => ({ topic, messages }));
+    pending = new Map();
+    buffered = 0;
+    try {
+      await producer.sendBatch({ topicMessages, acks: -1 });
+    } catch (error) {
+      throw new HackError(`Producing to Kafka failed: ${errorMessage(error)}`, {
+        fix: 'Check that the broker is running (`npx hack status`) and that the topics exist.',
+        retriable: true,
+        cause: error,
+      });
+    }
+  };
+
+  return {
+    description: options.description ?? 'Kafka',
+    write(record: AnyRecord) {
+      if (!selected.has(record.topic)) return;
+      let messages = pending.get(record.topic);
+      if (!messages) pending.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: JSON.stringify(record.value) });
+      buffered += 1;
+      if (buffered >= batchSize) return send();
+    },
+    async close() {
+      try {
+        await send();
+      } finally {
+        await producer.disconnect();
+      }
+    },
+  };
+}
