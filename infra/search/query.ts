@@ -1,0 +1,222 @@
+import { badRequest, unsupported } from './errors.ts';
+import { projectDocument, valuesAt, type Document } from './documents.ts';
+import { computeFacet, parseFacet, type FacetBucket } from './facets.ts';
+import { highlightText } from './highlight.ts';
+import { parseSearchQuery, type QueryType, type SearchMode } from './lucene-query.ts';
+import { evaluateFilter, parseFilter, type EvaluationScope, type FilterNode } from './odata-filter.ts';
+import { orderComparator, parseFieldList, parseOrderBy } from './odata-orderby.ts';
+import type { SearchIndex } from './search-index.ts';
+import type { Scores } from './text-index.ts';
+
+/** A search request in the REST body's names (`filter`, `orderby`, `select`, `top`, …). */
+export type SearchRequest = Record<string, unknown>;
+
+const defaultPageSize = 50;
+const maxPageSize = 1000;
+const maxSkip = 100_000;
+
+/** Parameters we implement. Harmless ones we accept and do not need to act on are listed separately. */
+const implemented = new Set([
+  'search',
+  'searchMode',
+  'queryType',
+  'searchFields',
+  'filter',
+  'orderby',
+  'select',
+  'top',
+  'skip',
+  'count',
+  'facets',
+  'highlight',
+  'highlightPreTag',
+  'highlightPostTag',
+]);
+const accepted = new Set(['minimumCoverage', 'sessionId', 'scoringStatistics', 'api-version']);
+
+/** GET `docs?…` uses `$`-prefixed names and repeats `facet`; this maps them onto the POST body's names. */
+export function searchRequestFromQuery(query: URLSearchParams): SearchRequest {
+  const request: SearchRequest = {};
+  for (const [name, value] of query) {
+    const key = name.replace(/^\$/, '');
+    if (key === 'facet') (request.facets = (request.facets as string[] | undefined) ?? []).push(value);
+    else if (key === 'top' || key === 'skip' || key === 'minimumCoverage') request[key] = Number(value);
+    else if (key === 'count') request.count = value === 'true';
+    else request[key] = value;
+  }
+  return request;
+}
+
+export function checkParameters(request: SearchRequest, known: Set<string>): void {
+  for (const [name, value] of Object.entries(request)) {
+    if (value === undefined || value === null) continue;
+    if (!known.has(name) && !accepted.has(name)) throw unsupported(name);
+  }
+}
+
+export interface SearchResponse {
+  '@odata.count'?: number;
+  '@search.facets'?: Record<string, FacetBucket[]>;
+  '@search.nextPageParameters'?: SearchRequest;
+  value: Document[];
+  '@odata.nextLink'?: string;
+}
+
+/** Runs `search.ismatch` sub-queries once per request, not once per document. */
+export function filterPredicate(
+  index: SearchIndex,
+  filter: string | undefined,
+): ((key: string, document: Document, score?: number) => boolean) | undefined {
+  if (filter === undefined || filter === null || filter === '') return undefined;
+  const node = parseFilter(filter, { fields: index.fields, attribute: 'filterable' });
+  const cache = new Map<number, Set<string>>();
+  const matches = (match: FilterNode & { kind: 'ismatch' }): Set<string> => {
+    let keys = cache.get(match.id);
+    if (!keys) {
+      const fields = match.searchFields ? searchableList(index, match.searchFields) : index.searchableFields;
+      const query = parseSearchQuery(
+        match.search,
+        (match.queryType ?? 'simple') as QueryType,
+        (match.searchMode ?? 'any') as SearchMode,
+      );
+      keys = new Set(index.text.evaluate(query, fields).scores.keys());
+      cache.set(match.id, keys);
+    }
+    return keys;
+  };
+  return (key, document) => evaluateFilter(node, document, scopeFor(index, key, matches));
+}
+
+function scopeFor(
+  index: SearchIndex,
+  key: string,
+  matches: EvaluationScope['matches'],
+  score?: number,
+): EvaluationScope {
+  return { key, bindings: new Map(), fields: index.fields, matches, score };
+}
+
+export function searchableList(index: SearchIndex, text: string): string[] {
+  return (
+    parseFieldList(text, index.fields, 'searchFields', (field) =>
+      field.elementType === 'Edm.String' && field.definition.searchable ? undefined : 'is not searchable',
+    ) ?? index.searchableFields
+  );
+}
+
+export function executeSearch(
+  index: SearchIndex,
+  request: SearchRequest,
+  nextLinkBase: string,
+): SearchResponse {
+  checkParameters(request, implemented);
+  const queryType = (request.queryType ?? 'simple') as string;
+  if (queryType === 'semantic') throw unsupported('queryType', "'semantic' needs Azure's semantic ranker");
+  if (queryType !== 'simple' && queryType !== 'full') throw badRequest(`Invalid queryType '${queryType}'.`);
+  const searchMode = (request.searchMode ?? 'any') as string;
+  if (searchMode !== 'any' && searchMode !== 'all') throw badRequest(`Invalid searchMode '${searchMode}'.`);
+  const top = request.top as number | undefined;
+  const skip = (request.skip as number | undefined) ?? 0;
+  if (top !== undefined && (!Number.isInteger(top) || top < 0))
+    throw badRequest(`Invalid top '${String(top)}'.`);
+  if (!Number.isInteger(skip) || skip < 0 || skip > maxSkip)
+    throw badRequest(`Invalid skip '${String(skip)}': it must be between 0 and ${maxSkip}.`);
+
+  const fields = request.searchFields
+    ? searchableList(index, request.searchFields as string)
+    : index.searchableFields;
+  const select = parseFieldList(request.select as string | undefined, index.fields, 'select');
+  const highlightFields = parseFieldList(
+    request.highlight as string | undefined,
+    index.fields,
+    'highlight',
+    (field) =>
+      field.elementType === 'Edm.String' && field.definition.searchable ? undefined : 'is not searchable',
+  );
+  const order = request.orderby ? parseOrderBy(request.orderby as string, index.fields) : undefined;
+  const facets = ((request.facets as string[] | undefined) ?? []).map((expression) => ({
+    expression,
+    spec: parseFacet(expression, index.fields),
+  }));
+  const predicate = filterPredicate(index, request.filter as string | undefined);
+
+  const query = parseSearchQuery(request.search as string | undefined, queryType, searchMode);
+  const { scores, matchedTerms } = index.text.evaluate(query, fields);
+  const keys = matchingKeys(index, scores, predicate);
+  if (order) {
+    const compare = orderComparator(
+      order,
+      (key) => scopeFor(index, key, () => new Set(), scores.get(key)),
+      (key) => index.documents.get(key)!,
+    );
+    keys.sort(compare);
+  } else {
+    keys.sort((a, b) => scores.get(b)! - scores.get(a)!);
+  }
+
+  const response: SearchResponse = { value: [] };
+  if (request.count === true) response['@odata.count'] = keys.length;
+  if (facets.length > 0) {
+    const documents = keys.map((key) => index.documents.get(key)!);
+    response['@search.facets'] = Object.fromEntries(
+      facets.map(({ spec }) => [spec.field.path, computeFacet(spec, documents)]),
+    );
+  }
+  const pageSize = top === undefined ? defaultPageSize : Math.min(top, maxPageSize);
+  const page = keys.slice(skip, skip + pageSize);
+  const preTag = (request.highlightPreTag as string | undefined) ?? '<em>';
+  const postTag = (request.highlightPostTag as string | undefined) ?? '</em>';
+  for (const key of page) {
+    const document = index.documents.get(key)!;
+    const item: Document = { '@search.score': scores.get(key) ?? 1 };
+    if (highlightFields)
+      item['@search.highlights'] = highlights(document, highlightFields, matchedTerms, preTag, postTag);
+    Object.assign(item, projectDocument(index.definition, document, select));
+    response.value.push(item);
+  }
+  const wanted = top === undefined ? Infinity : top;
+  const hasMore = keys.length > skip + pageSize && wanted > pageSize;
+  if (hasMore) {
+    const next: SearchRequest = { ...request, skip: skip + pageSize };
+    if (top === undefined) delete next.top;
+    else next.top = top - pageSize;
+    response['@search.nextPageParameters'] = next;
+    response['@odata.nextLink'] = nextLinkBase;
+  }
+  return response;
+}
+
+function matchingKeys(
+  index: SearchIndex,
+  scores: Scores,
+  predicate: ReturnType<typeof filterPredicate>,
+): string[] {
+  const keys: string[] = [];
+  for (const key of scores.keys()) {
+    const document = index.documents.get(key);
+    if (!document) continue;
+    if (predicate && !predicate(key, document)) continue;
+    keys.push(key);
+  }
+  return keys;
+}
+
+function highlights(
+  document: Document,
+  fields: string[],
+  matched: Set<string>,
+  preTag: string,
+  postTag: string,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const field of fields) {
+    const fragments: string[] = [];
+    for (const value of valuesAt(document, field)) {
+      if (typeof value !== 'string') continue;
+      const fragment = highlightText(value, matched, preTag, postTag);
+      if (fragment !== undefined) fragments.push(fragment);
+    }
+    if (fragments.length > 0) out[field] = fragments;
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+import { badRequest } from './errors.ts';
+import { isValidKey, normalizeDocument, type Document } from './documents.ts';
+import { resolveFields, type IndexDefinition, type ResolvedField } from './schema.ts';
+import { TextIndex } from './text-index.ts';
+
+export type IndexAction = 'upload' | 'merge' | 'mergeOrUpload' | 'delete';
+
+export interface IndexingResult {
+  key: string;
+  status: boolean;
+  errorMessage: string | null;
+  statusCode: number;
+}
+
+/** What the log records for a batch: the resulting documents and deletions, in order, so replay needs no merging. */
+export type StoredChange = { put: Document } | { delete: string };
+
+export const maxActionsPerBatch = 1000;
+
+/** One index: its definition, its documents (the source of truth) and the full-text index over them. */
+export class SearchIndex {
+  definition: IndexDefinition;
+  fields: Map<string, ResolvedField>;
+  keyField: string;
+  readonly documents = new Map<string, Document>();
+  text: TextIndex;
+
+  constructor(definition: IndexDefinition) {
+    this.definition = definition;
+    this.fields = resolveFields(definition);
+    this.keyField = definition.fields.find((field) => field.key)!.name;
+    this.text = this.buildTextIndex();
+  }
+
+  get searchableFields(): string[] {
+    return [...this.fields.values()]
+      .filter((field) => field.elementType === 'Edm.String' && field.definition.searchable)
+      .map((field) => field.path);
+  }
+
+  /** A definition update (new fields, attributes): the text index is rebuilt over the same documents. */
+  redefine(definition: IndexDefinition): void {
+    this.definition = definition;
+    this.fields = resolveFields(definition);
+    this.text = this.buildTextIndex();
+    for (const document of this.documents.values()) this.text.add(document);
+  }
+
+  private buildTextIndex(): TextIndex {
+    return new TextIndex(
+      this.searchableFields,
+      this.keyField,
+      (key) => this.documents.get(key),
+      () => this.documents.keys(),
+    );
+  }
+
+  /**
+   * Validates a whole batch first (a malformed document fails the request with 400, as on the service), then
+   * applies each action and reports per item; merge of a missing document and a bad key fail only that item.
+   */
+  planBatch(body: unknown): { results: IndexingResult[]; changes: StoredChange[] } {
+    const actions = (body as { value?: unknown })?.value;
+    if (!Array.isArray(actions))
+      throw badRequest("The request body must be an object with a 'value' array of actions.");
+    if (actions.length === 0) throw badRequest('The batch must contain at least one action.');
+    if (actions.length > maxActionsPerBatch) {
+      throw badRequest(
+        `The batch has ${actions.length} actions; the limit is ${maxActionsPerBatch}. Split it into smaller batches.`,
+        'RequestTooLarge',
+      );
+    }
+    const prepared = actions.map((raw, position) => {
+      if (typeof raw !== 'object' || raw === null) throw badRequest(`Action ${position} is not an object.`);
+      const action = ((raw as Document)['@search.action'] ?? 'upload') as IndexAction;
+      if (!['upload', 'merge', 'mergeOrUpload', 'delete'].includes(action)) {
+        throw badRequest(`Action ${position}: unknown @search.action '${String(action)}'.`);
+      }
+      const key = (raw as Document)[this.keyField];
+      if (key === undefined || key === null) {
+        throw badRequest(
+          `Action ${position}: the key field '${this.keyField}' is missing. Every action needs the document key.`,
+        );
+      }
+      const document =
+        action === 'delete' ? { [this.keyField]: key } : normalizeDocument(this.definition, raw as Document);
+      return { action, key, document };
+    });
+    // Applied to a scratch view so that later actions in the batch see earlier ones, without touching state yet.
+    const view = new Map<string, Document | null>();
+    const current = (key: string): Document | undefined =>
+      view.has(key) ? (view.get(key) ?? undefined) : this.documents.get(key);
+    const results: IndexingResult[] = [];
+    const changes: StoredChange[] = [];
+    for (const { action, key, document } of prepared) {
+      if (!isValidKey(key)) {
+        results.push(
+          failure(
+            String(key),
+            400,
+            `Invalid document key: '${String(key)}'. Keys can only contain letters, digits, underscore (_), dash (-), or equal sign (=).`,
+          ),
+        );
+        continue;
+      }
+      const existing = current(key);
+      if (action === 'delete') {
+        view.set(key, null);
+        changes.push({ delete: key });
+        results.push(success(key, 200));
+        continue;
+      }
+      if (action === 'merge' && !existing) {
+        results.push(failure(key, 404, 'Document not found.'));
+        continue;
+      }
+      const next = action === 'upload' || !existing ? document : { ...existing, ...document };
+      view.set(key, next);
+      changes.push({ put: next });
+      results.push(success(key, existing ? 200 : 201));
+    }
+    return { results, changes };
+  }
+
+  apply(changes: StoredChange[]): void {
+    for (const change of changes) {
+      if ('delete' in change) {
+        this.documents.delete(change.delete);
+        this.text.remove(change.delete);
+      } else {
+        const key = change.put[this.keyField] as string;
+        this.text.remove(key);
+        this.documents.set(key, change.put);
+        this.text.add(change.put);
+      }
+    }
+  }
+
+  storageSize(): number {
+    let bytes = 0;
+    for (const document of this.documents.values()) bytes += JSON.stringify(document).length;
+    return bytes;
+  }
+}
+
+function success(key: string, statusCode: number): IndexingResult {
+  return { key, status: true, errorMessage: null, statusCode };
+}
+
+function failure(key: string, statusCode: number, errorMessage: string): IndexingResult {
+  return { key, status: false, errorMessage, statusCode };
+}

@@ -1,0 +1,118 @@
+import { SearchRequestError, badRequest, notFound } from './errors.ts';
+import { Journal, type JournalRecord } from './journal.ts';
+import { checkIndexUpdate, normalizeIndex, type IndexDefinition } from './schema.ts';
+import { SearchIndex, type IndexingResult, type StoredChange } from './search-index.ts';
+
+export const maxIndexes = 50;
+
+/** The service's state: its indexes, kept in memory and journaled to the data dir. */
+export class SearchStore {
+  readonly indexes = new Map<string, SearchIndex>();
+  private readonly journal: Journal;
+  private etagCounter = Date.now();
+
+  constructor(dataDir: string) {
+    this.journal = Journal.open(dataDir, (record) => this.replay(record));
+  }
+
+  private replay(record: JournalRecord): void {
+    switch (record.t) {
+      case 'index': {
+        const definition = record.definition as IndexDefinition;
+        const existing = this.indexes.get(definition.name);
+        if (existing) existing.redefine(definition);
+        else this.indexes.set(definition.name, new SearchIndex(definition));
+        break;
+      }
+      case 'drop':
+        this.indexes.delete(record.name);
+        break;
+      case 'docs':
+        this.indexes.get(record.index)?.apply(record.changes as StoredChange[]);
+        break;
+    }
+  }
+
+  private nextEtag(): string {
+    return `"0x${(++this.etagCounter).toString(16).toUpperCase()}"`;
+  }
+
+  get(name: string): SearchIndex {
+    const index = this.indexes.get(name);
+    if (!index) throw notFound(`No index with the name '${name}' was found in the service.`);
+    return index;
+  }
+
+  create(body: unknown): IndexDefinition {
+    const definition = normalizeIndex(body);
+    if (this.indexes.has(definition.name)) {
+      throw new SearchRequestError(
+        409,
+        'ResourceNameAlreadyInUse',
+        `Cannot create index '${definition.name}' because it already exists.`,
+      );
+    }
+    return this.save(definition, undefined);
+  }
+
+  /** PUT semantics: create when absent (201), update compatible changes when present (200). */
+  createOrUpdate(
+    name: string,
+    body: unknown,
+    ifMatch?: string,
+    ifNoneMatch?: string,
+  ): { definition: IndexDefinition; created: boolean } {
+    const existing = this.indexes.get(name);
+    if (ifNoneMatch === '*' && existing) throw preconditionFailed(name);
+    if (ifMatch && (!existing || (ifMatch !== '*' && ifMatch !== existing.definition['@odata.etag'])))
+      throw preconditionFailed(name);
+    const definition = normalizeIndex(body, name);
+    if (!existing && this.indexes.size >= maxIndexes)
+      throw badRequest(`The service allows at most ${maxIndexes} indexes.`, 'QuotaExceeded');
+    if (existing) checkIndexUpdate(existing.definition, definition);
+    return { definition: this.save(definition, existing), created: !existing };
+  }
+
+  private save(definition: IndexDefinition, existing: SearchIndex | undefined): IndexDefinition {
+    if (!existing && this.indexes.size >= maxIndexes)
+      throw badRequest(`The service allows at most ${maxIndexes} indexes.`, 'QuotaExceeded');
+    definition['@odata.etag'] = this.nextEtag();
+    this.journal.append({ t: 'index', definition });
+    if (existing) existing.redefine(definition);
+    else this.indexes.set(definition.name, new SearchIndex(definition));
+    return definition;
+  }
+
+  delete(name: string, ifMatch?: string): boolean {
+    const existing = this.indexes.get(name);
+    if (!existing) return false;
+    if (ifMatch && ifMatch !== '*' && ifMatch !== existing.definition['@odata.etag'])
+      throw preconditionFailed(name);
+    this.journal.append({ t: 'drop', name });
+    this.indexes.delete(name);
+    return true;
+  }
+
+  /** Journals the batch's effect before applying it, so what the response acknowledges is on disk. */
+  indexDocuments(name: string, body: unknown): IndexingResult[] {
+    const index = this.get(name);
+    const { results, changes } = index.planBatch(body);
+    if (changes.length > 0) {
+      this.journal.append({ t: 'docs', index: name, changes });
+      index.apply(changes);
+    }
+    return results;
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+}
+
+function preconditionFailed(name: string): SearchRequestError {
+  return new SearchRequestError(
+    412,
+    'PreconditionFailed',
+    `The index '${name}' has changed (its ETag does not match).`,
+  );
+}
