@@ -1,4 +1,5 @@
 import { kafkaService } from '../kafka/service.ts';
+import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { ServiceDefinition } from './service.ts';
  * A new service is one line here plus its own `service.ts`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own entry type
-export const stackServices: ServiceDefinition<any>[] = [kafkaService];
+export const stackServices: ServiceDefinition<any>[] = [kafkaService, searchService];
 
 export function findService(name: string): ServiceDefinition | undefined {
   return stackServices.find((service) => service.name === name);
