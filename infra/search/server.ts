@@ -149,7 +149,7 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     if (!route)
       throw notFound(`No resource at ${c.req.path}; the emulator serves /indexes and /servicestats only.`);
     const method = c.req.method;
-    const query = new URL(c.req.url).searchParams;
+    const query = queryParameters(new URL(c.req.url).searchParams);
     const docBase = `${new URL(c.req.url).origin}/indexes('${route.index ?? ''}')/docs/search.post.search?api-version=${query.get('api-version') ?? ''}`;
 
     if (route.index === undefined) {
@@ -250,6 +250,16 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
   });
 
   return app;
+}
+
+/**
+ * SDK 13.0 expands `{?%24select}` URL templates into a double-encoded `%2524select=`, which arrives here as the
+ * name `%24select`: accept that spelling of every `$` parameter so the SDK's lookups and GET searches work.
+ */
+function queryParameters(raw: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [name, value] of raw) out.append(name.replace(/^%24/, '$'), value);
+  return out;
 }
 
 function withoutApiVersion(query: URLSearchParams): URLSearchParams {
