@@ -68,6 +68,8 @@ export class ManifestBuilder {
   private readonly spills = new Map<Topic, EventTopicState>();
   private spillDir: string | undefined;
 
+  constructor(private readonly spillLines = SPILL_LINES) {}
+
   add(record: AnyRecord): void {
     this.records.set(record.topic, (this.records.get(record.topic) ?? 0) + 1);
     const hash = contentHash(record.topic, record.value);
@@ -80,7 +82,7 @@ export class ManifestBuilder {
     let state = this.spills.get(record.topic);
     if (!state) this.spills.set(record.topic, (state = { buffered: [], file: undefined }));
     state.buffered.push(`${record.key}\t${hash}\n`);
-    if (state.buffered.length >= SPILL_LINES) {
+    if (state.buffered.length >= this.spillLines) {
       this.spillDir ??= mkdtempSync(join(tmpdir(), 'connect-hack-manifest-'));
       state.file ??= join(this.spillDir, `${record.topic}.tsv`);
       appendFileSync(state.file, state.buffered.join(''));

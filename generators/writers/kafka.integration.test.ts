@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { testKafka, uniqueName, waitFor, withAdmin } from '../../infra/testing/helpers.ts';
+import { contentHash } from '../canonical.ts';
+import { ManifestBuilder } from '../manifest.ts';
+import { EVENT_TOPICS, TOPIC_PARTITIONS, type Topic } from '../model.ts';
+import { manifestHeader, runGeneration } from '../run.ts';
+import { generateScenario, resolveScenario } from '../scenario.ts';
+import { kafkaWriter } from './kafka.ts';
+
+const kafka = testKafka();
+const prefix = uniqueName('gen');
+const topicName = (topic: Topic): string => `${prefix}-${topic}`;
+
+afterAll(async () => {
+  await withAdmin(kafka, (admin) =>
+    admin.deleteTopics({ topics: EVENT_TOPICS.map(topicName) }).catch(() => undefined),
+  );
+});
+
+interface Received {
+  key: string;
+  value: string;
+  partition: number;
+  offset: number;
+}
+
+describe('the Kafka writer (real broker)', () => {
+  it('produces the seven event topics keyed by id, 4 partitions each, changelog versions in order', async () => {
+    const options = resolveScenario({ seed: 11, scale: 'users=10,products=6,events=150' });
+    const writer = await kafkaWriter(kafka, EVENT_TOPICS, { topicName, batchSize: 64 });
+    const summary = await runGeneration({
+      challenge: '03',
+      options,
+      target: 'kafka',
+      topics: EVENT_TOPICS,
+      writer,
+    });
+
+    const received = new Map<string, Received[]>();
+    const consumer = kafka.consumer({ groupId: uniqueName('gen-reader') });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: EVENT_TOPICS.map(topicName), fromBeginning: true });
+      // A rebalance may deliver a record twice; count each (topic, partition, offset) once.
+      const seen = new Set<string>();
+      let count = 0;
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const position = `${topic}/${partition}/${message.offset}`;
+          if (seen.has(position)) return;
+          seen.add(position);
+          const list = received.get(topic) ?? [];
+          list.push({
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? '',
+            partition,
+            offset: Number(message.offset),
+          });
+          received.set(topic, list);
+          count += 1;
+        },
+      });
+      await waitFor(() => count >= summary.writtenTotal, {
+        timeoutMs: 60_000,
+        description: `${summary.writtenTotal} records`,
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+
+    const metadata = await withAdmin(kafka, (admin) =>
+      admin.fetchTopicMetadata({ topics: EVENT_TOPICS.map(topicName) }),
+    );
+    for (const topic of metadata.topics) expect(topic.partitions).toHaveLength(TOPIC_PARTITIONS);
+
+    // Against what the generator yields: same keys and values, and per key the same order of versions.
+    const manifest = new ManifestBuilder();
+    const expected = new Map<Topic, { key: string; value: string }[]>();
+    for (const record of generateScenario(options)) {
+      manifest.add(record);
+      if (!EVENT_TOPICS.includes(record.topic)) continue;
+      const list = expected.get(record.topic) ?? [];
+      list.push({ key: record.key, value: JSON.stringify(record.value) });
+      expected.set(record.topic, list);
+    }
+    const built = await manifest.build(manifestHeader('03', options, 'kafka', EVENT_TOPICS));
+    for (const topic of EVENT_TOPICS) {
+      const got = received.get(topicName(topic)) ?? [];
+      const want = expected.get(topic) ?? [];
+      expect(got.length, topic).toBe(want.length);
+      const inOrder = (list: { key: string; value: string }[], key: string) =>
+        list.filter((item) => item.key === key).map((item) => item.value);
+      for (const key of new Set(want.map((item) => item.key))) {
+        const versions = got.filter((item) => item.key === key).sort((a, b) => a.offset - b.offset);
+        expect(new Set(versions.map((item) => item.partition)).size, `${topic} ${key}`).toBe(1);
+        expect(versions.map((item) => item.value)).toEqual(inOrder(want, key));
+      }
+      // What verification does: latest version per key, hashed, against the manifest.
+      const latest: Record<string, string> = {};
+      for (const item of [...got].sort((a, b) => a.offset - b.offset)) {
+        latest[item.key] = contentHash(topic, JSON.parse(item.value) as object);
+      }
+      expect(latest).toEqual(built.topics[topic].hashes);
+    }
+    expect(received.get(topicName('returns'))?.length ?? 0).toBeGreaterThan(0);
+  });
+});
