@@ -116,11 +116,7 @@ export async function resolveClasspath(
   await new Promise<void>((resolve, reject) => {
     execFile(mavenExecutable(), args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve();
-      const tail = stripAnsi(`${stdout}${stderr}`)
-        .trim()
-        .split('\n')
-        .slice(-12)
-        .join('\n');
+      const tail = stripAnsi(`${stdout}${stderr}`).trim().split('\n').slice(-12).join('\n');
       reject(
         new PrerequisiteError(`Maven could not resolve ${name}:\n${tail}`, {
           fix: 'Check that Maven Central is reachable (or your Maven mirror in ~/.m2/settings.xml), then run `npx hack install`.',

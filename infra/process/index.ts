@@ -155,6 +155,9 @@ function signal(pid: number, name: NodeJS.Signals): void {
  * The command that runs one of our TypeScript services as its own Node process (through tsx's loader, resolved
  * from this package so it works whatever the cwd).
  */
-export function typescriptServiceCommand(script: string, args: string[] = []): { command: string; args: string[] } {
+export function typescriptServiceCommand(
+  script: string,
+  args: string[] = [],
+): { command: string; args: string[] } {
   return { command: process.execPath, args: ['--import', import.meta.resolve('tsx'), script, ...args] };
 }

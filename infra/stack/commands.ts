@@ -79,6 +79,10 @@ export function registerStackCommands(program: Command): void {
   program
     .command('up')
     .description('Start the local stack (only what is not running yet) and record it in .hack/stack.json')
+    .argument(
+      '[services...]',
+      `start only these (default: all of ${stackServices.map((service) => service.name).join(', ')})`,
+    )
     .option('-d, --detach', 'return once the stack is up instead of staying in the foreground')
     .addOption(
       new Option('--profile <profile>', 'where Kafka comes from').choices([
@@ -90,9 +94,19 @@ export function registerStackCommands(program: Command): void {
     .option('--env <file>', 'env file with endpoints and credentials (external profile)')
     .option('--ephemeral-ports', 'use free ports instead of the well-known ones')
     .action(
-      async (options: { detach?: boolean; profile?: Profile; env?: string; ephemeralPorts?: boolean }) => {
+      async (
+        only: string[],
+        options: { detach?: boolean; profile?: Profile; env?: string; ephemeralPorts?: boolean },
+      ) => {
+        const unknown = only.filter((name) => !findService(name));
+        if (unknown.length > 0) {
+          throw new UsageError(`Unknown service(s): ${unknown.join(', ')}.`, {
+            fix: `Name any of: ${stackServices.map((service) => service.name).join(', ')}.`,
+          });
+        }
         const env = loadEnvFile(options.env);
         const { stack, outcomes } = await up({
+          only: only.length > 0 ? only : undefined,
           profile: options.profile,
           env,
           ephemeralPorts: options.ephemeralPorts,
@@ -114,10 +128,12 @@ export function registerStackCommands(program: Command): void {
         process.stdout.write(
           `\nStack is up. Press Ctrl-C to stop it (or run with --detach to leave it running).\n`,
         );
+        const keepAlive = setInterval(() => {}, 1 << 30); // nothing else holds the event loop open
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        clearInterval(keepAlive);
         process.stdout.write('\n');
         await down(say);
       },

@@ -1,3 +1,4 @@
+import { cosmosService } from '../cosmos/service.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -7,7 +8,7 @@ import type { ServiceDefinition } from './service.ts';
  * A new service is one line here plus its own `service.ts`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own entry type
-export const stackServices: ServiceDefinition<any>[] = [kafkaService, searchService];
+export const stackServices: ServiceDefinition<any>[] = [kafkaService, cosmosService, searchService];
 
 export function findService(name: string): ServiceDefinition | undefined {
   return stackServices.find((service) => service.name === name);
