@@ -10,7 +10,8 @@ import {
   type TopProduct,
   type User,
 } from './model.ts';
-import { generateScenario, resolveScenario } from './scenario.ts';
+import { liveUpdates } from './live-updates.ts';
+import { generateCatalog, generateScenario, resolveScenario } from './scenario.ts';
 import { validateEntity } from './schemas.ts';
 
 /**
@@ -192,7 +193,10 @@ describe('the top-5 products changelog', () => {
 describe('live updates', () => {
   it('change existing users and products only, never a product category', () => {
     const catalog = [...generateScenario(options, ['catalog'])];
-    const updates = [...generateScenario(options, ['updates'])];
+    const { users, products } = generateCatalog(options);
+    const updates = [...liveUpdates(options.seed, users, products, 50)];
+    // The scenario's `updates` part is exactly this sequence.
+    expect([...generateScenario(options, ['updates'])]).toEqual(updates);
     expect(updates).toHaveLength(50);
     const original = new Map(catalog.map((record) => [`${record.topic}/${record.key}`, record.value]));
     for (const update of updates) {
