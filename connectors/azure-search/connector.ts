@@ -1,0 +1,27 @@
+import { errorCount, parseConfig } from '../runtime/api/config.ts';
+import { ConnectException } from '../runtime/api/errors.ts';
+import type { Connector, Props } from '../runtime/api/plugins.ts';
+import { configErrorMessage } from '../cosmos/errors.ts';
+import { searchSinkSpec } from './spec.ts';
+
+/** `AzureSearchSinkConnector`: every task gets the same config; Kafka spreads the topic partitions over them. */
+export class AzureSearchSinkConnector implements Connector {
+  readonly type = 'sink' as const;
+  private props: Props = {};
+
+  config(): typeof searchSinkSpec {
+    return searchSinkSpec;
+  }
+
+  start(props: Props): void {
+    const config = parseConfig(searchSinkSpec, props);
+    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    this.props = props;
+  }
+
+  taskConfigs(maxTasks: number): Props[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.props }));
+  }
+
+  stop(): void {}
+}

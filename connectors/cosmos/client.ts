@@ -1,0 +1,56 @@
+import { Agent } from 'node:https';
+import { CosmosClient } from '@azure/cosmos';
+import { ConnectException } from '../runtime/api/errors.ts';
+import { configReader, type ParsedConfig } from '../runtime/api/config.ts';
+import { keys } from './spec.ts';
+
+const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
+
+/**
+ * A Cosmos client from a parsed connector config. Loopback endpoints are the local emulator, whose certificate
+ * is self-signed: only those skip certificate checks (a real account never does).
+ */
+export function cosmosClientFor(config: ParsedConfig, userAgentSuffix: string): CosmosClient {
+  const read = configReader(config);
+  const endpoint = read.string(keys.endpoint);
+  const authType = read.string(keys.authType);
+  if (authType !== 'MasterKey') {
+    throw new ConnectException(`The ${authType} auth type is not supported by this implementation`, {
+      fix: `Set ${keys.authType}=MasterKey and ${keys.accountKey}.`,
+    });
+  }
+  const applicationName = read.string(keys.applicationName);
+  return new CosmosClient({
+    endpoint,
+    key: read.password(keys.accountKey),
+    userAgentSuffix: applicationName ? `${userAgentSuffix} ${applicationName}` : userAgentSuffix,
+    ...(loopback.test(endpoint) ? { agent: new Agent({ rejectUnauthorized: false, keepAlive: true }) } : {}),
+  });
+}
+
+const transientStatuses = new Set([408, 410, 429, 449, 503]);
+const transientCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+/** Worth retrying: timeout, gone, throttled, retry-with, unavailable, or the connection itself failed. */
+export function isTransientError(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return transientStatuses.has(status);
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  return (typeof code === 'string' && transientCodes.has(code)) || name === 'TimeoutError';
+}
+
+/** The HTTP status of an SDK error (`ErrorResponse.code`), when it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown; statusCode?: unknown } | null)?.code;
+  if (typeof code === 'number') return code;
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}

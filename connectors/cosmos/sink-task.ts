@@ -1,0 +1,377 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Container, CosmosClient, OperationInput } from '@azure/cosmos';
+import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConnectException } from '../runtime/api/errors.ts';
+import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
+import type { SinkRecord } from '../runtime/api/records.ts';
+import { DataException } from '../runtime/data/schema.ts';
+import { cosmosClientFor, isTransientError, statusOf } from './client.ts';
+import { connectToJson, isConnectObject, type JsonValue } from './connect-json.ts';
+import { CosmosWriteException, configErrorMessage } from './errors.ts';
+import { itemId, type IdStrategyConfig } from './id-strategy.ts';
+import {
+  parsePatchConfigs,
+  planDelete,
+  planWrite,
+  waves,
+  type PatchPlan,
+  type PlannedWrite,
+} from './operations.ts';
+import { partitionKeyOf, partitionKeyText, type PartitionKeyDefinitionLike } from './partition-key.ts';
+import { idStrategyName, keys, parseTopicMap, sinkSpec, type WriteStrategy } from './spec.ts';
+
+/** Cosmos DB rejects items over 2 MB with 413; checked before sending so the record fails alone. */
+export const maxItemBytes = 2 * 1024 * 1024;
+
+interface TargetContainer {
+  container: Container;
+  partitionKey: PartitionKeyDefinitionLike;
+}
+
+interface Write {
+  record: SinkRecord;
+  container: string;
+  plan: PlannedWrite;
+  /** container + partition key + id: writes with the same key must keep their order. */
+  key: string;
+}
+
+export interface SinkSettings {
+  database: string;
+  topicMap: Map<string, string>;
+  writeStrategy: WriteStrategy;
+  id: IdStrategyConfig;
+  bulk: boolean;
+  maxRetryCount: number;
+  tolerateAll: boolean;
+  tombstoneDelete: boolean;
+  patch: PatchPlan;
+}
+
+export function sinkSettings(config: ParsedConfig, props: Props): SinkSettings {
+  const read = configReader(config);
+  return {
+    database: read.string(keys.sinkDatabase),
+    topicMap: new Map(
+      parseTopicMap(read.list(keys.sinkTopicMap)).map((entry) => [entry.topic, entry.container]),
+    ),
+    writeStrategy: read.string(keys.writeStrategy) as WriteStrategy,
+    id: {
+      strategy: idStrategyName(read.string(keys.idStrategy)) ?? 'ProvidedInValueStrategy',
+      template: read.string(keys.idTemplate),
+      jsonPath: read.string(keys.idJsonPath),
+      delimiter: read.string(keys.idDelimiter),
+    },
+    bulk: read.boolean(keys.bulkEnabled),
+    maxRetryCount: read.int(keys.maxRetryCount),
+    tolerateAll:
+      read.string(keys.toleranceLevel) === 'All' || props['errors.tolerance']?.toLowerCase() === 'all',
+    tombstoneDelete: read.boolean(keys.tombstoneDelete),
+    patch: {
+      defaultOp: read.string(keys.patchDefaultOp),
+      overrides: parsePatchConfigs(read.string(keys.patchPropertyConfigs)),
+      filter: read.string(keys.patchFilter),
+    },
+  };
+}
+
+/**
+ * `CosmosSinkTask`: each `put` writes its batch before returning (so `flush` has nothing left to do), in bulk by
+ * default. Transient statuses are retried with backoff; a record Cosmos DB rejects for good goes to the errant
+ * record reporter (DLQ) when tolerance is All, else fails the task naming the record.
+ */
+export class CosmosSinkTask implements SinkTask {
+  private context: SinkTaskContext | undefined;
+  private client: CosmosClient | undefined;
+  private settings: SinkSettings | undefined;
+  private readonly containers = new Map<string, Promise<TargetContainer>>();
+  private stopping = false;
+
+  initialize(context: SinkTaskContext): void {
+    this.context = context;
+  }
+
+  start(props: Props): void {
+    const config = parseConfig(sinkSpec, props);
+    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    this.settings = sinkSettings(config, props);
+    this.client = cosmosClientFor(config, 'connect-hack-cosmos-sink');
+    this.stopping = false;
+  }
+
+  async put(records: SinkRecord[]): Promise<void> {
+    const settings = this.requireSettings();
+    const writes: Write[] = [];
+    for (const record of records) {
+      try {
+        writes.push(...(await this.plan(record, settings)));
+      } catch (error) {
+        if (error instanceof DataException || error instanceof CosmosWriteException)
+          await this.reject(record, error);
+        else throw error;
+      }
+    }
+    const byContainer = new Map<string, Write[]>();
+    for (const write of writes)
+      (byContainer.get(write.container) ?? byContainer.set(write.container, []).get(write.container)!).push(
+        write,
+      );
+    await Promise.all(
+      [...byContainer].map(async ([name, containerWrites]) => {
+        const target = await this.target(name);
+        for (const wave of waves(containerWrites)) await this.writeWave(target.container, wave, settings);
+      }),
+    );
+  }
+
+  flush(): void {
+    // put() writes synchronously: everything it accepted is already in Cosmos DB.
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.client?.dispose();
+    this.client = undefined;
+    this.containers.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------ planning
+
+  private async plan(record: SinkRecord, settings: SinkSettings): Promise<Write[]> {
+    const containerName = settings.topicMap.get(record.topic);
+    if (!containerName) {
+      // A topic without a container is a config error, not a bad record: fail loudly.
+      throw new ConnectException(
+        `No container is mapped for topic ${record.topic}: add "${record.topic}#<container>" to ${keys.sinkTopicMap}`,
+      );
+    }
+    const target = await this.target(containerName);
+    const key = connectToJson(record.key);
+    if (record.value === null || record.value === undefined) {
+      if (!settings.tombstoneDelete) return [];
+      const id = itemId(record, key, null, { ...settings.id, strategy: 'ProvidedInKeyStrategy' });
+      if (!id) throw new DataException('A tombstone needs a key to name the item to delete');
+      return (await this.partitionKeysOf(target, id)).map((partitionKey) => ({
+        record,
+        container: containerName,
+        plan: planDelete(id, partitionKey),
+        key: `${partitionKeyText(partitionKey)}|${id}`,
+      }));
+    }
+    if (!isConnectObject(record.value)) {
+      throw new DataException(
+        `The value of a record for Cosmos DB must be a JSON object, got ${Array.isArray(record.value) ? 'an array' : typeof record.value}`,
+      );
+    }
+    const document = connectToJson(record.value) as Record<string, JsonValue>;
+    const id = itemId(record, key, document, settings.id);
+    if (!id) {
+      throw new DataException(
+        `The record has no id for ${settings.id.strategy} (looked at ${settings.id.strategy === 'ProvidedInValueStrategy' ? `the value's ${settings.id.jsonPath}` : 'the key'})`,
+      );
+    }
+    if (id.length > 255)
+      throw new DataException(`The id is ${id.length} characters long; Cosmos DB allows 255`);
+    const size = Buffer.byteLength(JSON.stringify({ ...document, id }));
+    if (size > maxItemBytes) {
+      throw new CosmosWriteException(
+        `Request size is too large: the item is ${size} bytes, the limit is ${maxItemBytes}`,
+        413,
+      );
+    }
+    const partitionKey = partitionKeyOf({ ...document, id }, target.partitionKey);
+    if (partitionKey === undefined) {
+      throw new DataException(
+        `The partition key path ${target.partitionKey.paths.join(', ')} of container ${containerName} holds an object or array`,
+      );
+    }
+    return [
+      {
+        record,
+        container: containerName,
+        plan: planWrite(settings.writeStrategy, document, id, partitionKey, settings.patch),
+        key: `${partitionKeyText(partitionKey)}|${id}`,
+      },
+    ];
+  }
+
+  /** Where a tombstone's item lives: the id alone does not say which partition, unless the key is `/id`. */
+  private async partitionKeysOf(target: TargetContainer, id: string) {
+    if (target.partitionKey.paths.length === 1 && target.partitionKey.paths[0] === '/id') return [id];
+    const { resources } = await target.container.items
+      .query<Record<string, JsonValue>>({
+        query: 'SELECT * FROM c WHERE c.id = @id',
+        parameters: [{ name: '@id', value: id }],
+      })
+      .fetchAll();
+    return resources
+      .map((item) => partitionKeyOf(item, target.partitionKey))
+      .filter((value) => value !== undefined);
+  }
+
+  private target(name: string): Promise<TargetContainer> {
+    let target = this.containers.get(name);
+    if (!target) {
+      const container = this.requireClient().database(this.requireSettings().database).container(name);
+      target = container.read().then(
+        ({ resource }) => {
+          if (!resource) throw new Error('empty answer');
+          return { container, partitionKey: resource.partitionKey ?? { paths: ['/id'] } };
+        },
+        (error: unknown) => {
+          this.containers.delete(name);
+          throw new ConnectException(
+            `Cannot read container ${this.requireSettings().database}/${name}: ${(error as Error).message}`,
+            {
+              cause: error,
+              retriable: isTransientError(error),
+              fix:
+                statusOf(error) === 404
+                  ? 'Create the container (with its partition key) before starting the sink.'
+                  : undefined,
+            },
+          );
+        },
+      );
+      this.containers.set(name, target);
+    }
+    return target;
+  }
+
+  // ------------------------------------------------------------------------------------------- writing
+
+  private async writeWave(container: Container, wave: Write[], settings: SinkSettings): Promise<void> {
+    let pending = wave;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const outcomes = await this.execute(container, pending, settings.bulk);
+      const retry: Write[] = [];
+      for (const [index, write] of pending.entries()) {
+        const { status, error } = outcomes[index]!;
+        if (
+          status !== undefined &&
+          ((status >= 200 && status < 300) || write.plan.acceptedStatuses.includes(status))
+        )
+          continue;
+        if (
+          isTransientError(error ?? { code: status }) &&
+          attempt < settings.maxRetryCount &&
+          !this.stopping
+        ) {
+          retry.push(write);
+          continue;
+        }
+        await this.reject(
+          write.record,
+          new CosmosWriteException(
+            `Cosmos DB answered ${status ?? 'nothing'} for item ${write.plan.id}${attempt > 0 ? ` after ${attempt} retries` : ''}: ${error?.message ?? 'failed'}`,
+            status,
+            error,
+          ),
+        );
+      }
+      pending = retry;
+      if (pending.length > 0) await sleep(Math.min(100 * 2 ** attempt, 5000));
+    }
+  }
+
+  /** Runs writes and returns each one's status (or error), in order. */
+  private async execute(
+    container: Container,
+    writes: Write[],
+    bulk: boolean,
+  ): Promise<Array<{ status?: number; error?: Error }>> {
+    const bulkable = bulk && writes.length > 1;
+    const results: Array<{ status?: number; error?: Error }> = new Array(writes.length);
+    const bulkIndexes: number[] = [];
+    for (const [index, write] of writes.entries()) {
+      if (bulkable && !write.plan.etag) bulkIndexes.push(index);
+    }
+    if (bulkIndexes.length > 0) {
+      const operations: OperationInput[] = bulkIndexes.map((index) => writes[index]!.plan.operation);
+      try {
+        const answers = await container.items.executeBulkOperations(operations);
+        for (const [position, answer] of answers.entries()) {
+          const status = answer.response?.statusCode ?? statusOf(answer.error);
+          results[bulkIndexes[position]!] = {
+            ...(status !== undefined ? { status } : {}),
+            ...(answer.error ? { error: answer.error as Error } : {}),
+          };
+        }
+      } catch (error) {
+        for (const index of bulkIndexes) results[index] = { error: error as Error, ...withStatus(error) };
+      }
+    }
+    for (const [index, write] of writes.entries()) {
+      if (results[index]) continue;
+      try {
+        results[index] = { status: await pointWrite(container, write.plan) };
+      } catch (error) {
+        results[index] = { error: error as Error, ...withStatus(error) };
+      }
+    }
+    return results;
+  }
+
+  private async reject(record: SinkRecord, error: Error): Promise<void> {
+    const settings = this.requireSettings();
+    const reporter = this.context?.errantRecordReporter() ?? null;
+    if (settings.tolerateAll && reporter) {
+      await reporter(record, error);
+      return;
+    }
+    if (settings.tolerateAll) return;
+    throw new ConnectException(
+      `Record ${record.topic}-${record.kafkaPartition ?? 0}@${record.kafkaOffset} could not be written: ${error.message}`,
+      {
+        cause: error,
+        fix: `Fix the record, or set ${keys.toleranceLevel}=All (and errors.deadletterqueue.topic.name) to send such records to a dead letter queue.`,
+      },
+    );
+  }
+
+  private requireSettings(): SinkSettings {
+    if (!this.settings) throw new ConnectException('The Cosmos sink task was not started');
+    return this.settings;
+  }
+
+  private requireClient(): CosmosClient {
+    if (!this.client) throw new ConnectException('The Cosmos sink task was not started');
+    return this.client;
+  }
+}
+
+function withStatus(error: unknown): { status?: number } {
+  const status = statusOf(error);
+  return status === undefined ? {} : { status };
+}
+
+/** One write through the point APIs (bulk disabled, or a conditional delete, which bulk cannot express). */
+async function pointWrite(container: Container, plan: PlannedWrite): Promise<number> {
+  const operation = plan.operation;
+  const partitionKey = operation.partitionKey;
+  switch (operation.operationType) {
+    case 'Upsert':
+      return (await container.items.upsert(operation.resourceBody)).statusCode;
+    case 'Create':
+      return (await container.items.create(operation.resourceBody)).statusCode;
+    case 'Replace':
+      return (
+        await container
+          .item(operation.id, partitionKey)
+          .replace(
+            operation.resourceBody,
+            operation.ifMatch ? { accessCondition: { type: 'IfMatch', condition: operation.ifMatch } } : {},
+          )
+      ).statusCode;
+    case 'Delete':
+      return (
+        await container
+          .item(operation.id, partitionKey)
+          .delete(plan.etag ? { accessCondition: { type: 'IfMatch', condition: plan.etag } } : {})
+      ).statusCode;
+    case 'Patch':
+      return (await container.item(operation.id, partitionKey).patch(operation.resourceBody)).statusCode;
+    case 'Read':
+      return (await container.item(operation.id, partitionKey).read()).statusCode;
+  }
+}
