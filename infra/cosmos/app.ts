@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { verifyAuthorization, type AuthOptions } from './auth.ts';
+import { CosmosError, notFound } from './errors.ts';
+import { cosmosRequest, isTrue, type CosmosRequest, type CosmosResponse } from './http.ts';
+import { batch } from './routes/batch.ts';
+import {
+  changeFeed,
+  isChangeFeed,
+  isQueryPlan,
+  queryItems,
+  queryPlan,
+  readFeed,
+  type EpkFilter,
+} from './routes/feeds.ts';
+import { createItem, item } from './routes/items.ts';
+import { account, containers, databases, methodNotAllowed, offers } from './routes/resources.ts';
+import type { CosmosStore } from './store/index.ts';
+
+/** The opt-in fault knob: answer some requests with 429 so that clients' retry paths can be tested. */
+export interface ThrottleOptions {
+  /** Fraction of requests (0..1) answered with 429. */
+  probability?: number;
+  /** Answer the next N requests with 429 (then stop). */
+  next?: number;
+  /** `x-ms-retry-after-ms` sent with each 429. */
+  retryAfterMs?: number;
+}
+
+export interface CosmosAppOptions extends AuthOptions {
+  store: CosmosStore;
+  /** The endpoint the account advertises; the SDK ignores it because the account id is "localhost". */
+  endpoint: () => string;
+  throttle?: ThrottleOptions;
+  epkFilter?: EpkFilter;
+}
+
+/** The emulator's HTTP API as a hono app: served by `startCosmosEmulator`, testable in-process with `app.request()`. */
+export function createCosmosApp(options: CosmosAppOptions): Hono {
+  const app = new Hono();
+  const throttle = options.throttle ?? {};
+  app.all('*', async (c) => {
+    const activityId = randomUUID();
+    let response: CosmosResponse;
+    try {
+      const request = cosmosRequest(c, activityId);
+      if (request.segments.length > 0 && shouldThrottle(throttle)) {
+        const retryAfter = String(throttle.retryAfterMs ?? 100);
+        throw new CosmosError(
+          429,
+          'Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later. (injected by the emulator)',
+          {
+            substatus: 3200,
+            headers: { 'x-ms-retry-after-ms': retryAfter },
+          },
+        );
+      }
+      verifyAuthorization(options, request);
+      response = await route(request, options);
+    } catch (error) {
+      response = errorResponse(error, activityId);
+    }
+    const headers: Record<string, string> = {
+      'x-ms-activity-id': activityId,
+      'x-ms-request-charge': response.status < 300 || response.status === 304 ? '1' : '0',
+      'x-ms-gatewayversion': '2.14.0',
+      'x-ms-serviceversion': 'version=2.14.0.0',
+      'x-ms-schemaversion': '1.18',
+      ...response.headers,
+    };
+    if (response.body === undefined || response.status === 204 || response.status === 304) {
+      return c.body(null, response.status as 204, headers);
+    }
+    headers['content-type'] = 'application/json';
+    return c.body(JSON.stringify(response.body), response.status as 200, headers);
+  });
+  return app;
+}
+
+function shouldThrottle(throttle: ThrottleOptions): boolean {
+  if (throttle.next && throttle.next > 0) {
+    throttle.next--;
+    return true;
+  }
+  return (
+    throttle.probability !== undefined && throttle.probability > 0 && Math.random() < throttle.probability
+  );
+}
+
+function errorResponse(error: unknown, activityId: string): CosmosResponse {
+  if (error instanceof CosmosError) {
+    const headers: Record<string, string> = { ...error.headers };
+    if (error.substatus !== undefined) headers['x-ms-substatus'] = String(error.substatus);
+    return { status: error.status, body: error.body(activityId), headers };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `[cosmos] internal error ${activityId}: ${error instanceof Error ? error.stack : message}\n`,
+  );
+  return {
+    status: 500,
+    body: { code: 'InternalServerError', message: `${message}\r\nActivityId: ${activityId}` },
+  };
+}
+
+async function route(request: CosmosRequest, options: CosmosAppOptions): Promise<CosmosResponse> {
+  const { segments } = request;
+  const store = options.store;
+  if (segments.length === 0) {
+    if (request.method !== 'GET') throw methodNotAllowed(request);
+    return account(options.endpoint());
+  }
+  if (segments[0] === 'offers') return offers();
+  if (segments[0] !== 'dbs') throw notFound(`/${segments.join('/')}`);
+  if (segments.length <= 2) return databases(request, store);
+  if (segments[2] !== 'colls') throw notFound(`/${segments.join('/')}`);
+  if (segments.length <= 4 || segments[4] !== 'docs') return containers(request, store);
+  const container = store.container(segments[1]!, segments[3]!);
+  if (segments.length === 5) {
+    if (request.method === 'GET')
+      return isChangeFeed(request)
+        ? changeFeed(request, container, options.epkFilter)
+        : readFeed(request, container);
+    if (request.method !== 'POST') throw methodNotAllowed(request);
+    if (isQueryPlan(request)) return queryPlan(request);
+    if (isTrue(request.header('x-ms-documentdb-isquery'))) return queryItems(request, container);
+    if (isTrue(request.header('x-ms-cosmos-is-batch-request'))) return batch(request, store, container);
+    return createItem(request, store, container);
+  }
+  if (segments.length === 6) return item(request, store, container, segments[5]!);
+  throw notFound(`/${segments.join('/')}`);
+}

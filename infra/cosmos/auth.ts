@@ -1,0 +1,81 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CosmosError } from './errors.ts';
+
+/** The key every Cosmos DB emulator accepts by default (public, documented by Microsoft). */
+export const emulatorKey =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+/** How far a client's clock may be off ours, as the service allows. */
+const allowedSkewMs = 15 * 60 * 1000;
+
+export interface AuthOptions {
+  keys: string[];
+  /** Accept any signature (and resource/AAD tokens) without checking: for tools that cannot sign. */
+  acceptAnyKey: boolean;
+}
+
+/**
+ * (resource type, resource link) for a request path, the way the SDK signs it: an odd number of segments
+ * names a feed (`dbs/x/colls` → type colls, link `dbs/x`), an even number a resource (type = its parent
+ * segment, link = the whole path).
+ */
+export function resourceOf(segments: string[]): { type: string; link: string } {
+  if (segments.length === 0) return { type: '', link: '' };
+  if (segments.length % 2 === 1)
+    return { type: segments[segments.length - 1]!, link: segments.slice(0, -1).join('/') };
+  return { type: segments[segments.length - 2]!, link: segments.join('/') };
+}
+
+export function sign(key: string, method: string, type: string, link: string, date: string): string {
+  const text = `${method.toLowerCase()}\n${type.toLowerCase()}\n${link}\n${date.toLowerCase()}\n\n`;
+  return createHmac('sha256', Buffer.from(key, 'base64')).update(text).digest('base64');
+}
+
+/** Verifies master-key authorization; throws Cosmos DB's 401 otherwise. The key never appears in messages. */
+export function verifyAuthorization(
+  options: AuthOptions,
+  request: { method: string; segments: string[]; header(name: string): string | undefined },
+): void {
+  if (options.acceptAnyKey) return;
+  const raw = request.header('authorization');
+  const date = request.header('x-ms-date') ?? request.header('date');
+  if (!raw || !date)
+    throw unauthorized(
+      'Required Header authorization or x-ms-date is missing. Ensure that the request is signed.',
+    );
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw unauthorized('The authorization header is not URL-encoded.');
+  }
+  const fields = new URLSearchParams(decoded.replace(/\+/g, '%2B'));
+  if (fields.get('type') !== 'master')
+    throw unauthorized('Only master-key authorization is supported by the emulator.');
+  const signature = fields.get('sig') ?? '';
+  const when = Date.parse(date);
+  if (Number.isNaN(when) || Math.abs(Date.now() - when) > allowedSkewMs) {
+    throw unauthorized(
+      `The authorization token is not valid at the current time. Request date: ${date}. Check the client's clock.`,
+    );
+  }
+  const { type, link } = resourceOf(request.segments);
+  const links = type === 'offers' ? [link.toLowerCase()] : [link];
+  for (const key of options.keys) {
+    for (const candidate of links) {
+      const expected = Buffer.from(sign(key, request.method, type, candidate, date));
+      const given = Buffer.from(signature);
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return;
+    }
+  }
+  const payload = `${request.method.toLowerCase()}\\n${type.toLowerCase()}\\n${link}\\n${date.toLowerCase()}\\n\\n`;
+  throw unauthorized(
+    `The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol. For more info: https://aka.ms/cosmosdb-tsg-mac-token. Server used the following payload to sign: '${payload}'`,
+  );
+}
+
+function unauthorized(message: string): CosmosError {
+  return new CosmosError(401, message, {
+    fix: 'Use the key recorded in .hack/stack.json (services.cosmos.key).',
+  });
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { badRequest, CosmosError } from '../errors.ts';
+import { isTrue, ok, pageSize, type CosmosRequest, type CosmosResponse } from '../http.ts';
+import { executeQuery, parseQuery, type Query } from '../query/index.ts';
+import { parsePartitionKeyHeader, type ContainerState, type Document } from '../store/index.ts';
+
+interface QuerySpec {
+  query: string;
+  parameters?: { name: string; value: unknown }[];
+}
+
+/** Results of a query kept between its pages, so paging does not re-run it (and pages stay consistent). */
+const resultCache = new Map<string, { results: unknown[]; expires: number }>();
+const parsedCache = new Map<string, Query>();
+const maxPageBytes = 4 * 1024 * 1024;
+
+function parse(text: string): Query {
+  let query = parsedCache.get(text);
+  if (!query) {
+    query = parseQuery(text);
+    if (parsedCache.size > 500) parsedCache.clear();
+    parsedCache.set(text, query);
+  }
+  return query;
+}
+
+async function querySpec(request: CosmosRequest): Promise<QuerySpec> {
+  const body = await request.json();
+  const spec = (typeof body === 'string' ? { query: body } : body) as QuerySpec;
+  if (typeof spec?.query !== 'string') throw badRequest('The query body needs a "query" string.');
+  return spec;
+}
+
+function parameters(spec: QuerySpec): Map<string, unknown> {
+  return new Map(
+    (spec.parameters ?? []).map((p) => [p.name.startsWith('@') ? p.name : `@${p.name}`, p.value]),
+  );
+}
+
+/** One page of `results` from the continuation's offset, bounded by count and by size as the service does. */
+function page(request: CosmosRequest, name: string, rid: string, compute: () => unknown[]): CosmosResponse {
+  const continuation = request.header('x-ms-continuation');
+  let token: { id: string; offset: number } | undefined;
+  if (continuation) {
+    try {
+      token = JSON.parse(continuation) as { id: string; offset: number };
+    } catch {
+      throw badRequest(`Invalid continuation token ${continuation}.`);
+    }
+  }
+  const now = Date.now();
+  for (const [key, entry] of resultCache) if (entry.expires < now) resultCache.delete(key);
+  const cached = token ? resultCache.get(token.id) : undefined;
+  const results = cached?.results ?? compute();
+  const offset = token?.offset ?? 0;
+  const max = pageSize(request);
+  const documents: unknown[] = [];
+  let bytes = 0;
+  for (let i = offset; i < results.length && documents.length < max; i++) {
+    bytes += JSON.stringify(results[i] ?? null).length;
+    if (documents.length > 0 && bytes > maxPageBytes) break;
+    documents.push(results[i]);
+  }
+  const next = offset + documents.length;
+  const headers: Record<string, string> = { 'x-ms-item-count': String(documents.length) };
+  if (next < results.length) {
+    const id = token?.id ?? randomUUID();
+    resultCache.set(id, { results, expires: now + 5 * 60_000 });
+    headers['x-ms-continuation'] = JSON.stringify({ id, offset: next });
+  } else if (token) {
+    resultCache.delete(token.id);
+  }
+  return ok({ _rid: rid, [name]: documents, _count: documents.length }, headers);
+}
+
+/** Queries over databases or containers (`createIfNotExists` and `readAll` use these). */
+export async function runListQuery(
+  request: CosmosRequest,
+  name: string,
+  rid: string,
+  list: () => unknown[],
+): Promise<CosmosResponse> {
+  const spec = await querySpec(request);
+  const query = parse(spec.query);
+  return page(request, name, rid, () => executeQuery(query, list(), parameters(spec)));
+}
+
+/** The plan the SDK asks for before a query: "nothing for you to do", since the emulator evaluates everything. */
+export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse> {
+  const spec = await querySpec(request);
+  parse(spec.query); // a syntax error is reported here too
+  return ok({
+    partitionedQueryExecutionInfoVersion: 2,
+    queryInfo: {
+      distinctType: 'None',
+      top: null,
+      offset: null,
+      limit: null,
+      orderBy: [],
+      orderByExpressions: [],
+      groupByExpressions: [],
+      groupByAliases: [],
+      aggregates: [],
+      groupByAliasToAggregateType: {},
+      rewrittenQuery: '',
+      hasSelectValue: false,
+      hasNonStreamingOrderBy: false,
+    },
+    queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
+  });
+}
+
+export async function queryItems(request: CosmosRequest, container: ContainerState): Promise<CosmosResponse> {
+  const spec = await querySpec(request);
+  const query = parse(spec.query);
+  const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
+  return page(request, 'Documents', container.resource._rid, () =>
+    executeQuery(query, container.documents(partitionKey), parameters(spec)),
+  );
+}
+
+/** `GET …/docs` without A-IM: every item, paged. */
+export function readFeed(request: CosmosRequest, container: ContainerState): CosmosResponse {
+  const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
+  return page(request, 'Documents', container.resource._rid, () => [...container.documents(partitionKey)]);
+}
+
+export type EpkFilter = (container: ContainerState, doc: Document, min: string, max: string) => boolean;
+
+/**
+ * The change feed (`GET …/docs` with `A-IM: Incremental Feed`). The etag is the LSN read through: a client
+ * sends it back in If-None-Match and gets what changed after it; 304 (with the etag) when nothing did.
+ */
+export function changeFeed(
+  request: CosmosRequest,
+  container: ContainerState,
+  epkFilter: EpkFilter | undefined,
+): CosmosResponse {
+  const mode = request.header('a-im')?.toLowerCase();
+  if (mode === 'full-fidelity feed') {
+    throw new CosmosError(
+      400,
+      'The emulator supports the latest-version change feed only; all-versions-and-deletes mode is not emulated.',
+    );
+  }
+  const ifNoneMatch = request.header('if-none-match');
+  const since = request.header('if-modified-since');
+  let after: number;
+  if (ifNoneMatch === '*') after = container.durableLsn;
+  else if (ifNoneMatch) {
+    after = Number(ifNoneMatch.replace(/"/g, ''));
+    if (!Number.isInteger(after) || after < 0)
+      throw badRequest(`Invalid change feed continuation ${ifNoneMatch}.`);
+  } else if (since) {
+    const ms = Date.parse(since);
+    if (Number.isNaN(ms)) throw badRequest(`Invalid If-Modified-Since ${since}.`);
+    after = container.lsnBefore(ms);
+  } else after = 0;
+
+  const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
+  const startEpk = request.header('x-ms-start-epk');
+  const endEpk = request.header('x-ms-end-epk');
+  const filters: ((doc: Document) => boolean)[] = [];
+  if (partitionKey) {
+    const wanted = JSON.stringify(partitionKey);
+    filters.push(
+      (doc) => JSON.stringify(container.partitionKeyOf(doc).slice(0, partitionKey.length)) === wanted,
+    );
+  }
+  if (startEpk !== undefined && endEpk !== undefined && epkFilter && !(startEpk === '' && endEpk === 'FF')) {
+    filters.push((doc) => epkFilter(container, doc, startEpk, endEpk));
+  }
+  const filter = filters.length === 0 ? undefined : (doc: Document) => filters.every((f) => f(doc));
+  const max = pageSize(request, 100);
+  const { documents, through } = container.readChanges(after, max, filter);
+  const etag = `"${through}"`;
+  const headers = { etag, 'x-ms-item-count': String(documents.length), lsn: String(container.durableLsn) };
+  if (documents.length === 0) return { status: 304, headers };
+  return ok({ _rid: container.resource._rid, Documents: documents, _count: documents.length }, headers);
+}
+
+export function isChangeFeed(request: CosmosRequest): boolean {
+  return request.header('a-im') !== undefined;
+}
+
+export function isQueryPlan(request: CosmosRequest): boolean {
+  return isTrue(request.header('x-ms-cosmos-is-query-plan-request'));
+}

@@ -1,0 +1,337 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
+import { Journal, writeSnapshot } from './journal.ts';
+
+export interface DatabaseResource extends Record<string, unknown> {
+  id: string;
+  _rid: string;
+  _self: string;
+  _etag: string;
+  _ts: number;
+}
+
+export interface DatabaseState {
+  resource: DatabaseResource;
+  containers: Map<string, ContainerState>;
+}
+
+type JournalRecord =
+  | { op: 'db'; db: DatabaseResource }
+  | { op: 'dropdb'; id: string }
+  | { op: 'coll'; db: string; coll: ContainerResource }
+  | { op: 'dropcoll'; db: string; id: string }
+  | { op: 'tx'; db: string; coll: string; changes: ItemChange[] }
+  | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number };
+
+const validName = /^[^/\\?#]{1,255}$/;
+
+/**
+ * All databases, containers and items of one emulator, rebuilt from the journal at start and journaled on
+ * every change. Every method that changes something resolves only once the change is durable.
+ */
+export class CosmosStore {
+  readonly databases = new Map<string, DatabaseState>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly dir: string,
+    private journal: Journal,
+  ) {}
+
+  static async open(dir: string): Promise<CosmosStore> {
+    mkdirSync(dir, { recursive: true });
+    let { journal, records } = await Journal.open(dir);
+    let store = new CosmosStore(dir, journal);
+    for (const record of records) store.replay(record as JournalRecord);
+    // Compact when most of the journal is history: start-up time then stays proportional to the live data.
+    if (records.length > 1000 && records.length > 2 * store.liveRecordEstimate()) {
+      await journal.close();
+      writeSnapshot(dir, store.snapshot());
+      const reopened = await Journal.open(dir);
+      journal = reopened.journal;
+      records = reopened.records;
+      store = new CosmosStore(dir, journal);
+      for (const record of records) store.replay(record as JournalRecord);
+    }
+    for (const database of store.databases.values()) {
+      for (const container of database.containers.values()) container.durableLsn = container.lsn;
+    }
+    store.sweeper = setInterval(() => void store.sweepExpired(), 1000);
+    store.sweeper.unref();
+    return store;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.journal.close();
+  }
+
+  private liveRecordEstimate(): number {
+    let count = 0;
+    for (const database of this.databases.values()) {
+      count += 1;
+      for (const container of database.containers.values()) count += 2 + container.items.size;
+    }
+    return count;
+  }
+
+  private *snapshot(): Generator<JournalRecord> {
+    for (const database of this.databases.values()) {
+      yield { op: 'db', db: database.resource };
+      for (const container of database.containers.values()) {
+        yield { op: 'coll', db: database.resource.id, coll: container.resource };
+        const docs = [...container.items.values()].sort((a, b) => a._lsn - b._lsn);
+        for (let i = 0; i < docs.length; i += 500) {
+          const changes = docs.slice(i, i + 500).map((doc): ItemChange => ({ op: 'put', doc }));
+          yield { op: 'tx', db: database.resource.id, coll: container.resource.id, changes };
+        }
+        // The LSN and rid counter survive even when the newest items were deleted: tokens stay valid.
+        yield {
+          op: 'lsn',
+          db: database.resource.id,
+          coll: container.resource.id,
+          lsn: container.lsn,
+          docCounter: container.docCounter,
+        };
+      }
+    }
+  }
+
+  private replay(record: JournalRecord): void {
+    switch (record.op) {
+      case 'db':
+        this.databases.set(record.db.id, { resource: record.db, containers: new Map() });
+        break;
+      case 'dropdb':
+        this.databases.delete(record.id);
+        break;
+      case 'coll': {
+        const database = this.databases.get(record.db);
+        if (!database) break;
+        const existing = database.containers.get(record.coll.id);
+        if (existing && existing.resource._rid === record.coll._rid) existing.resource = record.coll;
+        else database.containers.set(record.coll.id, new ContainerState(record.coll, database.resource._rid));
+        break;
+      }
+      case 'dropcoll':
+        this.databases.get(record.db)?.containers.delete(record.id);
+        break;
+      case 'tx': {
+        const container = this.databases.get(record.db)?.containers.get(record.coll);
+        for (const change of record.changes) container?.apply(change);
+        break;
+      }
+      case 'lsn': {
+        const container = this.databases.get(record.db)?.containers.get(record.coll);
+        if (container) {
+          container.lsn = Math.max(container.lsn, record.lsn);
+          container.docCounter = Math.max(container.docCounter, record.docCounter);
+        }
+        break;
+      }
+    }
+  }
+
+  database(id: string): DatabaseState {
+    const database =
+      this.databases.get(id) ?? [...this.databases.values()].find((d) => d.resource._rid === id);
+    if (!database) throw notFound(`Database ${id}`);
+    return database;
+  }
+
+  container(databaseId: string, id: string): ContainerState {
+    const database = this.database(databaseId);
+    const container =
+      database.containers.get(id) ?? [...database.containers.values()].find((c) => c.resource._rid === id);
+    if (!container) throw notFound(`Container ${id}`);
+    return container;
+  }
+
+  async createDatabase(body: Record<string, unknown>): Promise<DatabaseResource> {
+    const id = checkName(body.id);
+    if (this.databases.has(id)) throw conflict();
+    const rid = newRid(randomBytes(4));
+    const resource: DatabaseResource = {
+      ...body,
+      id,
+      _rid: rid,
+      _self: `dbs/${rid}/`,
+      _etag: `"${randomUUID()}"`,
+      _colls: 'colls/',
+      _users: 'users/',
+      _ts: nowSeconds(),
+    };
+    this.databases.set(id, { resource, containers: new Map() });
+    await this.journal.append({ op: 'db', db: resource } satisfies JournalRecord);
+    return resource;
+  }
+
+  async deleteDatabase(id: string): Promise<void> {
+    const database = this.database(id);
+    this.databases.delete(database.resource.id);
+    await this.journal.append({ op: 'dropdb', id: database.resource.id } satisfies JournalRecord);
+  }
+
+  async createContainer(databaseId: string, body: Record<string, unknown>): Promise<ContainerResource> {
+    const database = this.database(databaseId);
+    const id = checkName(body.id);
+    if (database.containers.has(id)) throw conflict();
+    const ridBytes = Buffer.concat([
+      Buffer.from(database.resource._rid.replace(/-/g, '/'), 'base64'),
+      randomBytes(4),
+    ]);
+    ridBytes[4] = ridBytes[4]! | 0x80; // a collection rid's fifth byte has its high bit set, as in Cosmos DB
+    const rid = newRid(ridBytes);
+    const resource = containerResource(body, id, rid, database.resource._rid);
+    database.containers.set(id, new ContainerState(resource, database.resource._rid));
+    await this.journal.append({
+      op: 'coll',
+      db: database.resource.id,
+      coll: resource,
+    } satisfies JournalRecord);
+    return resource;
+  }
+
+  async replaceContainer(
+    databaseId: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<ContainerResource> {
+    const container = this.container(databaseId, id);
+    if (body.id !== undefined && body.id !== container.resource.id)
+      throw badRequest('A container cannot be renamed.');
+    if (
+      body.partitionKey &&
+      JSON.stringify((body.partitionKey as { paths?: unknown }).paths) !==
+        JSON.stringify(container.partitionKey.paths)
+    ) {
+      throw badRequest('The partition key of a container cannot be changed.');
+    }
+    const resource = containerResource(
+      { ...body, partitionKey: container.partitionKey },
+      container.resource.id,
+      container.resource._rid,
+      container.databaseRid,
+    );
+    resource._ts = nowSeconds();
+    container.resource = resource;
+    await this.journal.append({
+      op: 'coll',
+      db: this.database(databaseId).resource.id,
+      coll: resource,
+    } satisfies JournalRecord);
+    return resource;
+  }
+
+  async deleteContainer(databaseId: string, id: string): Promise<void> {
+    const database = this.database(databaseId);
+    const container = this.container(databaseId, id);
+    database.containers.delete(container.resource.id);
+    await this.journal.append({
+      op: 'dropcoll',
+      db: database.resource.id,
+      id: container.resource.id,
+    } satisfies JournalRecord);
+  }
+
+  /**
+   * Runs item writes in one transaction: `body` stages them (synchronously); if it throws, all are rolled
+   * back; otherwise they are journaled as one record and the promise resolves when durable.
+   */
+  async write<T>(container: ContainerState, body: (tx: Transaction) => T): Promise<T> {
+    const tx = container.begin();
+    let result: T;
+    try {
+      result = body(tx);
+    } catch (error) {
+      container.rollback(tx);
+      throw error;
+    }
+    if (tx.changes.length > 0) {
+      const database = [...this.databases.values()].find(
+        (d) => d.containers.get(container.resource.id) === container,
+      );
+      const lsn = container.lsn;
+      await this.journal.append({
+        op: 'tx',
+        db: database?.resource.id ?? '',
+        coll: container.resource.id,
+        changes: tx.changes,
+      } satisfies JournalRecord);
+      container.markDurable(lsn);
+    }
+    return result;
+  }
+
+  private async sweepExpired(): Promise<void> {
+    for (const database of this.databases.values()) {
+      for (const container of database.containers.values()) {
+        if (container.ttlEnabled)
+          await this.write(container, (tx) => container.expire(tx)).catch(() => undefined);
+      }
+    }
+  }
+}
+
+function checkName(id: unknown): string {
+  if (typeof id !== 'string' || !validName.test(id) || id.endsWith(' ')) {
+    throw badRequest(`The id ${JSON.stringify(id)} is invalid: 1 to 255 characters, none of / \\ ? #.`);
+  }
+  return id;
+}
+
+function containerResource(
+  body: Record<string, unknown>,
+  id: string,
+  rid: string,
+  databaseRid: string,
+): ContainerResource {
+  const partitionKey = (body.partitionKey as ContainerResource['partitionKey'] | undefined) ?? {
+    paths: ['/_partitionKey'],
+    kind: 'Hash',
+    version: 2,
+  };
+  if (
+    !Array.isArray(partitionKey.paths) ||
+    partitionKey.paths.length === 0 ||
+    partitionKey.paths.length > 3
+  ) {
+    throw badRequest('The partition key needs one to three paths.');
+  }
+  return {
+    indexingPolicy: {
+      indexingMode: 'consistent',
+      automatic: true,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [{ path: '/"_etag"/?' }],
+    },
+    conflictResolutionPolicy: {
+      mode: 'LastWriterWins',
+      conflictResolutionPath: '/_ts',
+      conflictResolutionProcedure: '',
+    },
+    geospatialConfig: { type: 'Geography' },
+    ...body,
+    id,
+    partitionKey: { kind: partitionKey.paths.length > 1 ? 'MultiHash' : 'Hash', version: 2, ...partitionKey },
+    _rid: rid,
+    _self: `dbs/${databaseRid}/colls/${rid}/`,
+    _etag: `"${randomUUID()}"`,
+    _docs: 'docs/',
+    _sprocs: 'sprocs/',
+    _triggers: 'triggers/',
+    _udfs: 'udfs/',
+    _conflicts: 'conflicts/',
+    _ts: nowSeconds(),
+  };
+}
+
+function newRid(bytes: Buffer): string {
+  return bytes.toString('base64').replace(/\//g, '-');
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
