@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:generate` — how fast the generators write the large scenario (≈1M records) to JSONL and to Kafka
+ * (the seven event topics, idempotent producer, acks=all), and how much memory that takes. Each case runs in a
+ * child process of its own so that its peak RSS (`process.resourceUsage().maxRSS`) is its own; the medium
+ * scenario (≈10k records) runs too, to show memory stays flat as the record count grows a hundredfold.
+ * Not a test: it prints figures for BENCHMARKS.md.
+ *
+ * BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; otherwise a local one is started (jars cached).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderTable } from '../infra/console/table.ts';
+import { startLocalBroker } from '../infra/kafka/broker.ts';
+import { kafkaClient } from '../infra/kafka/connection.ts';
+import { stopProcess } from '../infra/process/index.ts';
+import { EVENT_TOPICS, TOPICS, type Topic } from '../generators/model.ts';
+import { runGeneration } from '../generators/run.ts';
+import { generateScenario, resolveScenario } from '../generators/scenario.ts';
+import { jsonlWriter } from '../generators/writers/jsonl.ts';
+import { kafkaWriter } from '../generators/writers/kafka.ts';
+import type { RecordWriter } from '../generators/writers/record-writer.ts';
+
+interface CaseResult {
+  records: number;
+  seconds: number;
+  peakRssMb: number;
+  bytes?: number;
+}
+
+type CaseName = 'generate' | 'jsonl' | 'kafka';
+
+/** Runs in the child: one case, its figures as JSON on stdout. */
+async function runCase(name: CaseName, scale: string, bootstrap: string | undefined): Promise<CaseResult> {
+  const options = resolveScenario({ seed: 42, scale });
+  const started = performance.now();
+  let records = 0;
+  let bytes: number | undefined;
+  if (name === 'generate') {
+    for (const _record of generateScenario(options)) records += 1;
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-generate-'));
+    const prefix = `bench-${process.pid}`;
+    const topicName = (topic: Topic): string => `${prefix}-${topic}`;
+    const kafka = bootstrap ? kafkaClient({ bootstrapServers: bootstrap }, 'bench-generate') : undefined;
+    try {
+      const topics = name === 'jsonl' ? TOPICS : EVENT_TOPICS;
+      const writer: RecordWriter =
+        name === 'jsonl' || !kafka
+          ? jsonlWriter(dir, topics)
+          : await kafkaWriter(kafka, topics, { topicName });
+      const summary = await runGeneration({
+        challenge: '03',
+        options,
+        target: name,
+        topics,
+        writer,
+        manifestFile: join(dir, 'manifest.json'),
+      });
+      records = summary.writtenTotal;
+      if (name === 'jsonl')
+        bytes = readdirSync(dir).reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      if (kafka && name === 'kafka') {
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.deleteTopics({ topics: EVENT_TOPICS.map(topicName) }).catch(() => undefined);
+        await admin.disconnect();
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { records, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(bytes ? { bytes } : {}) };
+}
+
+function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1] ?? 'bench/generate.ts', '--case', name, scale, bootstrap],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`case ${name} ${scale} failed (exit ${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as CaseResult;
+}
+
+async function main(): Promise<void> {
+  let bootstrap = process.env.BENCH_KAFKA_BOOTSTRAP_SERVERS;
+  let brokerPid: number | undefined;
+  const home = mkdtempSync(join(tmpdir(), 'bench-generate-kafka-'));
+  try {
+    if (!bootstrap) {
+      const broker = await startLocalBroker({
+        dataDir: join(home, 'kafka'),
+        logFile: join(home, 'kafka.log'),
+        port: 0,
+      });
+      bootstrap = broker.bootstrapServers;
+      brokerPid = broker.pid;
+    }
+    const cases: Array<[CaseName, string, string]> = [
+      ['generate', 'medium', 'generate only, no writer'],
+      ['generate', 'large', 'generate only, no writer'],
+      ['jsonl', 'medium', 'JSONL, all 9 topics + manifest'],
+      ['jsonl', 'large', 'JSONL, all 9 topics + manifest'],
+      ['kafka', 'medium', 'Kafka, 7 event topics + manifest'],
+      ['kafka', 'large', 'Kafka, 7 event topics + manifest'],
+    ];
+    const rows = cases.map(([name, scale, what]) => {
+      process.stderr.write(`· ${what} (${scale}) …\n`);
+      return { what, scale, ...inChild(name, scale, bootstrap ?? '') };
+    });
+    process.stdout.write(
+      `\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`,
+    );
+    process.stdout.write(
+      `${renderTable(
+        [
+          { header: 'case', value: (row) => row.what },
+          { header: 'scale', value: (row) => row.scale },
+          { header: 'records', value: (row) => row.records, align: 'right' },
+          { header: 'seconds', value: (row) => row.seconds.toFixed(1), align: 'right' },
+          { header: 'records/s', value: (row) => Math.round(row.records / row.seconds), align: 'right' },
+          { header: 'peak RSS MB', value: (row) => row.peakRssMb.toFixed(0), align: 'right' },
+          {
+            header: 'output MB',
+            value: (row) => (row.bytes ? (row.bytes / 1e6).toFixed(0) : '-'),
+            align: 'right',
+          },
+        ],
+        rows,
+      )}\n`,
+    );
+  } finally {
+    if (brokerPid) await stopProcess(brokerPid, 20_000);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const caseIndex = process.argv.indexOf('--case');
+if (caseIndex >= 0) {
+  const [name, scale, bootstrap] = process.argv.slice(caseIndex + 1) as [CaseName, string, string];
+  const result = await runCase(name, scale, bootstrap || undefined);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  await main();
+}
