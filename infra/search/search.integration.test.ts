@@ -80,8 +80,8 @@ describe('Search emulator: queries through @azure/search-documents', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     const clients = clientsFor(emulator, index);
-    documents = clients.documents as SearchClient<Person>;
-    queries = clients.queries as SearchClient<Person>;
+    documents = clients.documents as unknown as SearchClient<Person>;
+    queries = clients.queries as unknown as SearchClient<Person>;
     await clients.indexes.createIndex(peopleIndex(index));
     await documents.uploadDocuments([...handmade, ...generated]);
   });
@@ -261,8 +261,8 @@ describe('Search emulator: queries through @azure/search-documents', () => {
     });
     expect(
       suggestions.results
-        .filter((r) => r.document.id.startsWith('h'))
-        .map((r) => [r.document.id, r.text])
+        .filter((r) => (r.document as Person).id.startsWith('h'))
+        .map((r) => [(r.document as Person).id, r.text])
         .sort(),
     ).toEqual([
       ['h1', 'Wifi Hotel Luxury'],
@@ -288,7 +288,9 @@ describe('Search emulator: queries through @azure/search-documents', () => {
       statusCode: 400,
       message: expect.stringContaining('scoringProfile'),
     });
-    await expect(queries.search('wifi', { queryType: 'semantic' })).rejects.toMatchObject({
+    await expect(
+      queries.search('wifi', { queryType: 'semantic' } as unknown as SearchOptions<Person>),
+    ).rejects.toMatchObject({
       statusCode: 400,
       message: expect.stringContaining('queryType'),
     });

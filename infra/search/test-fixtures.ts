@@ -59,6 +59,6 @@ export function peopleIndex(name: string): SdkIndex {
       },
       { name: 'secret', type: 'Edm.String', hidden: true, filterable: true },
     ],
-    suggesters: [{ name: 'names', sourceFields: ['name'] }],
+    suggesters: [{ name: 'names', searchMode: 'analyzingInfixMatching', sourceFields: ['name'] }],
   };
 }
