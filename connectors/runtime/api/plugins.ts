@@ -104,6 +104,8 @@ export interface SinkTaskContext {
   resume(...partitions: TopicPartition[]): void;
   assignment(): TopicPartition[];
   errantRecordReporter(): ErrantRecordReporter | null;
+  /** Java's `SinkTaskContext.timeout(ms)`: how long to wait before redelivering after a RetriableException. */
+  timeout?(timeoutMs: number): void;
 }
 
 /**

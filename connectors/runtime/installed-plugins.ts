@@ -1,0 +1,16 @@
+import type { RegisteredPlugin } from './api/plugins.ts';
+import { converterPlugins } from './converters/index.ts';
+import { fileConnectorPlugins } from '../file/index.ts';
+import { PluginRegistry } from './plugins.ts';
+
+/**
+ * Every plugin family the worker ships, one line each. A new connector family (Cosmos, Azure Search) adds its
+ * `…Plugins` array here; tests can also `registry.register(...)` extra plugins on a worker they start.
+ */
+export function installedPlugins(): RegisteredPlugin[] {
+  return [...fileConnectorPlugins, ...converterPlugins];
+}
+
+export function defaultRegistry(extra: RegisteredPlugin[] = []): PluginRegistry {
+  return new PluginRegistry().register(...installedPlugins(), ...extra);
+}

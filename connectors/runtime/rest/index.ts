@@ -1,0 +1,1 @@
+export { createRestApp, type RestDeps } from './app.ts';

@@ -1,0 +1,213 @@
+import type { IHeaders, Message, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Props, SourceTask } from '../api/plugins.ts';
+import type { SourceOffsetMap, SourceRecord } from '../api/records.ts';
+import { newTaskMetrics, recordBatch, recordCommit, type TaskMetrics } from '../metrics.ts';
+import { buildTransforms, type TransformChain } from '../transforms-integration.ts';
+import { createConverters, type TaskConverters } from './converters.ts';
+import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
+import type { TaskHost, TaskListener, TaskRunner } from './task-host.ts';
+
+/**
+ * Apache's WorkerSourceTask: poll → transforms → converters → produce (acks=all); offsets of acknowledged
+ * records are written to the offsets topic every `offset.flush.interval.ms` and on stop, then `commit()` is
+ * called. A record is always produced before its offset is stored, so a crash re-reads, never skips.
+ */
+export class SourceTaskRunner implements TaskRunner {
+  readonly metrics: TaskMetrics;
+  private task!: SourceTask;
+  private producer!: Producer;
+  private converters!: TaskConverters;
+  private transforms!: TransformChain;
+  private errors!: ErrorHandler;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private paused = false;
+  private failed = false;
+  /** Acknowledged but not yet stored offsets, by partition JSON. */
+  private readonly pending = new Map<string, { partition: SourceOffsetMap; offset: SourceOffsetMap }>();
+  private lastFlush = Date.now();
+
+  constructor(
+    readonly connector: string,
+    readonly id: number,
+    private readonly connectorProps: Props,
+    private readonly taskProps: Props,
+    private readonly host: TaskHost,
+    private readonly listener: TaskListener,
+  ) {
+    this.metrics = newTaskMetrics(connector, id, 'source');
+  }
+
+  async start(): Promise<void> {
+    const plugin = this.host.registry.connector(this.connectorProps['connector.class'] ?? '');
+    this.task = plugin.createTask() as SourceTask;
+    this.converters = createConverters(this.host.registry, this.connectorProps, this.host.workerProps);
+    this.transforms = buildTransforms(this.host.registry, this.connectorProps);
+    this.errors = new ErrorHandler(
+      errorHandlingConfig(this.connectorProps),
+      { connector: this.connector, id: this.id },
+      {
+        log: this.host.log,
+        metrics: this.metrics,
+        isStopping: () => this.stopping,
+      },
+    );
+    this.producer = this.host
+      .client(`connector-producer-${this.connector}-${this.id}`)
+      .producer({ idempotent: false, allowAutoTopicCreation: true });
+    await this.producer.connect();
+    const offsets = this.host.storage.offsets;
+    this.task.initialize({
+      configs: () => ({ ...this.taskProps }),
+      offsetStorageReader: () => ({
+        offset: (partition) => offsets.get(this.connector, partition),
+        offsets: (partitions) =>
+          new Map(partitions.map((partition) => [partition, offsets.get(this.connector, partition)])),
+      }),
+    });
+    await this.task.start(this.taskProps);
+    this.listener.onState('RUNNING');
+    this.loop = this.run().catch((error) => this.fail(error));
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      if (this.paused || this.failed) {
+        await sleep(100);
+        continue;
+      }
+      const polled = await this.errors.execute('TASK_POLL', this.taskClass(), () => this.task.poll());
+      const records = polled.ok ? (polled.value ?? []) : [];
+      if (records.length > 0) await this.send(records);
+      if (Date.now() - this.lastFlush >= this.host.offsetFlushIntervalMs) await this.flushOffsets();
+      if (records.length === 0) await sleep(10);
+    }
+  }
+
+  private taskClass(): string {
+    return this.connectorProps['connector.class']?.replace(/Connector$/, 'Task') ?? 'SourceTask';
+  }
+
+  private async send(records: SourceRecord[]): Promise<void> {
+    this.metrics.sourceRecordPollTotal += records.length;
+    const byTopic = new Map<string, Message[]>();
+    const sent: SourceRecord[] = [];
+    for (const original of records) {
+      const transformed = await this.errors.execute(
+        'TRANSFORMATION',
+        this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
+        () => this.transforms.apply(original),
+      );
+      if (!transformed.ok || transformed.value === null) {
+        continue; // dropped or skipped records still advance the offset (tracked below), as in Apache
+      }
+      const record = transformed.value as SourceRecord;
+      const key = await this.errors.execute('KEY_CONVERTER', this.converters.keyClass, () =>
+        this.converters.key.fromConnectData(record.topic, record.keySchema, record.key),
+      );
+      const value = key.ok
+        ? await this.errors.execute('VALUE_CONVERTER', this.converters.valueClass, () =>
+            this.converters.value.fromConnectData(record.topic, record.valueSchema, record.value),
+          )
+        : key;
+      const headers = value.ok
+        ? await this.errors.execute('HEADER_CONVERTER', this.converters.headerClass, () => {
+            const result: IHeaders = {};
+            for (const header of record.headers) {
+              const bytes = this.converters.header.fromConnectHeader(
+                record.topic,
+                header.key,
+                header.schema,
+                header.value,
+              );
+              if (bytes !== null) result[header.key] = Buffer.from(bytes);
+            }
+            return result;
+          })
+        : value;
+      if (!key.ok || !value.ok || !headers.ok) continue;
+      const messages = byTopic.get(record.topic) ?? [];
+      messages.push({
+        key: key.value === null ? null : Buffer.from(key.value),
+        value: value.value === null ? null : Buffer.from(value.value),
+        headers: headers.value,
+        ...(record.kafkaPartition === null ? {} : { partition: record.kafkaPartition }),
+        ...(record.timestamp === null ? {} : { timestamp: String(record.timestamp) }),
+      });
+      byTopic.set(record.topic, messages);
+      sent.push(original);
+    }
+    if (byTopic.size > 0) {
+      const result = await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      for (const topic of byTopic.keys()) {
+        if (!this.host.storage.statuses.activeTopics.get(this.connector)?.has(topic)) {
+          await this.host.storage.statuses.addActiveTopic(this.connector, this.id, topic);
+        }
+      }
+      void result;
+    }
+    recordBatch(this.metrics, records.length);
+    this.metrics.sourceRecordWriteTotal += sent.length;
+    for (const record of records) this.track(record);
+    for (const record of sent) this.task.commitRecord?.(record, null);
+  }
+
+  private track(record: SourceRecord): void {
+    this.pending.set(JSON.stringify(record.sourcePartition), {
+      partition: record.sourcePartition,
+      offset: record.sourceOffset,
+    });
+  }
+
+  private async flushOffsets(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (this.pending.size === 0) return;
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    const started = Date.now();
+    try {
+      await this.host.storage.offsets.write(this.connector, entries);
+      recordCommit(this.metrics, true, Date.now() - started);
+      await this.task.commit?.();
+    } catch (error) {
+      recordCommit(this.metrics, false, Date.now() - started);
+      for (const entry of entries) {
+        const id = JSON.stringify(entry.partition);
+        if (!this.pending.has(id)) this.pending.set(id, entry);
+      }
+      this.host.log(`WARN ${this.connector}-${this.id}: offset flush failed: ${(error as Error).message}`);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed || this.stopping) return;
+    this.failed = true;
+    this.listener.onState('FAILED', error);
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.listener.onState('PAUSED');
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.listener.onState('RUNNING');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    await this.flushOffsets();
+    try {
+      await this.task?.stop();
+    } catch (error) {
+      this.host.log(`WARN ${this.connector}-${this.id}: stop failed: ${(error as Error).message}`);
+    }
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}
