@@ -1,0 +1,104 @@
+import {
+  parseConfig,
+  type ConfigKey,
+  type ConfigSpec,
+  type ConfigValue,
+  type ParsedConfig,
+} from '../api/config.ts';
+import { ConfigException, invalidValue } from './errors.ts';
+import { compileJavaRegex } from './java-regex.ts';
+
+/**
+ * Transform and predicate config specs. A spec is a function of the key prefix so that the same definition
+ * serves a plugin's own `config()` (no prefix) and a connector's validate (`transforms.<alias>.`), with Apache's
+ * messages naming the key as the user wrote it.
+ */
+export type SpecFactory = (prefix: string) => ConfigKey[];
+
+export function toSpec(keys: SpecFactory, prefix = ''): ConfigSpec {
+  return { keys: keys(prefix) };
+}
+
+/** `SimpleConfig(CONFIG_DEF, props)`: parsed values, or the first error as a ConfigException. */
+export function configureWith(keys: SpecFactory, props: Record<string, string>): ConfigReader {
+  const parsed = parseConfig(toSpec(keys), props);
+  for (const messages of Object.values(parsed.errors)) {
+    if (messages.length > 0) throw new ConfigException(messages[0]!);
+  }
+  return new ConfigReader(parsed);
+}
+
+export class ConfigReader {
+  constructor(readonly parsed: ParsedConfig) {}
+  value(name: string): ConfigValue {
+    return this.parsed.values[name] ?? null;
+  }
+  string(name: string): string | null {
+    return (this.value(name) as string | null) ?? null;
+  }
+  list(name: string): string[] {
+    return (this.value(name) as string[] | null) ?? [];
+  }
+  boolean(name: string): boolean {
+    return this.value(name) === true;
+  }
+  int(name: string): number | null {
+    return (this.value(name) as number | null) ?? null;
+  }
+}
+
+// ----------------------------------------------------------------------------------- Apache's validators
+
+/** `NonEmptyListValidator`. */
+export const nonEmptyList =
+  (name: string) =>
+  (value: ConfigValue): string | undefined =>
+    value === null || (Array.isArray(value) && value.length === 0)
+      ? invalidValue(name, value, 'Empty list')
+      : undefined;
+
+/** `ConfigDef.NonEmptyString`. */
+export const nonEmptyString =
+  (name: string) =>
+  (value: ConfigValue): string | undefined =>
+    typeof value === 'string' && value.trim() === ''
+      ? invalidValue(name, value, 'String must be non-empty')
+      : undefined;
+
+/** `ConfigDef.ValidString.in(…)` (case-sensitive). */
+export const validString =
+  (name: string, allowed: string[]) =>
+  (value: ConfigValue): string | undefined =>
+    typeof value === 'string' && !allowed.includes(value)
+      ? invalidValue(name, value, `String must be one of: ${allowed.join(', ')}`)
+      : undefined;
+
+/** `ConfigDef.CaseInsensitiveValidString.in(…)`. */
+export const validStringIgnoreCase =
+  (name: string, allowed: string[]) =>
+  (value: ConfigValue): string | undefined =>
+    typeof value === 'string' && !allowed.some((entry) => entry.toLowerCase() === value.toLowerCase())
+      ? invalidValue(name, value, `String must be one of (case insensitive): ${allowed.join(', ')}`)
+      : undefined;
+
+/** transforms' `RegexValidator`. */
+export const validRegex =
+  (name: string) =>
+  (value: ConfigValue): string | undefined => {
+    if (typeof value !== 'string') return undefined;
+    try {
+      compileJavaRegex(value);
+      return undefined;
+    } catch (error) {
+      return invalidValue(name, value, `Invalid regex: ${(error as Error).message}`);
+    }
+  };
+
+export const replaceNullWithDefaultKey = (prefix: string): ConfigKey => ({
+  name: `${prefix}replace.null.with.default`,
+  type: 'BOOLEAN',
+  default: true,
+  importance: 'MEDIUM',
+  documentation:
+    'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
+});
