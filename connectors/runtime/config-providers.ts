@@ -12,7 +12,8 @@ export type ConfigProvider = (path: string, key: string | undefined) => string |
 
 const pattern = /\$\{([A-Za-z0-9_.-]+):((?:[^:}]|:(?!\}))*?)(?::([^}]*))?\}/g;
 
-function readProperties(file: string): Record<string, string> {
+/** A Java .properties file's key/value pairs (comments and blank lines skipped). */
+export function readProperties(file: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const rawLine of readFileSync(file, 'utf8').split(/\r?\n/)) {
     const line = rawLine.trim();

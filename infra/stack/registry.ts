@@ -1,3 +1,4 @@
+import { connectService } from '../../connectors/runtime/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
@@ -8,7 +9,12 @@ import type { ServiceDefinition } from './service.ts';
  * A new service is one line here plus its own `service.ts`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own entry type
-export const stackServices: ServiceDefinition<any>[] = [kafkaService, cosmosService, searchService];
+export const stackServices: ServiceDefinition<any>[] = [
+  kafkaService,
+  cosmosService,
+  searchService,
+  connectService,
+];
 
 export function findService(name: string): ServiceDefinition | undefined {
   return stackServices.find((service) => service.name === name);
