@@ -1,5 +1,5 @@
-import { Agent } from 'node:https';
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
+import { cosmosClient } from '../../infra/cosmos/client.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import { configReader, type ParsedConfig } from '../runtime/api/config.ts';
 import { keys } from './spec.ts';
@@ -7,8 +7,8 @@ import { keys } from './spec.ts';
 const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
 
 /**
- * A Cosmos client from a parsed connector config. Loopback endpoints are the local emulator, whose certificate
- * is self-signed: only those skip certificate checks (a real account never does).
+ * A Cosmos client from a parsed connector config, through the harness's one client factory. Loopback endpoints
+ * are the local emulator, whose certificate is self-signed: only those skip certificate checks.
  */
 export function cosmosClientFor(config: ParsedConfig, userAgentSuffix: string): CosmosClient {
   const read = configReader(config);
@@ -20,12 +20,10 @@ export function cosmosClientFor(config: ParsedConfig, userAgentSuffix: string): 
     });
   }
   const applicationName = read.string(keys.applicationName);
-  return new CosmosClient({
-    endpoint,
-    key: read.password(keys.accountKey),
-    userAgentSuffix: applicationName ? `${userAgentSuffix} ${applicationName}` : userAgentSuffix,
-    ...(loopback.test(endpoint) ? { agent: new Agent({ rejectUnauthorized: false, keepAlive: true }) } : {}),
-  });
+  return cosmosClient(
+    { endpoint, key: read.password(keys.accountKey), tlsInsecure: loopback.test(endpoint) },
+    { userAgentSuffix: applicationName ? `${userAgentSuffix} ${applicationName}` : userAgentSuffix },
+  );
 }
 
 const transientStatuses = new Set([408, 410, 429, 449, 503]);

@@ -1,6 +1,8 @@
 import type { RegisteredPlugin } from './api/plugins.ts';
 import { converterPlugins } from './converters/index.ts';
 import { fileConnectorPlugins } from '../file/index.ts';
+import { cosmosPlugins } from '../cosmos/index.ts';
+import { azureSearchPlugins } from '../azure-search/index.ts';
 import { PluginRegistry } from './plugins.ts';
 
 /**
@@ -8,7 +10,7 @@ import { PluginRegistry } from './plugins.ts';
  * `…Plugins` array here; tests can also `registry.register(...)` extra plugins on a worker they start.
  */
 export function installedPlugins(): RegisteredPlugin[] {
-  return [...fileConnectorPlugins, ...converterPlugins];
+  return [...fileConnectorPlugins, ...cosmosPlugins, ...azureSearchPlugins, ...converterPlugins];
 }
 
 export function defaultRegistry(extra: RegisteredPlugin[] = []): PluginRegistry {
