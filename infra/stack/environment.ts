@@ -1,0 +1,67 @@
+import { UsageError } from '../errors.ts';
+import { kafkaConnectionFromEnv, kafkaConnectionOf, type KafkaConnection } from '../kafka/connection.ts';
+import { loadEnvFile } from './env-file.ts';
+import { requireStack, type ConnectEntry, type CosmosEntry, type SearchEntry } from './stack-file.ts';
+
+/**
+ * The endpoints a command works against: the running local stack (stack.json) by default, or any environment —
+ * a team's cloud Kafka, Cosmos DB, Search and Connect — described by an env file. The code that talks to the
+ * services is the same either way.
+ */
+export interface Environment {
+  /** Where the endpoints came from, for messages. */
+  source: string;
+  kafka: KafkaConnection;
+  cosmos?: CosmosEntry;
+  search?: SearchEntry;
+  connect?: ConnectEntry;
+}
+
+export const environmentVariables = {
+  cosmos: ['COSMOS_ENDPOINT', 'COSMOS_KEY'],
+  search: ['SEARCH_ENDPOINT', 'SEARCH_ADMIN_KEY'],
+  connect: ['CONNECT_URL'],
+} as const;
+
+/** Reads an environment from variables (KAFKA_*, COSMOS_*, SEARCH_*, CONNECT_URL). */
+export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string): Environment {
+  const kafka = kafkaConnectionFromEnv(env);
+  if (!kafka) {
+    throw new UsageError(`${source} has no KAFKA_BOOTSTRAP_SERVERS (or EVENTHUBS_CONNECTION_STRING).`, {
+      fix: 'See README, "Verifying a team environment", for the variables an env file sets.',
+    });
+  }
+  const environment: Environment = { source, kafka };
+  if (env.COSMOS_ENDPOINT && env.COSMOS_KEY) {
+    environment.cosmos = {
+      endpoint: env.COSMOS_ENDPOINT,
+      key: env.COSMOS_KEY,
+      tlsInsecure: env.COSMOS_TLS_INSECURE === 'true',
+    };
+  }
+  if (env.SEARCH_ENDPOINT && env.SEARCH_ADMIN_KEY) {
+    environment.search = {
+      endpoint: env.SEARCH_ENDPOINT,
+      adminKey: env.SEARCH_ADMIN_KEY,
+      queryKey: env.SEARCH_QUERY_KEY ?? env.SEARCH_ADMIN_KEY,
+    };
+  }
+  if (env.CONNECT_URL) environment.connect = { url: env.CONNECT_URL };
+  return environment;
+}
+
+/** `--env FILE` when given, else the running stack. */
+export function resolveEnvironment(envFile?: string): Environment {
+  if (envFile) return environmentFromVariables(loadEnvFile(envFile), envFile);
+  const stack = requireStack();
+  if (!stack.services.kafka) {
+    throw new UsageError('The running stack has no Kafka.', { fix: 'Run `npx hack up --detach`.' });
+  }
+  return {
+    source: 'the running stack (.hack/stack.json)',
+    kafka: kafkaConnectionOf(stack.services.kafka),
+    cosmos: stack.services.cosmos,
+    search: stack.services.search,
+    connect: stack.services.connect,
+  };
+}

@@ -1,0 +1,156 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { kafkaClient, type KafkaConnection } from '../../infra/kafka/connection.ts';
+
+/** One key's latest record on a topic (a changelog view: later offsets win; a null value is a tombstone). */
+export interface LatestRecord {
+  key: string | null;
+  value: unknown;
+  partition: number;
+  offset: number;
+}
+
+export interface TopicSnapshot {
+  topic: string;
+  exists: boolean;
+  /** Records read, tombstones included. */
+  records: number;
+  /** Latest record per id (the value's `id`, else the key). */
+  latest: Map<string, LatestRecord>;
+  /** How many records each id had: a count that keeps growing is a feedback loop. */
+  versions: Map<string, number>;
+  /** Values that are not JSON objects, by offset, for the report. */
+  unreadable: number;
+}
+
+/** Kafka Connect's JsonConverter may wrap a value in `{schema, payload}`; verification compares the payload. */
+export function decodeJson(bytes: Buffer | null): unknown {
+  if (bytes === null) return null;
+  const text = bytes.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const keys = Object.keys(parsed);
+    if (keys.length === 2 && keys.includes('schema') && keys.includes('payload')) {
+      return (parsed as { payload: unknown }).payload;
+    }
+  }
+  return parsed;
+}
+
+export function recordId(key: string | null, value: unknown): string | null {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id === 'string' || typeof id === 'number') return String(id);
+  return key;
+}
+
+function decodeKey(bytes: Buffer | null): string | null {
+  const decoded = decodeJson(bytes);
+  if (decoded === null || decoded === undefined) return null;
+  return typeof decoded === 'string' ? decoded : JSON.stringify(decoded);
+}
+
+/**
+ * Reads topics from the beginning with one consumer that lives for a whole verification, and catches up to the
+ * current end of every partition on each `snapshot()`; polling then costs only what arrived since. A topic that
+ * appears later restarts the consumer on the larger set.
+ */
+export class TopicReader {
+  private readonly kafka: Kafka;
+  private consumer: Consumer | undefined;
+  private groupId: string | undefined;
+  private subscribed: string[] = [];
+  private readonly positions = new Map<string, number>();
+  private readonly snapshots = new Map<string, TopicSnapshot>();
+
+  constructor(
+    connection: KafkaConnection,
+    private readonly topics: string[],
+  ) {
+    this.kafka = kafkaClient(connection, 'connect-hack-verify');
+  }
+
+  async snapshot(timeoutMs = 30_000): Promise<Map<string, TopicSnapshot>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const present = this.topics.filter((topic) => existing.has(topic));
+      if (present.join() !== this.subscribed.join()) await this.restart(present);
+      const ends = new Map<string, number>();
+      for (const topic of present) {
+        for (const partition of await admin.fetchTopicOffsets(topic)) {
+          ends.set(`${topic}:${partition.partition}`, Number(partition.high));
+        }
+      }
+      const deadline = Date.now() + timeoutMs;
+      while ([...ends].some(([partition, end]) => (this.positions.get(partition) ?? 0) < end)) {
+        if (Date.now() > deadline) throw new Error(`Reading ${present.join(', ')} did not reach the end within ${timeoutMs / 1000} s.`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const result = new Map<string, TopicSnapshot>();
+      for (const topic of this.topics) {
+        result.set(topic, this.snapshots.get(topic) ?? emptySnapshot(topic, existing.has(topic)));
+      }
+      return result;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async restart(topics: string[]): Promise<void> {
+    await this.close();
+    this.positions.clear();
+    this.snapshots.clear();
+    this.subscribed = topics;
+    if (topics.length === 0) return;
+    for (const topic of topics) this.snapshots.set(topic, emptySnapshot(topic, true));
+    // A throwaway group that commits nothing: verification must never move a participant's offsets.
+    const groupId = `connect-hack-verify-${randomBytes(4).toString('hex')}`;
+    const consumer = this.kafka.consumer({
+      groupId,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      sessionTimeout: 30_000,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const snapshot = this.snapshots.get(batch.topic)!;
+        for (const message of batch.messages) {
+          const key = decodeKey(message.key);
+          const value = decodeJson(message.value);
+          const id = recordId(key, value);
+          snapshot.records++;
+          if (value !== null && (typeof value !== 'object' || Array.isArray(value))) snapshot.unreadable++;
+          if (id === null) continue;
+          snapshot.latest.set(id, { key, value, partition: batch.partition, offset: Number(message.offset) });
+          snapshot.versions.set(id, (snapshot.versions.get(id) ?? 0) + 1);
+        }
+        this.positions.set(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
+      },
+    });
+    this.consumer = consumer;
+    this.groupId = groupId;
+  }
+
+  async close(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (!consumer) return;
+    await consumer.disconnect().catch(() => {});
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([this.groupId!]).catch(() => {}); // leave no trace in the team's cluster
+    await admin.disconnect();
+  }
+}
+
+function emptySnapshot(topic: string, exists: boolean): TopicSnapshot {
+  return { topic, exists, records: 0, latest: new Map(), versions: new Map(), unreadable: 0 };
+}

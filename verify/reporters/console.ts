@@ -1,0 +1,58 @@
+import { mark, style } from '../../infra/console/style.ts';
+import { renderTable } from '../../infra/console/table.ts';
+import type { CheckResult, VerifyReport } from '../report.ts';
+
+const shown = 5;
+
+function listed(label: string, items: string[], total: number): string | undefined {
+  if (total === 0) return undefined;
+  const more = total > shown ? ` … and ${total - shown} more` : '';
+  return `    ${label} (${total}): ${items.slice(0, shown).join(', ')}${more}`;
+}
+
+/** The scoreboard: a table of checks, then for each failing one what is missing, extra or different, and why. */
+export function renderScoreboard(report: VerifyReport): string {
+  const lines: string[] = [];
+  lines.push(style.bold(`Challenge ${report.challenge} — verification (${(report.durationMs / 1000).toFixed(1)} s${report.attempts ? `, ${report.attempts} attempt(s)` : ''})`));
+  if (report.environment) lines.push(style.dim(`against ${report.environment}`));
+  lines.push('');
+  lines.push(
+    renderTable<CheckResult>(
+      [
+        { header: '', value: (check) => (check.passed ? mark.ok() : mark.fail()) },
+        { header: 'check', value: (check) => check.id },
+        { header: 'found', value: (check) => `${check.found}/${check.expected}`, align: 'right' },
+        { header: 'missing', value: (check) => check.missingCount, align: 'right' },
+        { header: 'different', value: (check) => check.mismatchedCount ?? check.mismatched.length, align: 'right' },
+        { header: 'extra', value: (check) => check.extraCount ?? check.extra.length, align: 'right' },
+      ],
+      report.checks,
+    ),
+  );
+  for (const check of report.checks.filter((item) => !item.passed)) {
+    lines.push('');
+    lines.push(`${mark.fail()} ${style.bold(check.id)}: ${check.title}`);
+    for (const detail of check.details) lines.push(style.dim(`    ${detail}`));
+    const rows = [
+      listed('missing', check.missing, check.missingCount),
+      listed('different', check.mismatched.map((item) => `${item.id} [${item.fields.join(', ')}]`), check.mismatchedCount ?? check.mismatched.length),
+      listed('extra', check.extra, check.extraCount ?? check.extra.length),
+    ].filter((line): line is string => Boolean(line));
+    lines.push(...rows);
+    if (check.hint) lines.push(`  ${style.yellow('→')} ${check.hint}`);
+  }
+  const passed = report.checks.filter((check) => check.passed).length;
+  lines.push('');
+  lines.push(
+    report.passed
+      ? `${mark.ok()} ${style.green(style.bold(`All ${report.checks.length} checks passed.`))}`
+      : `${mark.fail()} ${style.red(style.bold(`${passed} of ${report.checks.length} checks passed.`))}`,
+  );
+  return lines.join('\n');
+}
+
+/** One progress line while polling: found/expected per check. */
+export function progressLine(checks: CheckResult[], attempt: number): string {
+  const parts = checks.map((check) => `${check.passed ? mark.ok() : '…'} ${check.id} ${check.found}/${check.expected}`);
+  return `${style.dim(`attempt ${attempt}`)}  ${parts.join('  ')}`;
+}

@@ -1,0 +1,141 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChallengeSpec } from '../challenges/spec.ts';
+import { errorMessage } from '../infra/errors.ts';
+import { kafkaClient } from '../infra/kafka/connection.ts';
+import { cosmosClient } from '../infra/cosmos/client.ts';
+import type { Environment } from '../infra/stack/environment.ts';
+import { containerKey, runChecks, type PipelineState } from './checks.ts';
+import { readConnectors } from './connect-state.ts';
+import { deadLetterTopic } from './connector-keys.ts';
+import { readContainer, type ContainerSnapshot } from './readers/cosmos.ts';
+import { TopicReader } from './readers/kafka.ts';
+import { readIndex, type IndexSnapshot } from './readers/search.ts';
+import type { CheckResult, VerifyReport } from './report.ts';
+
+export interface VerifyOptions {
+  /** Keep polling until every check passes or this much time has passed. */
+  timeoutMs?: number;
+  intervalMs?: number;
+  onProgress?: (checks: CheckResult[], attempt: number) => void;
+}
+
+/** Reads the whole pipeline once: topics, containers, indexes, connectors and dead-letter topics. */
+export async function collectState(spec: ChallengeSpec, environment: Environment, reader: TopicReader): Promise<PipelineState> {
+  const state: PipelineState = { topics: new Map(), containers: new Map(), indexes: new Map(), deadLetters: new Map(), unavailable: {} };
+  const tasks: Array<Promise<void>> = [];
+
+  tasks.push(
+    (async () => {
+      if (!environment.connect) {
+        state.connectError = `No Kafka Connect REST API in ${environment.source} (set CONNECT_URL).`;
+        return;
+      }
+      try {
+        state.connectors = await readConnectors(environment.connect.url);
+      } catch (error) {
+        state.connectError = `Kafka Connect at ${environment.connect.url} did not answer: ${errorMessage(error)}`;
+      }
+    })(),
+  );
+
+  tasks.push(
+    (async () => {
+      if (!environment.cosmos) {
+        state.unavailable.cosmos = `No Cosmos DB endpoint in ${environment.source} (set COSMOS_ENDPOINT and COSMOS_KEY).`;
+        return;
+      }
+      const client = cosmosClient(environment.cosmos);
+      const wanted = new Map<string, [string, string]>();
+      for (const flow of [...spec.flows.cosmosToKafka, ...spec.flows.kafkaToCosmos, ...spec.flows.cosmosToSearch]) {
+        wanted.set(containerKey(flow.database, flow.container), [flow.database, flow.container]);
+      }
+      try {
+        const snapshots = await Promise.all([...wanted.values()].map(([database, container]) => readContainer(client, database, container)));
+        for (const snapshot of snapshots) state.containers.set(containerKey(snapshot.database, snapshot.container), snapshot as ContainerSnapshot);
+      } catch (error) {
+        state.unavailable.cosmos = `Cosmos DB at ${environment.cosmos.endpoint} could not be read: ${errorMessage(error)}`;
+      } finally {
+        client.dispose();
+      }
+    })(),
+  );
+
+  tasks.push(
+    (async () => {
+      if (!environment.search) {
+        state.unavailable.search = `No Azure AI Search endpoint in ${environment.source} (set SEARCH_ENDPOINT and SEARCH_ADMIN_KEY).`;
+        return;
+      }
+      try {
+        const names = [...new Set(spec.flows.cosmosToSearch.map((flow) => flow.index))];
+        const snapshots: IndexSnapshot[] = await Promise.all(names.map((name) => readIndex(environment.search!, name)));
+        for (const snapshot of snapshots) state.indexes.set(snapshot.index, snapshot);
+      } catch (error) {
+        state.unavailable.search = `Azure AI Search at ${environment.search.endpoint} could not be read: ${errorMessage(error)}`;
+      }
+    })(),
+  );
+
+  tasks.push(
+    (async () => {
+      state.topics = await reader.snapshot();
+    })(),
+  );
+  await Promise.all(tasks);
+  await countDeadLetters(environment, state);
+  return state;
+}
+
+async function countDeadLetters(environment: Environment, state: PipelineState): Promise<void> {
+  const topics = [...new Set((state.connectors ?? []).map((connector) => deadLetterTopic(connector.config)).filter((topic): topic is string => Boolean(topic)))];
+  if (topics.length === 0) return;
+  const admin = kafkaClient(environment.kafka, 'connect-hack-verify').admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    for (const topic of topics) {
+      if (!existing.has(topic)) {
+        state.deadLetters.set(topic, 0);
+        continue;
+      }
+      const offsets = await admin.fetchTopicOffsets(topic);
+      state.deadLetters.set(topic, offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Verification by identity and content: reads everything, runs the checks, and polls until every check passes
+ * or the timeout passes (a pipeline converges; a broken one never does). The last attempt is the report.
+ */
+export async function verifyChallenge(spec: ChallengeSpec, environment: Environment, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 60_000);
+  const topics = [...new Set([...spec.topics.map((topic) => topic.name)])];
+  const reader = new TopicReader(environment.kafka, topics);
+  let checks: CheckResult[] = [];
+  let attempt = 0;
+  try {
+    for (;;) {
+      attempt++;
+      const state = await collectState(spec, environment, reader);
+      checks = runChecks(spec, state);
+      options.onProgress?.(checks, attempt);
+      if (checks.every((check) => check.passed) || Date.now() >= deadline) break;
+      await sleep(Math.min(options.intervalMs ?? 2000, Math.max(0, deadline - Date.now())));
+    }
+  } finally {
+    await reader.close();
+  }
+  return {
+    challenge: spec.id,
+    passed: checks.every((check) => check.passed),
+    durationMs: Date.now() - started,
+    checks,
+    environment: environment.source,
+    attempts: attempt,
+  };
+}
+
