@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedStartFrom, StatusCodes, type Container } from '@azure/cosmos';
+import {
+  ChangeFeedStartFrom,
+  StatusCodes,
+  type ChangeFeedIteratorOptions,
+  type Container,
+} from '@azure/cosmos';
 import { startTestEmulator, type TestEmulator } from './test-support.ts';
 
 let test: TestEmulator;
@@ -13,7 +18,7 @@ type Doc = { id: string; pk: string; v?: number; _lsn?: number };
 
 async function drain(
   container: Container,
-  start: ReturnType<typeof ChangeFeedStartFrom.Beginning>,
+  start: ChangeFeedIteratorOptions['changeFeedStartFrom'],
   maxItemCount?: number,
 ) {
   const iterator = container.items.getChangeFeedIterator<Doc>({ changeFeedStartFrom: start, maxItemCount });

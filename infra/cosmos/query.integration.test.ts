@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Container, ErrorResponse } from '@azure/cosmos';
+import type { Container, ErrorResponse, SqlParameter } from '@azure/cosmos';
 import { startTestEmulator, type TestEmulator } from './test-support.ts';
 
 let test: TestEmulator;
@@ -52,11 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => test?.close());
 
-async function all<T = unknown>(
-  query: string,
-  parameters: { name: string; value: unknown }[] = [],
-  options = {},
-): Promise<T[]> {
+async function all<T = unknown>(query: string, parameters: SqlParameter[] = [], options = {}): Promise<T[]> {
   const { resources } = await container.items.query<T>({ query, parameters }, options).fetchAll();
   return resources;
 }
