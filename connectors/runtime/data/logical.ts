@@ -24,7 +24,9 @@ export function decimalScale(schema: Schema): number {
 /** `Decimal.fromLogical`: big-endian two's-complement bytes of the unscaled value. */
 export function encodeDecimalBytes(schema: Schema, value: Decimal): Uint8Array {
   if (value.scale !== decimalScale(schema))
-    throw new DataException('Decimal value has mismatching scale for given Decimal schema');
+    throw new DataException(
+      `Decimal value has mismatching scale for given Decimal schema. Schema has scale ${decimalScale(schema)}, value has scale ${value.scale}.`,
+    );
   let n = value.unscaled;
   const bytes: number[] = [];
   // Minimal two's complement: stop once the remaining value is all sign bits and the sign bit agrees.

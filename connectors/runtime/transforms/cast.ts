@@ -63,7 +63,10 @@ const WHOLE_VALUE = '\u0000whole';
 function parseType(text: string): SchemaType {
   const type = text.trim().toLowerCase();
   if (!ALL_TYPES.includes(type)) {
-    throw new ConfigException(`Invalid type found in casting spec: ${text.trim()}`);
+    // Apache passes (message, cause) to ConfigException(name, value): the text comes out inside out.
+    throw new ConfigException(
+      `Invalid value java.lang.IllegalArgumentException: No enum constant org.apache.kafka.connect.data.Schema.Type.${text.trim().toUpperCase()} for configuration Invalid type found in casting spec: ${text.trim()}`,
+    );
   }
   if (!OUTPUT_TYPES.includes(type as SchemaType)) {
     throw new ConfigException(

@@ -3,7 +3,7 @@ import { parseConfig, type ConfigKey } from '../api/config.ts';
 import { ConnectException, javaClassOf } from '../api/errors.ts';
 import type { Predicate, Props, Transformation } from '../api/plugins.ts';
 import type { ConnectRecord } from '../api/records.ts';
-import { invalidValue } from './errors.ts';
+import { ConfigException, invalidValue } from './errors.ts';
 import { findPredicatePlugin, findTransformPlugin, predicatePlugins, transformPlugins } from './plugins.ts';
 
 /**
@@ -74,11 +74,14 @@ export function buildTransformChain(props: Props): TransformChain {
     try {
       const className = (props[`${prefix}type`] ?? '').trim();
       if (className === '')
-        throw new ConnectException(
+        throw new ConfigException(
           `Missing required configuration "${prefix}type" which has no default value.`,
         );
       const plugin = findTransformPlugin(className);
-      if (!plugin) throw new ConnectException(`Class ${className} could not be found.`);
+      if (!plugin)
+        throw new ConfigException(
+          invalidValue(`${prefix}type`, className, `Class ${className} could not be found.`),
+        );
       const transformation = plugin.create();
       const config = withPrefix(props, prefix);
       const predicateAlias = config.predicate;
@@ -97,7 +100,14 @@ export function buildTransformChain(props: Props): TransformChain {
           );
         }
         const predicatePlugin = findPredicatePlugin(predicateClass);
-        if (!predicatePlugin) throw new ConnectException(`Class ${predicateClass} could not be found.`);
+        if (!predicatePlugin)
+          throw new ConfigException(
+            invalidValue(
+              `${predicatePrefix}type`,
+              predicateClass,
+              `Class ${predicateClass} could not be found.`,
+            ),
+          );
         const predicate = predicatePlugin.create();
         const predicateConfig = withPrefix(props, predicatePrefix);
         delete predicateConfig.type;

@@ -1,5 +1,5 @@
 import type { ConnectRecord } from '../api/records.ts';
-import { Struct, type Schema } from '../data/schema.ts';
+import { DataException, Struct, type Schema } from '../data/schema.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import { ConfigException } from './errors.ts';
 import { BaseTransformation, fieldValue, putChecked, requireSchema, type Side } from './support.ts';
@@ -47,6 +47,8 @@ export class SetSchemaMetadata extends BaseTransformation {
     const original = this.side.schema(record);
     if ((value === null || value === undefined) && original === null) return record;
     const schema = requireSchema(original, 'updating schema metadata');
+    // Apache passes schema.fields() to the new ConnectSchema, which throws for anything but a struct.
+    if (schema.type !== 'struct') throw new DataException('Cannot list fields on non-struct type');
     const updated: Schema = { ...schema };
     if (this.name !== null) updated.name = this.name;
     if (this.version !== null) updated.version = this.version;

@@ -113,8 +113,9 @@ export class TimestampConverter extends BaseTransformation {
       try {
         this.format = new SimpleDateFormat(pattern);
       } catch (error) {
+        // ConfigException(message, cause) lands in the (name, value) constructor, as in Apache
         throw new ConfigException(
-          `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`,
+          `Invalid value java.lang.IllegalArgumentException: ${(error as Error).message} for configuration TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`,
           { cause: error },
         );
       }
@@ -215,6 +216,10 @@ export class TimestampConverter extends BaseTransformation {
   private toRaw(source: TargetType, value: unknown): Date {
     switch (source) {
       case 'string':
+        if (!this.format)
+          throw nullPointer(
+            'Cannot invoke "java.text.SimpleDateFormat.parse(String)" because "config.format" is null',
+          );
         if (typeof value !== 'string')
           throw new DataException(
             `Expected string timestamp to be a String, but found ${javaClassDescription(value)}`,
@@ -242,6 +247,10 @@ export class TimestampConverter extends BaseTransformation {
         return value;
     }
   }
+}
+
+function nullPointer(message: string): Error {
+  return Object.assign(new Error(message), { javaClass: 'java.lang.NullPointerException' });
 }
 
 function typeFromSchema(schema: Schema): TargetType {

@@ -45,9 +45,9 @@ const keys: SpecFactory = (p) => [
   {
     name: `${p}delete.handling.mode`,
     type: 'STRING',
-    default: 'none',
+    default: 'drop',
     importance: 'MEDIUM',
-    documentation: 'Deprecated: drop, rewrite or none (use delete.tombstone.handling.mode).',
+    documentation: 'Deprecated: drop (the default), rewrite or none (use delete.tombstone.handling.mode).',
     validate: validStringIgnoreCase(`${p}delete.handling.mode`, ['drop', 'rewrite', 'none']),
   },
   {
@@ -206,7 +206,7 @@ export class ExtractNewRecordState extends BaseTransformation {
     } else {
       // Deprecated keys: drop.tombstones + delete.handling.mode (none = tombstone for deletes)
       this.legacyDropTombstones = config.boolean('drop.tombstones');
-      const legacy = (config.string('delete.handling.mode') ?? 'none').toLowerCase();
+      const legacy = (config.string('delete.handling.mode') ?? 'drop').toLowerCase();
       this.mode =
         legacy === 'drop'
           ? 'drop'
@@ -271,8 +271,8 @@ export class ExtractNewRecordState extends BaseTransformation {
             value: envelope.getWithoutDefault('before'),
           };
           if (old.value instanceof Struct) {
-            old = this.addFields(old, envelope);
-            return this.withDeleted(old, 'true', this.deletedSchemaCache);
+            old = this.withDeleted(old, 'true', this.deletedSchemaCache);
+            return this.addFields(old, envelope);
           }
           return old;
         }
@@ -327,8 +327,8 @@ export class ExtractNewRecordState extends BaseTransformation {
     return { ...record, valueSchema: schema, value: updated };
   }
 
+  /** Debezium rebuilds the value schema here even without added fields, which makes it a required struct. */
   private addFields(record: ConnectRecord, envelope: Struct): ConnectRecord {
-    if (this.fields.length === 0) return record;
     const value = requireStruct(record.value, 'source field insertion');
     const op = String(envelope.field('op') ? envelope.getWithoutDefault('op') : '');
     let perOp = this.addedSchemaCache.get(op);
