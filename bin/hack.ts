@@ -3,6 +3,7 @@ import { HackError } from '../infra/errors.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { registerDoctorCommand } from '../infra/doctor/index.ts';
 import { registerStackCommands } from '../infra/stack/commands.ts';
+import { registerConnectorsCommands } from '../connectors/runtime/cli.ts';
 import { registerGenerateCommands } from '../generators/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
@@ -13,6 +14,7 @@ const program = new Command('hack')
 
 registerDoctorCommand(program);
 registerStackCommands(program);
+registerConnectorsCommands(program);
 registerGenerateCommands(program);
 
 try {

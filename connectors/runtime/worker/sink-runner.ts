@@ -80,7 +80,7 @@ export class SinkTaskRunner implements TaskRunner {
     const groupId = this.connectorProps['consumer.override.group.id'] ?? `connect-${this.connector}`;
     this.consumer = this.host
       .client(`connector-consumer-${this.connector}-${this.id}`)
-      .consumer({ groupId, sessionTimeout: 30_000, rebalanceTimeout: 30_000, allowAutoTopicCreation: false });
+      .consumer({ groupId, sessionTimeout: 30_000, rebalanceTimeout: 30_000, allowAutoTopicCreation: true });
     this.task.initialize({
       configs: () => ({ ...this.taskProps }),
       offset: (offsets) => {
@@ -118,6 +118,7 @@ export class SinkTaskRunner implements TaskRunner {
       .split(',')
       .map((topic) => topic.trim())
       .filter(Boolean);
+    if (!regex) await this.createMissingTopics(topics);
     await this.consumer.subscribe({
       topics: regex ? [new RegExp(`^(?:${regex})$`)] : topics,
       fromBeginning: true,
@@ -152,6 +153,19 @@ export class SinkTaskRunner implements TaskRunner {
   }
 
   private dlqProducer: Producer | undefined;
+
+  /**
+   * Apache's consumer lets the broker auto-create a missing topic and waits for it; kafkajs fails the subscribe
+   * instead, so missing topics are created up front with the broker's defaults (what auto-creation would do).
+   */
+  private async createMissingTopics(topics: string[]): Promise<void> {
+    const existing = new Set(await this.host.admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await this.host.admin
+      .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic })) })
+      .catch(() => undefined);
+  }
 
   private consumedOf(record: SinkRecord): ConsumedRecord {
     const raw = this.raw.get(
