@@ -101,8 +101,13 @@ export class CosmosSinkTask implements SinkTask {
 
   async put(records: SinkRecord[]): Promise<void> {
     const settings = this.requireSettings();
-    const writes: Write[] = [];
+    let writes: Write[] = [];
     for (const record of records) {
+      if (settings.tombstoneDelete && (record.value === null || record.value === undefined)) {
+        // The tombstone looks its item up: earlier writes of this batch must be in Cosmos DB first.
+        await this.writeAll(writes, settings);
+        writes = [];
+      }
       try {
         writes.push(...(await this.plan(record, settings)));
       } catch (error) {
@@ -111,11 +116,16 @@ export class CosmosSinkTask implements SinkTask {
         else throw error;
       }
     }
+    await this.writeAll(writes, settings);
+  }
+
+  private async writeAll(writes: Write[], settings: SinkSettings): Promise<void> {
     const byContainer = new Map<string, Write[]>();
-    for (const write of writes)
-      (byContainer.get(write.container) ?? byContainer.set(write.container, []).get(write.container)!).push(
-        write,
-      );
+    for (const write of writes) {
+      const list = byContainer.get(write.container) ?? [];
+      list.push(write);
+      byContainer.set(write.container, list);
+    }
     await Promise.all(
       [...byContainer].map(async ([name, containerWrites]) => {
         const target = await this.target(name);
@@ -315,11 +325,16 @@ export class CosmosSinkTask implements SinkTask {
   private async reject(record: SinkRecord, error: Error): Promise<void> {
     const settings = this.requireSettings();
     const reporter = this.context?.errantRecordReporter() ?? null;
-    if (settings.tolerateAll && reporter) {
-      await reporter(record, error);
+    if (settings.tolerateAll) {
+      try {
+        await reporter?.(record, error);
+      } catch {
+        // errors.tolerance=none on the worker refuses the report; our own level All still skips the record,
+        // as the official connector does.
+        process.stderr.write(`[cosmos-sink] skipped a record: ${error.message}\n`);
+      }
       return;
     }
-    if (settings.tolerateAll) return;
     throw new ConnectException(
       `Record ${record.topic}-${record.kafkaPartition ?? 0}@${record.kafkaOffset} could not be written: ${error.message}`,
       {
