@@ -107,6 +107,10 @@ function typeError(path: string, type: string, value: unknown): Error {
 
 /** A field's value at a path (`a/b`); through collections of complex types this is the flattened list. */
 export function valuesAt(document: Document, path: string): unknown[] {
+  if (!path.includes('/')) {
+    const value = document?.[path];
+    return value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  }
   let current: unknown[] = [document];
   for (const step of path.split('/')) {
     const next: unknown[] = [];

@@ -84,7 +84,11 @@ export function filterPredicate(
     }
     return keys;
   };
-  return (key, document) => evaluateFilter(node, document, scopeFor(index, key, matches));
+  const scope = scopeFor(index, '', matches);
+  return (key, document) => {
+    scope.key = key; // one scope per request: evaluation never keeps it beyond the call
+    return evaluateFilter(node, document, scope);
+  };
 }
 
 function scopeFor(
@@ -141,16 +145,21 @@ export function executeSearch(
   const predicate = filterPredicate(index, request.filter as string | undefined);
 
   const query = parseSearchQuery(request.search as string | undefined, queryType, searchMode);
-  const { scores, matchedTerms } = index.text.evaluate(query, fields);
+  // `*` (with or without a filter) needs no text index: every document scores 1.
+  const { scores, matchedTerms } =
+    query.kind === 'all' && query.boost === undefined
+      ? { scores: undefined, matchedTerms: new Set<string>() }
+      : index.text.evaluate(query, fields);
+  const scoreOf = (key: string): number => scores?.get(key) ?? 1;
   const keys = matchingKeys(index, scores, predicate);
   if (order) {
     const compare = orderComparator(
       order,
-      (key) => scopeFor(index, key, () => new Set(), scores.get(key)),
+      (key) => scopeFor(index, key, () => new Set(), scoreOf(key)),
       (key) => index.documents.get(key)!,
     );
     keys.sort(compare);
-  } else {
+  } else if (scores) {
     keys.sort((a, b) => scores.get(b)! - scores.get(a)!);
   }
 
@@ -168,7 +177,7 @@ export function executeSearch(
   const postTag = (request.highlightPostTag as string | undefined) ?? '</em>';
   for (const key of page) {
     const document = index.documents.get(key)!;
-    const item: Document = { '@search.score': scores.get(key) ?? 1 };
+    const item: Document = { '@search.score': scoreOf(key) };
     if (highlightFields)
       item['@search.highlights'] = highlights(document, highlightFields, matchedTerms, preTag, postTag);
     Object.assign(item, projectDocument(index.definition, document, select));
@@ -188,11 +197,11 @@ export function executeSearch(
 
 function matchingKeys(
   index: SearchIndex,
-  scores: Scores,
+  scores: Scores | undefined,
   predicate: ReturnType<typeof filterPredicate>,
 ): string[] {
   const keys: string[] = [];
-  for (const key of scores.keys()) {
+  for (const key of scores ? scores.keys() : index.documents.keys()) {
     const document = index.documents.get(key);
     if (!document) continue;
     if (predicate && !predicate(key, document)) continue;
