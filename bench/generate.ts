@@ -26,7 +26,16 @@ interface CaseResult {
   records: number;
   seconds: number;
   peakRssMb: number;
+  /** The largest heap in use right after a forced GC, sampled every 250k records: the live data, not V8's slack. */
+  liveHeapMb: number;
   bytes?: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+let liveHeapMb = 0;
+function sampleLiveHeap(): void {
+  gc?.();
+  liveHeapMb = Math.max(liveHeapMb, process.memoryUsage().heapUsed / 1e6);
 }
 
 type CaseName = 'generate' | 'jsonl' | 'kafka';
@@ -38,7 +47,10 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
   let records = 0;
   let bytes: number | undefined;
   if (name === 'generate') {
-    for (const _record of generateScenario(options)) records += 1;
+    for (const _record of generateScenario(options)) {
+      records += 1;
+      if (records % 250_000 === 0) sampleLiveHeap();
+    }
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'bench-generate-'));
     const prefix = `bench-${process.pid}`;
@@ -57,6 +69,9 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
         topics,
         writer,
         manifestFile: join(dir, 'manifest.json'),
+        onProgress: (generated) => {
+          if (generated % 250_880 === 0) sampleLiveHeap(); // a multiple of the 1024-record progress step
+        },
       });
       records = summary.writtenTotal;
       if (name === 'jsonl')
@@ -72,13 +87,23 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { records, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(bytes ? { bytes } : {}) };
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  sampleLiveHeap();
+  return { records, seconds, peakRssMb, liveHeapMb, ...(bytes ? { bytes } : {}) };
 }
 
 function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {
   const child = spawnSync(
     process.execPath,
-    [...process.execArgv, process.argv[1] ?? 'bench/generate.ts', '--case', name, scale, bootstrap],
+    [
+      ...process.execArgv,
+      '--expose-gc',
+      process.argv[1] ?? 'bench/generate.ts',
+      '--case',
+      name,
+      scale,
+      bootstrap,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   if (child.status !== 0) throw new Error(`case ${name} ${scale} failed (exit ${child.status})`);
@@ -123,6 +148,7 @@ async function main(): Promise<void> {
           { header: 'seconds', value: (row) => row.seconds.toFixed(1), align: 'right' },
           { header: 'records/s', value: (row) => Math.round(row.records / row.seconds), align: 'right' },
           { header: 'peak RSS MB', value: (row) => row.peakRssMb.toFixed(0), align: 'right' },
+          { header: 'live heap MB', value: (row) => row.liveHeapMb.toFixed(0), align: 'right' },
           {
             header: 'output MB',
             value: (row) => (row.bytes ? (row.bytes / 1e6).toFixed(0) : '-'),

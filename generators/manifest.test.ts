@@ -87,3 +87,18 @@ describe('the manifest', () => {
     spilling.dispose();
   });
 });
+
+describe('contentHash', () => {
+  it('hashes exactly the canonical JSON of the entity fields', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const record of generateScenario(
+      resolveScenario({ seed: 9, scale: 'users=3,products=3,events=60' }),
+    )) {
+      const text = canonicalJson(
+        entityFields(record.topic, record.value as unknown as Record<string, unknown>),
+      );
+      expect(contentHash(record.topic, record.value)).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+    expect(contentHash('users', {})).toBe(createHash('sha256').update('{}').digest('hex'));
+  });
+});
