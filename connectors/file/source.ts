@@ -64,7 +64,7 @@ export class FileStreamSourceTask implements SourceTask {
     try {
       fd = openSync(this.file, 'r');
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // Apache waits for the file to appear
+      await new Promise((resolve) => setTimeout(resolve, 250)); // the file may appear later
       return null;
     }
     const records: SourceRecord[] = [];

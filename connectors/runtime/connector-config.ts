@@ -10,7 +10,7 @@ import {
 } from './api/config.ts';
 import type { ConnectorPlugin, Props } from './api/plugins.ts';
 import type { PluginRegistry } from './plugins.ts';
-import { transformConfigErrors } from './transforms-integration.ts';
+import { transformConfigErrors, transformListErrors } from './transforms-integration.ts';
 
 /**
  * The framework's own connector keys (Apache's ConnectorConfig, SinkConnectorConfig, SourceConnectorConfig), as
@@ -455,6 +455,9 @@ export function validateConnectorConfig(registry: PluginRegistry, props: Props):
       ...(frameworkParsed.errors.name ?? []),
       'Invalid value for configuration name: String must be non-empty',
     ];
+  }
+  for (const [name, messages] of Object.entries(transformListErrors(props))) {
+    frameworkParsed.errors[name] = [...(frameworkParsed.errors[name] ?? []), ...messages];
   }
   const ownSpec = connector.config();
   const ownParsed = parseConfig(ownSpec, props);

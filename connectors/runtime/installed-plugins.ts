@@ -4,13 +4,21 @@ import { fileConnectorPlugins } from '../file/index.ts';
 import { cosmosPlugins } from '../cosmos/index.ts';
 import { azureSearchPlugins } from '../azure-search/index.ts';
 import { PluginRegistry } from './plugins.ts';
+import { predicatePlugins, transformPlugins } from './transforms/plugins.ts';
 
 /**
  * Every plugin family the worker ships, one line each. A new connector family (Cosmos, Azure Search) adds its
  * `…Plugins` array here; tests can also `registry.register(...)` extra plugins on a worker they start.
  */
 export function installedPlugins(): RegisteredPlugin[] {
-  return [...fileConnectorPlugins, ...cosmosPlugins, ...azureSearchPlugins, ...converterPlugins];
+  return [
+    ...fileConnectorPlugins,
+    ...cosmosPlugins,
+    ...azureSearchPlugins,
+    ...converterPlugins,
+    ...transformPlugins,
+    ...predicatePlugins,
+  ];
 }
 
 export function defaultRegistry(extra: RegisteredPlugin[] = []): PluginRegistry {

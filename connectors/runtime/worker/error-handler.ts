@@ -81,7 +81,7 @@ export class ErrorHandler {
 
   async execute<T>(
     stage: Stage,
-    className: string,
+    executingClass: string | (() => string),
     operation: () => T | Promise<T>,
     consumed?: ConsumedRecord,
   ): Promise<Outcome<T>> {
@@ -99,6 +99,7 @@ export class ErrorHandler {
         }
         this.deps.metrics.errors.totalRecordFailures++;
         this.deps.metrics.errors.lastErrorTimestamp = Date.now();
+        const className = typeof executingClass === 'function' ? executingClass() : executingClass;
         const tolerated = this.config.tolerance === 'all' && tolerableStages.has(stage);
         if (!tolerated) {
           this.deps.metrics.errors.totalRecordErrors++;

@@ -240,7 +240,7 @@ export class SinkTaskRunner implements TaskRunner {
     };
     const transformed = await this.errors.execute(
       'TRANSFORMATION',
-      this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
+      () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
       () => this.transforms.apply(record),
       consumed,
     );

@@ -96,7 +96,7 @@ export class SourceTaskRunner implements TaskRunner {
     for (const original of records) {
       const transformed = await this.errors.execute(
         'TRANSFORMATION',
-        this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
+        () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
         () => this.transforms.apply(original),
       );
       if (!transformed.ok || transformed.value === null) {
