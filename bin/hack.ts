@@ -5,6 +5,8 @@ import { registerDoctorCommand } from '../infra/doctor/index.ts';
 import { registerStackCommands } from '../infra/stack/commands.ts';
 import { registerConnectorsCommands } from '../connectors/runtime/cli.ts';
 import { registerGenerateCommands } from '../generators/cli.ts';
+import { registerVerifyCommands } from '../verify/cli.ts';
+import { registerChallengeCommands } from '../challenges/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -16,6 +18,8 @@ registerDoctorCommand(program);
 registerStackCommands(program);
 registerConnectorsCommands(program);
 registerGenerateCommands(program);
+registerVerifyCommands(program);
+registerChallengeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,9 @@ export function findChallenge(id: string): ChallengeSpec {
   const normalized = id.padStart(2, '0');
   const challenge = challenges[normalized];
   if (!challenge) {
-    throw new UsageError(`There is no challenge ${id}.`, { fix: `Available: ${Object.keys(challenges).join(', ')}.` });
+    throw new UsageError(`There is no challenge ${id}.`, {
+      fix: `Available: ${Object.keys(challenges).join(', ')}.`,
+    });
   }
   return challenge;
 }

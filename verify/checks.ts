@@ -27,7 +27,8 @@ export const containerKey = (database: string, container: string): string => `${
 
 const titles: Record<CheckId, string> = {
   'cosmos-to-kafka': 'Every user and product in Cosmos DB is on its Kafka topic, same content',
-  'kafka-to-cosmos': 'Every record of the nine topics is stored in the sink database, same content (latest per id)',
+  'kafka-to-cosmos':
+    'Every record of the nine topics is stored in the sink database, same content (latest per id)',
   'cosmos-to-search': 'Every user and product in Cosmos DB is in its Azure AI Search index',
   'connectors-healthy': 'Every connector and task is RUNNING, and no record went to a dead-letter queue',
 };
@@ -67,11 +68,14 @@ function combine(id: CheckId, flows: FlowOutcome[], extraProblem?: string): Chec
   );
   const expected = flows.reduce((sum, flow) => sum + flow.difference.expected, 0);
   const found = flows.reduce((sum, flow) => sum + flow.difference.found, 0);
-  const hints = [extraProblem, ...flows.map((flow) => flow.hint)].filter((hint): hint is string => Boolean(hint));
+  const hints = [extraProblem, ...flows.map((flow) => flow.hint)].filter((hint): hint is string =>
+    Boolean(hint),
+  );
   return {
     id,
     title: titles[id],
-    passed: !extraProblem && missing.length === 0 && extra.length === 0 && mismatched.length === 0 && expected > 0,
+    passed:
+      !extraProblem && missing.length === 0 && extra.length === 0 && mismatched.length === 0 && expected > 0,
     expected,
     found,
     missing: missing.slice(0, listLimit),
@@ -80,7 +84,12 @@ function combine(id: CheckId, flows: FlowOutcome[], extraProblem?: string): Chec
     mismatchedCount: mismatched.length,
     extra: extra.slice(0, listLimit),
     extraCount: extra.length,
-    hint: hints.length > 0 ? [...new Set(hints)].join(' ') : expected === 0 ? 'Nothing to compare yet: the source side is empty.' : undefined,
+    hint:
+      hints.length > 0
+        ? [...new Set(hints)].join(' ')
+        : expected === 0
+          ? 'Nothing to compare yet: the source side is empty.'
+          : undefined,
     details: flows.map(
       (flow) =>
         `${flow.label}: ${flow.difference.found}/${flow.difference.expected} present, ${flow.difference.mismatched.length} different, ${flow.difference.extra.length} extra`,
@@ -94,8 +103,14 @@ export function checkCosmosToKafka(spec: ChallengeSpec, state: PipelineState): C
     const container = state.containers.get(containerKey(flow.database, flow.container));
     const topic = state.topics.get(flow.topic);
     const expected = container?.documents ?? new Map();
-    const difference = diffDocuments(expected, objectsOf(topic), (_id, document) => contentFields(flow.topic, document));
-    return { label: flow.topic, difference, hint: cosmosToKafkaHint(spec, flow, difference, state, container, topic) };
+    const difference = diffDocuments(expected, objectsOf(topic), (_id, document) =>
+      contentFields(flow.topic, document),
+    );
+    return {
+      label: flow.topic,
+      difference,
+      hint: cosmosToKafkaHint(spec, flow, difference, state, container, topic),
+    };
   });
   return combine('cosmos-to-kafka', flows);
 }
@@ -108,7 +123,11 @@ export function checkKafkaToCosmos(spec: ChallengeSpec, state: PipelineState): C
     const difference = diffDocuments(objectsOf(topic), container?.documents ?? new Map(), (_id, document) =>
       contentFields(flow.topic, document),
     );
-    return { label: flow.container, difference, hint: kafkaToCosmosHint(spec, flow, difference, state, topic, container) };
+    return {
+      label: flow.container,
+      difference,
+      hint: kafkaToCosmosHint(spec, flow, difference, state, topic, container),
+    };
   });
   return combine('kafka-to-cosmos', flows);
 }
@@ -119,8 +138,10 @@ export function checkCosmosToSearch(spec: ChallengeSpec, state: PipelineState): 
   const flows = spec.flows.cosmosToSearch.map((flow): FlowOutcome => {
     const container = state.containers.get(containerKey(flow.database, flow.container));
     const index = state.indexes.get(flow.index);
-    const difference = diffDocuments(container?.documents ?? new Map(), index?.documents ?? new Map(), (_id, document) =>
-      contentFields(flow.topic, document, index?.fields),
+    const difference = diffDocuments(
+      container?.documents ?? new Map(),
+      index?.documents ?? new Map(),
+      (_id, document) => contentFields(flow.topic, document, index?.fields),
     );
     return { label: flow.index, difference, hint: cosmosToSearchHint(spec, flow, difference, state, index) };
   });
@@ -128,7 +149,12 @@ export function checkCosmosToSearch(spec: ChallengeSpec, state: PipelineState): 
 }
 
 export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState): CheckResult {
-  const base = { id: 'connectors-healthy' as const, title: titles['connectors-healthy'], mismatched: [], extra: [] };
+  const base = {
+    id: 'connectors-healthy' as const,
+    title: titles['connectors-healthy'],
+    mismatched: [],
+    extra: [],
+  };
   if (!state.connectors) {
     return {
       ...base,
@@ -149,10 +175,18 @@ export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState
       line: `${connector.name}: ${connector.state}`,
     });
     if (connector.state === 'RUNNING' && connector.tasks.length === 0) {
-      units.push({ name: `${connector.name}-tasks`, running: false, line: `${connector.name}: no tasks running` });
+      units.push({
+        name: `${connector.name}-tasks`,
+        running: false,
+        line: `${connector.name}: no tasks running`,
+      });
     }
     for (const task of connector.tasks) {
-      units.push({ name: `${connector.name}-${task.id}`, running: task.state === 'RUNNING', line: `${connector.name} task ${task.id}: ${task.state}` });
+      units.push({
+        name: `${connector.name}-${task.id}`,
+        running: task.state === 'RUNNING',
+        line: `${connector.name} task ${task.id}: ${task.state}`,
+      });
     }
   }
   const notRunning = units.filter((unit) => !unit.running).map((unit) => unit.name);
@@ -175,7 +209,19 @@ export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState
 }
 
 function unavailable(id: CheckId, reason: string): CheckResult {
-  return { id, title: titles[id], passed: false, expected: 0, found: 0, missing: [], missingCount: 0, mismatched: [], extra: [], hint: reason, details: [] };
+  return {
+    id,
+    title: titles[id],
+    passed: false,
+    expected: 0,
+    found: 0,
+    missing: [],
+    missingCount: 0,
+    mismatched: [],
+    extra: [],
+    hint: reason,
+    details: [],
+  };
 }
 
 export function runChecks(spec: ChallengeSpec, state: PipelineState): CheckResult[] {

@@ -12,34 +12,54 @@ export function roleOf(spec: ChallengeSpec, connectorClass: string | undefined):
   if (!connectorClass) return undefined;
   const simple = (name: string): string => name.split('.').pop() ?? name;
   for (const [role, classes] of Object.entries(spec.roles) as Array<[ConnectorRole, string[]]>) {
-    if (classes.some((name) => name === connectorClass || simple(name) === connectorClass || simple(name).replace(/Connector$/, '') === connectorClass)) {
+    if (
+      classes.some(
+        (name) =>
+          name === connectorClass ||
+          simple(name) === connectorClass ||
+          simple(name).replace(/Connector$/, '') === connectorClass,
+      )
+    ) {
       return role;
     }
   }
   return undefined;
 }
 
-export function connectorsInRole(spec: ChallengeSpec, connectors: ConnectorView[], role: ConnectorRole): ConnectorView[] {
+export function connectorsInRole(
+  spec: ChallengeSpec,
+  connectors: ConnectorView[],
+  role: ConnectorRole,
+): ConnectorView[] {
   return connectors.filter((connector) => roleOf(spec, connector.config['connector.class']) === role);
 }
 
 /** `topic#container,…` → topic → container. */
 export function parseTopicMap(value: string | undefined): Map<string, string> {
   const map = new Map<string, string>();
-  for (const pair of (value ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const pair of (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [topic, container] = pair.split('#');
     if (topic && container) map.set(topic.trim(), container.trim());
   }
   return map;
 }
 
-export function cosmosDatabase(config: Record<string, string>, role: 'cosmos-source' | 'cosmos-sink'): string | undefined {
+export function cosmosDatabase(
+  config: Record<string, string>,
+  role: 'cosmos-source' | 'cosmos-sink',
+): string | undefined {
   return role === 'cosmos-source'
     ? first(config, 'azure.cosmos.source.database.name', 'connect.cosmos.databasename')
     : first(config, 'azure.cosmos.sink.database.name', 'connect.cosmos.databasename');
 }
 
-export function cosmosTopicMap(config: Record<string, string>, role: 'cosmos-source' | 'cosmos-sink'): Map<string, string> {
+export function cosmosTopicMap(
+  config: Record<string, string>,
+  role: 'cosmos-source' | 'cosmos-sink',
+): Map<string, string> {
   return parseTopicMap(
     role === 'cosmos-source'
       ? first(config, 'azure.cosmos.source.containers.topicMap', 'connect.cosmos.containers.topicmap')
@@ -60,7 +80,8 @@ export function sourceContainers(config: Record<string, string>): { all: boolean
 
 /** Topic a source writes a container to: the topic map's entry, else the container's own name (as v2 does). */
 export function sourceTopicOf(config: Record<string, string>, container: string): string {
-  for (const [topic, mapped] of cosmosTopicMap(config, 'cosmos-source')) if (mapped === container) return topic;
+  for (const [topic, mapped] of cosmosTopicMap(config, 'cosmos-source'))
+    if (mapped === container) return topic;
   return container;
 }
 
@@ -70,7 +91,10 @@ export function sinkIdStrategy(config: Record<string, string>): string {
 
 /** Whether a sink connector consumes a topic (`topics` list or `topics.regex`, full match as in Java). */
 export function consumesTopic(config: Record<string, string>, topic: string): boolean {
-  const topics = (config.topics ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const topics = (config.topics ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (topics.includes(topic)) return true;
   const regex = config['topics.regex'];
   if (!regex) return false;

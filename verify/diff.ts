@@ -1,7 +1,16 @@
 import { canonicalJson } from '../generators/canonical.ts';
 
 /** Properties the services add to documents; never part of the content that must match. */
-export const systemProperties = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn', '@search.score', '@search.highlights']);
+export const systemProperties = new Set([
+  '_rid',
+  '_self',
+  '_etag',
+  '_attachments',
+  '_ts',
+  '_lsn',
+  '@search.score',
+  '@search.highlights',
+]);
 
 export interface Mismatch {
   id: string;
@@ -36,11 +45,19 @@ export function diffDocuments(
       continue;
     }
     const compared = fields?.(id, want) ?? Object.keys(want).filter((field) => !systemProperties.has(field));
-    const different = compared.filter((field) => canonicalJson(want[field] ?? null) !== canonicalJson(normalize(have[field])));
+    const different = compared.filter(
+      (field) => canonicalJson(want[field] ?? null) !== canonicalJson(normalize(have[field])),
+    );
     if (different.length > 0) mismatched.push({ id, fields: different });
   }
   const extra = [...actual.keys()].filter((id) => !expected.has(id));
-  return { expected: expected.size, found: expected.size - missing.length, missing: sortIds(missing), extra: sortIds(extra), mismatched };
+  return {
+    expected: expected.size,
+    found: expected.size - missing.length,
+    missing: sortIds(missing),
+    extra: sortIds(extra),
+    mismatched,
+  };
 }
 
 /** Search returns DateTimeOffset fields as Dates; absent fields compare as null. */

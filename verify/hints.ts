@@ -1,4 +1,9 @@
-import type { ChallengeSpec, CosmosToKafkaFlow, CosmosToSearchFlow, KafkaToCosmosFlow } from '../challenges/spec.ts';
+import type {
+  ChallengeSpec,
+  CosmosToKafkaFlow,
+  CosmosToSearchFlow,
+  KafkaToCosmosFlow,
+} from '../challenges/spec.ts';
 import type { PipelineState } from './checks.ts';
 import { firstLine, type ConnectorView } from './connect-state.ts';
 import {
@@ -51,7 +56,8 @@ export function cosmosToKafkaHint(
 ): string | undefined {
   const broken = difference.missing.length + difference.mismatched.length + difference.extra.length > 0;
   if (!broken && difference.expected > 0) return undefined;
-  if (container && !container.exists) return `Cosmos container ${flow.database}/${flow.container} does not exist.`;
+  if (container && !container.exists)
+    return `Cosmos container ${flow.database}/${flow.container} does not exist.`;
   const maxVersions = Math.max(0, ...(topic?.versions.values() ?? []));
   if (maxVersions > loopThreshold) {
     return `Ids on topic ${flow.topic} repeat up to ${maxVersions} times: something writes back into ${flow.database}/${flow.container} on every change (a sink writing into the source — a feedback loop). Point the sink at its own database.`;
@@ -61,7 +67,10 @@ export function cosmosToKafkaHint(
     if (sources.length === 0) return 'No Cosmos DB source connector is deployed.';
     const reading = sources.filter((source) => {
       const { all, containers } = sourceContainers(source.config);
-      return cosmosDatabase(source.config, 'cosmos-source') === flow.database && (all || containers.has(flow.container));
+      return (
+        cosmosDatabase(source.config, 'cosmos-source') === flow.database &&
+        (all || containers.has(flow.container))
+      );
     });
     if (reading.length === 0) {
       return `No source connector reads ${flow.database}/${flow.container}: add \`${flow.topic}#${flow.container}\` to azure.cosmos.source.containers.topicMap (and the container to includedList).`;
@@ -73,8 +82,10 @@ export function cosmosToKafkaHint(
     const stopped = notRunning(reading);
     if (stopped) return stopped;
   }
-  if (topic && !topic.exists) return `Topic ${flow.topic} does not exist: the source has produced nothing yet.`;
-  if (difference.missing.length > 0 && difference.found === 0) return `Nothing from ${flow.container} has reached topic ${flow.topic} yet.`;
+  if (topic && !topic.exists)
+    return `Topic ${flow.topic} does not exist: the source has produced nothing yet.`;
+  if (difference.missing.length > 0 && difference.found === 0)
+    return `Nothing from ${flow.container} has reached topic ${flow.topic} yet.`;
   if (difference.missing.length > 0) {
     return `${difference.missing.length} of ${difference.expected} documents of ${flow.container} are not on ${flow.topic}: documents that existed before the source started are skipped with changeFeed.startFrom=Now — use Beginning.`;
   }
@@ -102,18 +113,23 @@ export function kafkaToCosmosHint(
     const sinks = connectorsInRole(spec, state.connectors, 'cosmos-sink');
     if (sinks.length === 0) return 'No Cosmos DB sink connector is deployed.';
     const consuming = sinks.filter((sink) => consumesTopic(sink.config, flow.topic));
-    if (consuming.length === 0) return `No Cosmos DB sink consumes topic ${flow.topic}: add it to the sink's \`topics\`.`;
+    if (consuming.length === 0)
+      return `No Cosmos DB sink consumes topic ${flow.topic}: add it to the sink's \`topics\`.`;
     for (const sink of consuming) {
       const database = cosmosDatabase(sink.config, 'cosmos-sink');
       if (database && sourceDatabases(spec).has(database)) {
         return `${sink.name} writes into ${database}, the source database: every write is a new change-feed event that the source streams back — a loop. Set azure.cosmos.sink.database.name=${flow.database}.`;
       }
-      if (database && database !== flow.database) return `${sink.name} writes into database ${database}, not ${flow.database}.`;
+      if (database && database !== flow.database)
+        return `${sink.name} writes into database ${database}, not ${flow.database}.`;
       const mapped = cosmosTopicMap(sink.config, 'cosmos-sink').get(flow.topic);
-      if (!mapped) return `Topic ${flow.topic} is not in ${sink.name}'s azure.cosmos.sink.containers.topicMap: add \`${flow.topic}#${flow.container}\`.`;
-      if (mapped !== flow.container) return `${sink.name} maps topic ${flow.topic} to container ${mapped}, not ${flow.container}.`;
+      if (!mapped)
+        return `Topic ${flow.topic} is not in ${sink.name}'s azure.cosmos.sink.containers.topicMap: add \`${flow.topic}#${flow.container}\`.`;
+      if (mapped !== flow.container)
+        return `${sink.name} maps topic ${flow.topic} to container ${mapped}, not ${flow.container}.`;
     }
-    if (container && !container.exists) return `Container ${flow.database}/${flow.container} does not exist: the sink does not create containers.`;
+    if (container && !container.exists)
+      return `Container ${flow.database}/${flow.container} does not exist: the sink does not create containers.`;
     const stopped = notRunning(consuming);
     if (stopped) return stopped;
     if (difference.found === 0 && difference.extra.length > 0) {
@@ -142,23 +158,29 @@ export function cosmosToSearchHint(
 ): string | undefined {
   const broken = difference.missing.length + difference.mismatched.length + difference.extra.length > 0;
   if (!broken && difference.expected > 0) return undefined;
-  if (index && !index.exists) return `Search index ${flow.index} does not exist: the sink does not create indexes.`;
+  if (index && !index.exists)
+    return `Search index ${flow.index} does not exist: the sink does not create indexes.`;
   if (state.connectors) {
     const sinks = connectorsInRole(spec, state.connectors, 'search-sink');
     if (sinks.length === 0) return 'No Azure AI Search sink connector is deployed.';
     const consuming = sinks.filter((sink) => consumesTopic(sink.config, flow.topic));
-    if (consuming.length === 0) return `No Search sink consumes topic ${flow.topic}: add it to the sink's \`topics\`.`;
+    if (consuming.length === 0)
+      return `No Search sink consumes topic ${flow.topic}: add it to the sink's \`topics\`.`;
     const elsewhere = consuming.find((sink) => searchIndexOf(sink.config, flow.topic) !== flow.index);
-    if (elsewhere) return `${elsewhere.name} writes topic ${flow.topic} into index ${searchIndexOf(elsewhere.config, flow.topic)}, not ${flow.index} (index.name).`;
+    if (elsewhere)
+      return `${elsewhere.name} writes topic ${flow.topic} into index ${searchIndexOf(elsewhere.config, flow.topic)}, not ${flow.index} (index.name).`;
     const stopped = notRunning(consuming);
     if (stopped) return stopped;
   }
   if (difference.found === 0 && difference.missing.length > 0) {
     return `No document of ${flow.container} is in index ${flow.index}: Search rejects documents with fields the index does not define — drop Cosmos DB's system properties (_rid, _self, _etag, _attachments, _ts, _lsn) with ReplaceField$Value, and look at the dead-letter topic.`;
   }
-  if (difference.missing.length > 0) return `${difference.missing.length} of ${difference.expected} documents of ${flow.container} are not in index ${flow.index} yet.`;
-  if (difference.mismatched.length > 0) return `${difference.mismatched.length} documents in ${flow.index} are older versions or changed by a transform.`;
-  if (difference.extra.length > 0) return `${difference.extra.length} documents in ${flow.index} are not in ${flow.container} (deleted in Cosmos DB, or keys that differ from the ids).`;
+  if (difference.missing.length > 0)
+    return `${difference.missing.length} of ${difference.expected} documents of ${flow.container} are not in index ${flow.index} yet.`;
+  if (difference.mismatched.length > 0)
+    return `${difference.mismatched.length} documents in ${flow.index} are older versions or changed by a transform.`;
+  if (difference.extra.length > 0)
+    return `${difference.extra.length} documents in ${flow.index} are not in ${flow.container} (deleted in Cosmos DB, or keys that differ from the ids).`;
   return undefined;
 }
 
@@ -169,12 +191,15 @@ export function connectorsHint(
 ): string | undefined {
   const problems: string[] = [];
   for (const role of Object.keys(spec.roles) as Array<keyof ChallengeSpec['roles']>) {
-    if (connectorsInRole(spec, connectors, role).length === 0) problems.push(`No ${role} connector is deployed.`);
+    if (connectorsInRole(spec, connectors, role).length === 0)
+      problems.push(`No ${role} connector is deployed.`);
   }
   const stopped = notRunning(connectors);
   if (stopped) problems.push(stopped);
   for (const [topic, count] of deadLettered) {
-    problems.push(`${count} record(s) went to dead-letter topic ${topic}: their __connect.errors.* headers say why.`);
+    problems.push(
+      `${count} record(s) went to dead-letter topic ${topic}: their __connect.errors.* headers say why.`,
+    );
   }
   return problems.length > 0 ? problems.join(' ') : undefined;
 }

@@ -16,12 +16,22 @@ export interface VerifyOptions {
   /** Keep polling until every check passes or this much time has passed. */
   timeoutMs?: number;
   intervalMs?: number;
-  onProgress?: (checks: CheckResult[], attempt: number) => void;
+  onProgress?: (checks: CheckResult[], attempt: number, state: PipelineState) => void;
 }
 
 /** Reads the whole pipeline once: topics, containers, indexes, connectors and dead-letter topics. */
-export async function collectState(spec: ChallengeSpec, environment: Environment, reader: TopicReader): Promise<PipelineState> {
-  const state: PipelineState = { topics: new Map(), containers: new Map(), indexes: new Map(), deadLetters: new Map(), unavailable: {} };
+export async function collectState(
+  spec: ChallengeSpec,
+  environment: Environment,
+  reader: TopicReader,
+): Promise<PipelineState> {
+  const state: PipelineState = {
+    topics: new Map(),
+    containers: new Map(),
+    indexes: new Map(),
+    deadLetters: new Map(),
+    unavailable: {},
+  };
   const tasks: Array<Promise<void>> = [];
 
   tasks.push(
@@ -46,12 +56,22 @@ export async function collectState(spec: ChallengeSpec, environment: Environment
       }
       const client = cosmosClient(environment.cosmos);
       const wanted = new Map<string, [string, string]>();
-      for (const flow of [...spec.flows.cosmosToKafka, ...spec.flows.kafkaToCosmos, ...spec.flows.cosmosToSearch]) {
+      for (const flow of [
+        ...spec.flows.cosmosToKafka,
+        ...spec.flows.kafkaToCosmos,
+        ...spec.flows.cosmosToSearch,
+      ]) {
         wanted.set(containerKey(flow.database, flow.container), [flow.database, flow.container]);
       }
       try {
-        const snapshots = await Promise.all([...wanted.values()].map(([database, container]) => readContainer(client, database, container)));
-        for (const snapshot of snapshots) state.containers.set(containerKey(snapshot.database, snapshot.container), snapshot as ContainerSnapshot);
+        const snapshots = await Promise.all(
+          [...wanted.values()].map(([database, container]) => readContainer(client, database, container)),
+        );
+        for (const snapshot of snapshots)
+          state.containers.set(
+            containerKey(snapshot.database, snapshot.container),
+            snapshot as ContainerSnapshot,
+          );
       } catch (error) {
         state.unavailable.cosmos = `Cosmos DB at ${environment.cosmos.endpoint} could not be read: ${errorMessage(error)}`;
       } finally {
@@ -68,7 +88,9 @@ export async function collectState(spec: ChallengeSpec, environment: Environment
       }
       try {
         const names = [...new Set(spec.flows.cosmosToSearch.map((flow) => flow.index))];
-        const snapshots: IndexSnapshot[] = await Promise.all(names.map((name) => readIndex(environment.search!, name)));
+        const snapshots: IndexSnapshot[] = await Promise.all(
+          names.map((name) => readIndex(environment.search!, name)),
+        );
         for (const snapshot of snapshots) state.indexes.set(snapshot.index, snapshot);
       } catch (error) {
         state.unavailable.search = `Azure AI Search at ${environment.search.endpoint} could not be read: ${errorMessage(error)}`;
@@ -87,7 +109,13 @@ export async function collectState(spec: ChallengeSpec, environment: Environment
 }
 
 async function countDeadLetters(environment: Environment, state: PipelineState): Promise<void> {
-  const topics = [...new Set((state.connectors ?? []).map((connector) => deadLetterTopic(connector.config)).filter((topic): topic is string => Boolean(topic)))];
+  const topics = [
+    ...new Set(
+      (state.connectors ?? [])
+        .map((connector) => deadLetterTopic(connector.config))
+        .filter((topic): topic is string => Boolean(topic)),
+    ),
+  ];
   if (topics.length === 0) return;
   const admin = kafkaClient(environment.kafka, 'connect-hack-verify').admin();
   await admin.connect();
@@ -99,7 +127,10 @@ async function countDeadLetters(environment: Environment, state: PipelineState):
         continue;
       }
       const offsets = await admin.fetchTopicOffsets(topic);
-      state.deadLetters.set(topic, offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0));
+      state.deadLetters.set(
+        topic,
+        offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0),
+      );
     }
   } finally {
     await admin.disconnect();
@@ -110,7 +141,11 @@ async function countDeadLetters(environment: Environment, state: PipelineState):
  * Verification by identity and content: reads everything, runs the checks, and polls until every check passes
  * or the timeout passes (a pipeline converges; a broken one never does). The last attempt is the report.
  */
-export async function verifyChallenge(spec: ChallengeSpec, environment: Environment, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyChallenge(
+  spec: ChallengeSpec,
+  environment: Environment,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 60_000);
   const topics = [...new Set([...spec.topics.map((topic) => topic.name)])];
@@ -122,7 +157,7 @@ export async function verifyChallenge(spec: ChallengeSpec, environment: Environm
       attempt++;
       const state = await collectState(spec, environment, reader);
       checks = runChecks(spec, state);
-      options.onProgress?.(checks, attempt);
+      options.onProgress?.(checks, attempt, state);
       if (checks.every((check) => check.passed) || Date.now() >= deadline) break;
       await sleep(Math.min(options.intervalMs ?? 2000, Math.max(0, deadline - Date.now())));
     }
@@ -138,4 +173,3 @@ export async function verifyChallenge(spec: ChallengeSpec, environment: Environm
     attempts: attempt,
   };
 }
-

@@ -39,7 +39,10 @@ export const challenge03: ChallengeSpec = {
   topics: TOPICS.map((name) => ({ name, partitions: TOPIC_PARTITIONS })),
   databases: [
     { name: sourceDatabase, containers: sourceContainers },
-    { name: sinkDatabase, containers: TOPICS.map((topic) => ({ name: topic, partitionKey: sinkPartitionKeys[topic] })) },
+    {
+      name: sinkDatabase,
+      containers: TOPICS.map((topic) => ({ name: topic, partitionKey: sinkPartitionKeys[topic] })),
+    },
   ],
   indexes: [
     {

@@ -9,7 +9,11 @@ export interface ContainerSnapshot {
 }
 
 /** Reads a whole container through the official SDK (a cross-partition `SELECT * FROM c`). */
-export async function readContainer(client: CosmosClient, database: string, container: string): Promise<ContainerSnapshot> {
+export async function readContainer(
+  client: CosmosClient,
+  database: string,
+  container: string,
+): Promise<ContainerSnapshot> {
   const snapshot: ContainerSnapshot = { database, container, exists: true, documents: new Map() };
   try {
     const iterator = client

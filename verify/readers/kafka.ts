@@ -89,7 +89,10 @@ export class TopicReader {
       }
       const deadline = Date.now() + timeoutMs;
       while ([...ends].some(([partition, end]) => (this.positions.get(partition) ?? 0) < end)) {
-        if (Date.now() > deadline) throw new Error(`Reading ${present.join(', ')} did not reach the end within ${timeoutMs / 1000} s.`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `Reading ${present.join(', ')} did not reach the end within ${timeoutMs / 1000} s.`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const result = new Map<string, TopicSnapshot>();

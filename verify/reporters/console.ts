@@ -13,7 +13,11 @@ function listed(label: string, items: string[], total: number): string | undefin
 /** The scoreboard: a table of checks, then for each failing one what is missing, extra or different, and why. */
 export function renderScoreboard(report: VerifyReport): string {
   const lines: string[] = [];
-  lines.push(style.bold(`Challenge ${report.challenge} — verification (${(report.durationMs / 1000).toFixed(1)} s${report.attempts ? `, ${report.attempts} attempt(s)` : ''})`));
+  lines.push(
+    style.bold(
+      `Challenge ${report.challenge} — verification (${(report.durationMs / 1000).toFixed(1)} s${report.attempts ? `, ${report.attempts} attempt(s)` : ''})`,
+    ),
+  );
   if (report.environment) lines.push(style.dim(`against ${report.environment}`));
   lines.push('');
   lines.push(
@@ -23,7 +27,11 @@ export function renderScoreboard(report: VerifyReport): string {
         { header: 'check', value: (check) => check.id },
         { header: 'found', value: (check) => `${check.found}/${check.expected}`, align: 'right' },
         { header: 'missing', value: (check) => check.missingCount, align: 'right' },
-        { header: 'different', value: (check) => check.mismatchedCount ?? check.mismatched.length, align: 'right' },
+        {
+          header: 'different',
+          value: (check) => check.mismatchedCount ?? check.mismatched.length,
+          align: 'right',
+        },
         { header: 'extra', value: (check) => check.extraCount ?? check.extra.length, align: 'right' },
       ],
       report.checks,
@@ -35,7 +43,11 @@ export function renderScoreboard(report: VerifyReport): string {
     for (const detail of check.details) lines.push(style.dim(`    ${detail}`));
     const rows = [
       listed('missing', check.missing, check.missingCount),
-      listed('different', check.mismatched.map((item) => `${item.id} [${item.fields.join(', ')}]`), check.mismatchedCount ?? check.mismatched.length),
+      listed(
+        'different',
+        check.mismatched.map((item) => `${item.id} [${item.fields.join(', ')}]`),
+        check.mismatchedCount ?? check.mismatched.length,
+      ),
       listed('extra', check.extra, check.extraCount ?? check.extra.length),
     ].filter((line): line is string => Boolean(line));
     lines.push(...rows);
@@ -53,6 +65,8 @@ export function renderScoreboard(report: VerifyReport): string {
 
 /** One progress line while polling: found/expected per check. */
 export function progressLine(checks: CheckResult[], attempt: number): string {
-  const parts = checks.map((check) => `${check.passed ? mark.ok() : '…'} ${check.id} ${check.found}/${check.expected}`);
+  const parts = checks.map(
+    (check) => `${check.passed ? mark.ok() : '…'} ${check.id} ${check.found}/${check.expected}`,
+  );
   return `${style.dim(`attempt ${attempt}`)}  ${parts.join('  ')}`;
 }

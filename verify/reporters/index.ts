@@ -29,7 +29,9 @@ export function renderReport(report: VerifyReport, format: ReportFormat): string
 /** Writes a report to `out` (or stdout); the console scoreboard is printed either way by the caller. */
 export function writeReport(report: VerifyReport, format: ReportFormat, out: string | undefined): void {
   if (!reportFormats.includes(format)) {
-    throw new UsageError(`Unknown report format "${format}".`, { fix: `Use one of: ${reportFormats.join(', ')}.` });
+    throw new UsageError(`Unknown report format "${format}".`, {
+      fix: `Use one of: ${reportFormats.join(', ')}.`,
+    });
   }
   const text = renderReport(report, format);
   if (!out) {

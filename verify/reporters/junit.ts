@@ -1,13 +1,20 @@
 import type { CheckResult, VerifyReport } from '../report.ts';
 
 const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 function failureText(check: CheckResult): string {
   return [
     `found ${check.found} of ${check.expected}`,
     check.missingCount ? `missing (${check.missingCount}): ${check.missing.join(', ')}` : '',
-    check.mismatched.length ? `different: ${check.mismatched.map((item) => `${item.id} [${item.fields.join(', ')}]`).join('; ')}` : '',
+    check.mismatched.length
+      ? `different: ${check.mismatched.map((item) => `${item.id} [${item.fields.join(', ')}]`).join('; ')}`
+      : '',
     check.extra.length ? `extra (${check.extraCount ?? check.extra.length}): ${check.extra.join(', ')}` : '',
     ...check.details,
     check.hint ? `hint: ${check.hint}` : '',

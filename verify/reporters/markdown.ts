@@ -18,10 +18,35 @@ export function renderMarkdown(report: VerifyReport): string {
     lines.push('', `### ❌ ${check.id}`, '', cell(check.title));
     if (check.hint) lines.push('', `**Likely cause:** ${cell(check.hint)}`);
     if (check.details.length) lines.push('', ...check.details.map((detail) => `- ${cell(detail)}`));
-    if (check.missingCount) lines.push('', `Missing (${check.missingCount}): ${check.missing.slice(0, 20).map((id) => `\`${id}\``).join(', ')}`);
-    if (check.mismatched.length) lines.push('', `Different: ${check.mismatched.slice(0, 20).map((item) => `\`${item.id}\` (${item.fields.join(', ')})`).join(', ')}`);
-    if (check.extra.length) lines.push('', `Extra: ${check.extra.slice(0, 20).map((id) => `\`${id}\``).join(', ')}`);
+    if (check.missingCount)
+      lines.push(
+        '',
+        `Missing (${check.missingCount}): ${check.missing
+          .slice(0, 20)
+          .map((id) => `\`${id}\``)
+          .join(', ')}`,
+      );
+    if (check.mismatched.length)
+      lines.push(
+        '',
+        `Different: ${check.mismatched
+          .slice(0, 20)
+          .map((item) => `\`${item.id}\` (${item.fields.join(', ')})`)
+          .join(', ')}`,
+      );
+    if (check.extra.length)
+      lines.push(
+        '',
+        `Extra: ${check.extra
+          .slice(0, 20)
+          .map((id) => `\`${id}\``)
+          .join(', ')}`,
+      );
   }
-  lines.push('', `_${(report.durationMs / 1000).toFixed(1)} s${report.environment ? `, against ${cell(report.environment)}` : ''}_`, '');
+  lines.push(
+    '',
+    `_${(report.durationMs / 1000).toFixed(1)} s${report.environment ? `, against ${cell(report.environment)}` : ''}_`,
+    '',
+  );
   return lines.join('\n');
 }
