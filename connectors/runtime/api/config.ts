@@ -88,11 +88,8 @@ export function parseValue(key: ConfigKey, input: unknown): ConfigValue {
       return bad('Expected value to be either true or false');
     case 'STRING':
     case 'CLASS':
-      return typeof input === 'string'
-        ? key.type === 'CLASS'
-          ? input.trim()
-          : input
-        : bad('Expected value to be a string');
+      // Kafka's ConfigDef.parseType trims STRING and CLASS values alike
+      return typeof input === 'string' ? input.trim() : bad('Expected value to be a string');
     case 'PASSWORD':
       if (input instanceof Password) return input;
       return typeof input === 'string' ? new Password(input) : bad('Expected value to be a string');

@@ -1,4 +1,5 @@
 import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
+import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';
@@ -219,7 +220,7 @@ export class JsonConverter implements Converter, HeaderConverter {
           if (typeof name !== 'string')
             throw new DataException("Struct schema's field name not specified properly");
           if (seen.has(name))
-            throw new DataException(`Cannot create field because of field name duplication ${name}`);
+            throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
           seen.add(name);
           schema.fields!.push({ name, index: schema.fields!.length, schema: this.asConnectSchema(field)! });
         }
@@ -555,6 +556,10 @@ function logicalToConnect(schema: Schema, node: JsonNode): unknown {
       if (!isJacksonInt(node))
         throw new DataException(
           `Invalid type for Time, underlying representation should be integer but was ${jsonNodeType(node)}`,
+        );
+      if (node < 0n || node >= 86_400_000n)
+        throw new DataException(
+          'Time values must use number of milliseconds greater than 0 and less than 86400000',
         );
       return new Date(Number(node));
     case logicalNames.timestamp:

@@ -1,4 +1,19 @@
-import { logicalNames, type Field, type Schema, type SchemaType } from './schema.ts';
+import { DataException, logicalNames, type Field, type Schema, type SchemaType } from './schema.ts';
+
+/** `org.apache.kafka.connect.errors.SchemaBuilderException`, e.g. a field name used twice. */
+export class SchemaBuilderException extends DataException {
+  override readonly javaClass: string = 'org.apache.kafka.connect.errors.SchemaBuilderException';
+}
+
+/** `SchemaBuilder.field` refuses a name twice; check a field list the way it does. */
+export function requireUniqueFieldNames(names: Iterable<string>): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name))
+      throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
+    seen.add(name);
+  }
+}
 
 /**
  * Schema constructors (Kafka's `SchemaBuilder` and `Schema.*_SCHEMA` constants) as plain functions: schemas are

@@ -7,7 +7,7 @@ import {
   timeSchema,
   timestampSchema,
 } from './builders.ts';
-import { formatJavaDecimal, parseJavaDecimal } from './java-format.ts';
+import { formatJavaDecimal, formatJavaFloat, parseJavaDecimal } from './java-format.ts';
 import { formatJavaNumber, isDecimal } from './java-values.ts';
 import { DataException, Struct, type Schema } from './schema.ts';
 import type { SchemaAndValue } from '../api/plugins.ts';
@@ -143,7 +143,8 @@ function parseNumber(token: string): SchemaAndValue | null {
   }
   const asDouble = Number(formatJavaDecimal(decimal).replace('E+', 'e').replace('E', 'e'));
   if (decimal.scale !== 0 && Number.isFinite(Math.fround(asDouble)))
-    return { schema: schemas.FLOAT32, value: Math.fround(asDouble) };
+    // a Java Float, kept as the double that prints the same (Float.toString's shortest digits)
+    return { schema: schemas.FLOAT32, value: Number(formatJavaFloat(asDouble)) };
   if (decimal.scale !== 0 && Number.isFinite(asDouble)) return { schema: schemas.FLOAT64, value: asDouble };
   return { schema: decimalSchema(decimal.scale), value: decimal };
 }
@@ -207,7 +208,10 @@ class EmbeddedParser {
       if (char !== ',') throw new DataException("Array elements missing ',' delimiter");
     }
     const common = commonSchema(itemSchemas);
-    return { schema: arraySchema(common ?? schemas.OPTIONAL_STRING), value: items };
+    return {
+      schema: arraySchema(common ?? schemas.OPTIONAL_STRING),
+      value: items.map((item, i) => (itemSchemas[i] === null ? item : align(item, common))),
+    };
   }
 
   map(): SchemaAndValue {
@@ -235,21 +239,45 @@ class EmbeddedParser {
       if (char === '}') break;
       if (char !== ',') throw new DataException(`Map is missing terminating '}': ${this.text}`);
     }
+    const keySchema = commonSchema(keySchemas);
+    const valueSchema = commonSchema(valueSchemas);
+    const aligned = new Map<unknown, unknown>();
+    let i = 0;
+    for (const [k, v] of result) {
+      aligned.set(align(k, keySchema), valueSchemas[i] === null ? v : align(v, valueSchema));
+      i++;
+    }
     return {
-      schema: mapSchema(
-        commonSchema(keySchemas) ?? schemas.OPTIONAL_STRING,
-        commonSchema(valueSchemas) ?? schemas.OPTIONAL_STRING,
-      ),
-      value: result,
+      schema: mapSchema(keySchema ?? schemas.OPTIONAL_STRING, valueSchema ?? schemas.OPTIONAL_STRING),
+      value: aligned,
     };
   }
 }
 
+const NUMERIC_RANK = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64'];
+
+/**
+ * Values' SchemaMerger: numeric schemas merge into the widest; anything else must agree exactly. Without a common
+ * schema the elements keep their own Java types, which we carry by making integers `bigint` (they print as such).
+ */
 function commonSchema(found: Array<Schema | null>): Schema | null {
   const present = found.filter((schema): schema is Schema => schema !== null);
   if (present.length === 0) return null;
   const first = present[0]!;
+  if (present.every((schema) => schema.name === undefined && NUMERIC_RANK.includes(schema.type))) {
+    return present.reduce((wide, schema) =>
+      NUMERIC_RANK.indexOf(schema.type) > NUMERIC_RANK.indexOf(wide.type) ? schema : wide,
+    );
+  }
   return present.every((schema) => schema.type === first.type && schema.name === first.name) ? first : null;
+}
+
+/** One element brought to the merged schema (or, without one, to a self-describing form). */
+function align(value: unknown, schema: Schema | null): unknown {
+  if (typeof value !== 'number') return value;
+  if (schema === null) return Number.isInteger(value) ? BigInt(value) : value;
+  if (schema.type === 'int64') return BigInt(value);
+  return value;
 }
 
 /** `Values.parseString(text)`: infers the type (smallest integer, float, boolean, temporal, array, map) or a string. */

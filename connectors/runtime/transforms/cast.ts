@@ -1,6 +1,6 @@
 import type { ConnectRecord } from '../api/records.ts';
 import { copySchemaBasics, primitive } from '../data/builders.ts';
-import { decimalToNumber, formatJavaDecimal } from '../data/java-format.ts';
+import { decimalToNumber, formatJavaDecimal, formatJavaFloat } from '../data/java-format.ts';
 import { formatJavaNumber, isDecimal, javaClassDescription } from '../data/java-values.ts';
 import { fromLogicalDate, fromLogicalTime } from '../data/logical.ts';
 import { DataException, Struct, logicalNames, type Schema, type SchemaType } from '../data/schema.ts';
@@ -230,6 +230,9 @@ export function castValue(
     const result = castTo(value, schema, target);
     if (schemaless && typeof result === 'number' && ['int8', 'int16', 'int32'].includes(target))
       return BigInt(result);
+    // A schemaless Java Float prints with Float.toString; its shortest decimal as a double prints the same.
+    if (schemaless && typeof result === 'number' && target === 'float32')
+      return Number(formatJavaFloat(result));
     return result;
   } catch (error) {
     if (error instanceof NumberFormatException) {

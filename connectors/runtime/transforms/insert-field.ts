@@ -1,4 +1,5 @@
 import { isSinkRecord, type ConnectRecord } from '../api/records.ts';
+import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
 import { copySchemaBasics, schemas, timestampSchema } from '../data/builders.ts';
 import { DataException, Struct, type Schema } from '../data/schema.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
@@ -168,7 +169,7 @@ export class InsertField extends BaseTransformation {
     const names = new Set<string>();
     for (const [name] of fields) {
       if (names.has(name))
-        throw new DataException(`Cannot create field because of field name duplication ${name}`);
+        throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
       names.add(name);
     }
     const base = copySchemaBasics(schema, 'struct');

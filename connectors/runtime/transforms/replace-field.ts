@@ -1,4 +1,5 @@
 import type { ConnectRecord } from '../api/records.ts';
+import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
 import { copySchemaBasics } from '../data/builders.ts';
 import { Struct, type Schema } from '../data/schema.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
@@ -116,6 +117,7 @@ export class ReplaceField extends BaseTransformation {
         index,
         schema: field.schema,
       }));
+    requireUniqueFieldNames(fields.map((field) => field.name));
     return { ...copySchemaBasics(schema, 'struct'), fields };
   }
 }

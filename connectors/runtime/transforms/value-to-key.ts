@@ -1,4 +1,5 @@
 import type { ConnectRecord } from '../api/records.ts';
+import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
 import { DataException, Struct, type Schema } from '../data/schema.ts';
 import { nonEmptyList, replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import {
@@ -60,7 +61,7 @@ export class ValueToKey extends BaseTransformation {
     const seen = new Set<string>();
     for (const { name } of fields) {
       if (seen.has(name))
-        throw new DataException(`Cannot create field because of field name duplication ${name}`);
+        throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
       seen.add(name);
     }
     return { type: 'struct', optional: false, fields };

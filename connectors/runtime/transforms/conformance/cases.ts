@@ -1170,4 +1170,312 @@ add(
 add('unwrap non-envelope passes through', unwrap(), record(user));
 add('unwrap schemaless passes through', smt(UNWRAP, {}, true), record(plain));
 
+// --- odd cases: Java number text, Values parsing of headers, lenient parsing, duplicate field names
+add(
+  'json double text edges',
+  SCHEMALESS,
+  record(
+    '[1e-5,0.001,1234567.0,12345678.0,0.30000000000000004,-0.0,9223372036854775807,-9223372036854775808,1.0E-300,4.9E-324]',
+  ),
+);
+add(
+  'json string escapes and unicode',
+  SCHEMALESS,
+  record('{"s":"tab\\there \\"q\\" \\u00e9 \\u0001 /slash","emoji":"\\ud83d\\ude00"}'),
+);
+add(
+  'json envelope float32 text',
+  {},
+  record(
+    env(
+      '{"type":"array","items":{"type":"float","optional":false},"optional":false}',
+      '[0.1,1.1,3.4028235E38,1.0E-10,100]',
+    ),
+  ),
+);
+add(
+  'json envelope bytes field and optional struct default',
+  {},
+  record(
+    env(
+      '{"type":"struct","fields":[{"type":"bytes","optional":false,"field":"b"},{"type":"struct","fields":[{"type":"int32","optional":false,"field":"x"}],"optional":true,"field":"s"}],"optional":false}',
+      '{"b":"SGVsbG8=","s":null}',
+    ),
+  ),
+);
+add(
+  'json time logical out of range',
+  {},
+  record(
+    env(
+      '{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Time","version":1}',
+      '90000000',
+    ),
+  ),
+);
+add(
+  'Cast$Value schemaless float32',
+  smt(`${T}Cast$Value`, { spec: 'price:float32,qty:float32' }, true),
+  record('{"price":1.1,"qty":3}'),
+);
+add(
+  'Cast$Value schemaless strings with spaces and signs',
+  smt(`${T}Cast$Value`, { spec: 'a:int32,b:int32,c:float64,d:boolean' }, true),
+  record('{"a":"+5","b":"1e3","c":"1e3","d":"yes"}'),
+);
+add(
+  'Cast$Value schemaless int with spaces fails',
+  smt(`${T}Cast$Value`, { spec: 'a:int32' }, true),
+  record('{"a":" 12 "}'),
+);
+add(
+  'Cast$Value schemaless bool and long to string',
+  smt(`${T}Cast$Value`, { spec: 'a:string,b:string,c:string' }, true),
+  record('{"a":true,"b":12345678901,"c":0.5}'),
+);
+add(
+  'Cast$Value schema float32 to string',
+  smt(`${T}Cast$Value`, { spec: 'f32:string,f64:string' }),
+  record(env(typesSchema, typesPayload.replace('"f32":1.5', '"f32":0.1'))),
+);
+add(
+  'MaskField$Value schemaless replacement on boolean',
+  smt(`${T}MaskField$Value`, { fields: 'active', replacement: 'x' }, true),
+  record(plain),
+);
+add(
+  'MaskField$Value schema float replacement',
+  smt(`${T}MaskField$Value`, { fields: 'ratio,price', replacement: '0.1' }),
+  record(user),
+);
+add(
+  'ReplaceField$Value rename onto existing field',
+  smt(`${T}ReplaceField$Value`, { renames: 'name:card' }),
+  record(user),
+);
+add(
+  'ReplaceField$Value schemaless rename onto existing field',
+  smt(`${T}ReplaceField$Value`, { renames: 'name:card' }, true),
+  record(plain),
+);
+add(
+  'InsertField$Value schema existing field name',
+  smt(`${T}InsertField$Value`, { 'topic.field': 'name' }),
+  record(user),
+);
+add(
+  'InsertField$Value schemaless overwrites field',
+  smt(`${T}InsertField$Value`, { 'topic.field': 'name', 'partition.field': 'qty' }, true),
+  record(plain),
+);
+add('ValueToKey schema duplicated field', smt(`${T}ValueToKey`, { fields: 'id,id' }), record(user));
+add(
+  'HeaderFrom$Value copy every type',
+  smt(`${T}HeaderFrom$Value`, {
+    fields: 'i8,i16,i32,i64,f32,f64,b,s,bin,dec,day,tod,ts',
+    headers: 'i8,i16,i32,i64,f32,f64,b,s,bin,dec,day,tod,ts',
+    operation: 'copy',
+  }),
+  record(types),
+);
+add(
+  'HeaderFrom$Value copy struct field',
+  smt(`${T}HeaderFrom$Value`, { fields: 'address', headers: 'addr', operation: 'copy' }),
+  record(user),
+);
+add(
+  'HeaderFrom$Value copy list and map schemaless',
+  smt(`${T}HeaderFrom$Value`, { fields: 'tags,price', headers: 'tags,price', operation: 'copy' }, true),
+  record(plain),
+);
+add(
+  'HeaderFrom$Value schema missing field',
+  smt(`${T}HeaderFrom$Value`, { fields: 'nope', headers: 'h', operation: 'copy' }),
+  record(user),
+  { messagePrefix: 20 },
+);
+for (const [i, literal] of [
+  '1.5',
+  '-7',
+  '99999999999',
+  '12:30:00.000Z',
+  '2024-01-31T10:00:00.000Z',
+  'null',
+  '  spaced  ',
+  '{"a":1,"b":2}',
+  '[1,"x"]',
+  '1e3',
+  '0.1',
+  '123456789012345678901234567890',
+  'true ',
+  '[]',
+].entries()) {
+  add(
+    `InsertHeader literal ${JSON.stringify(literal)}`,
+    smt(`${T}InsertHeader`, { header: `h${i}`, 'value.literal': literal }, true),
+    record(plain),
+  );
+}
+add(
+  'headers parsed and written back',
+  SCHEMALESS,
+  record('{}', {
+    headers: [
+      { key: 'a', value: '{"k":"v","n":1}' },
+      { key: 'b', value: '[1,2.5]' },
+      { key: 'c', value: '2024-01-31' },
+      { key: 'd', value: '00:00:01.000Z' },
+      { key: 'e', value: '-0' },
+      { key: 'f', value: 'not [a list' },
+    ],
+  }),
+);
+add(
+  'TimestampConverter$Value schema string to Date',
+  smt(`${T}TimestampConverter$Value`, { field: 'when', 'target.type': 'Date', format: 'yyyy-MM-dd HH:mm' }),
+  record(
+    env(
+      '{"type":"struct","fields":[{"type":"string","optional":false,"field":"when"}],"optional":false}',
+      '{"when":"2024-03-10 17:45"}',
+    ),
+  ),
+);
+add(
+  'TimestampConverter$Value lenient trailing text',
+  smt(`${T}TimestampConverter$Value`, { field: 'ts', 'target.type': 'unix', format: 'yyyy-MM-dd' }, true),
+  record('{"ts":"2024-01-01xyz"}'),
+);
+add(
+  'TimestampConverter$Value lenient month overflow',
+  smt(
+    `${T}TimestampConverter$Value`,
+    { field: 'ts', 'target.type': 'string', format: 'yyyy-MM-dd', 'unix.precision': 'milliseconds' },
+    true,
+  ),
+  record('{"ts":"2024-13-01"}'),
+);
+add(
+  'TimestampConverter$Value schemaless Date target not serializable',
+  smt(`${T}TimestampConverter$Value`, { field: 'ts', 'target.type': 'Date' }, true),
+  record('{"ts":1700000000123}'),
+);
+add(
+  'TimestampConverter$Value schema unix nanos',
+  smt(`${T}TimestampConverter$Value`, {
+    field: 'qty',
+    'target.type': 'unix',
+    'unix.precision': 'nanoseconds',
+  }),
+  record(user),
+);
+add(
+  'TimestampConverter$Value bad pattern',
+  smt(`${T}TimestampConverter$Value`, { field: 'ts', 'target.type': 'string', format: 'yyyy-qq' }, true),
+  record('{"ts":1}'),
+);
+add(
+  'TimestampConverter$Value negative unix to string',
+  smt(
+    `${T}TimestampConverter$Value`,
+    { field: 'ts', 'target.type': 'string', format: 'yyyy-MM-dd HH:mm:ss.SSS' },
+    true,
+  ),
+  record('{"ts":-1}'),
+);
+add(
+  'RegexRouter named group',
+  smt(`${T}RegexRouter`, { regex: '(?<name>[a-z]+)s', replacement: 'x_${name}' }, true),
+  record(plain),
+);
+add(
+  'RegexRouter case-insensitive flag',
+  smt(`${T}RegexRouter`, { regex: '(?i)ORDERS', replacement: 'matched' }, true),
+  record(plain),
+);
+add(
+  'RegexRouter escaped replacement text',
+  smt(`${T}RegexRouter`, { regex: '(o)(r)ders', replacement: '\\\\$2$1\\x' }, true),
+  record(plain),
+);
+add(
+  'Flatten$Value schema arrays of structs untouched',
+  smt(`${T}Flatten$Value`, {}),
+  record(
+    env(
+      '{"type":"struct","fields":[{"type":"array","items":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"x"}],"optional":false},"optional":false,"field":"list"},{"type":"struct","fields":[{"type":"struct","fields":[{"type":"int32","optional":true,"default":3,"field":"deep"}],"optional":false,"field":"b"}],"optional":true,"field":"a"}],"optional":false}',
+      '{"list":[{"x":1}],"a":{"b":{"deep":null}}}',
+    ),
+  ),
+);
+add(
+  'Flatten$Value schemaless list of maps untouched',
+  smt(`${T}Flatten$Value`, {}, true),
+  record('{"l":[{"a":{"b":1}}],"m":{"n":{"o":null}}}'),
+);
+add(
+  'ExtractField$Value V2 schema through null struct',
+  smt(`${T}ExtractField$Value`, { field: 'address.city', 'field.syntax.version': 'V2' }),
+  record(userNoAddress),
+);
+add(
+  'ExtractField$Value V2 trailing dot',
+  smt(`${T}ExtractField$Value`, { field: 'address.', 'field.syntax.version': 'V2' }, true),
+  record('{"address":{"":"empty-name"}}'),
+);
+add(
+  'HoistField$Key schema optional struct key',
+  smt(`${T}HoistField$Key`, { field: 'k' }),
+  record(user, {
+    key: env(
+      '{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":true}',
+      'null',
+    ),
+  }),
+);
+add(
+  'SetSchemaMetadata$Value nested with defaults',
+  smt(`${T}SetSchemaMetadata$Value`, { 'schema.name': 'n', 'replace.null.with.default': 'false' }),
+  record(withDefaults),
+);
+add(
+  'Cast$Value schema decimal NUMERIC to int',
+  { ...smt(`${T}Cast$Value`, { spec: 'dec:int32' }), 'value.converter.decimal.format': 'NUMERIC' },
+  record(types),
+);
+add(
+  'InsertField$Value schemaless partition is Integer',
+  smt(`${T}InsertField$Value`, { 'partition.field': 'p', 'timestamp.field': 't' }, true),
+  record('{}', { partition: 5 }),
+);
+add(
+  'DropHeaders then InsertHeader order',
+  chain(
+    [
+      ['d', `${T}DropHeaders`, { headers: 'x' }],
+      ['i', `${T}InsertHeader`, { header: 'x', 'value.literal': 'new' }],
+    ],
+    true,
+  ),
+  record(plain, {
+    headers: [
+      { key: 'x', value: 'old' },
+      { key: 'y', value: '1' },
+    ],
+  }),
+);
+add('unwrap add.fields missing source field', unwrap({ 'add.fields': 'nope,op' }), record(cdc.create));
+add(
+  'unwrap rewrite update adds __deleted false',
+  unwrap({ 'delete.tombstone.handling.mode': 'rewrite', 'add.fields': 'op,source.ts_ms' }),
+  record(cdc.update),
+);
+add(
+  'unwrap delete-to-tombstone mode',
+  unwrap({ 'delete.tombstone.handling.mode': 'delete-to-tombstone' }),
+  record(cdc.delete, { key: cdcKey }),
+);
+add('unwrap invalid mode', unwrap({ 'delete.tombstone.handling.mode': 'bogus' }), record(cdc.create), {
+  messagePrefix: 40,
+});
+
 export const conformanceCases: Case[] = cases;

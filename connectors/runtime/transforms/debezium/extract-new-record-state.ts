@@ -14,7 +14,7 @@ import { BaseTransformation, SchemaCache, putChecked, requireStruct } from '../s
  */
 export const debeziumVersion = '3.0.8.Final';
 
-type Mode = 'drop' | 'tombstone' | 'rewrite' | 'rewrite-with-tombstone' | 'delete-to-tombstone';
+type Mode = 'drop' | 'tombstone' | 'rewrite' | 'rewrite-with-tombstone' | 'unknown';
 
 const keys: SpecFactory = (p) => [
   {
@@ -23,17 +23,7 @@ const keys: SpecFactory = (p) => [
     default: null,
     importance: 'MEDIUM',
     documentation:
-      'How to handle delete records and tombstones: drop, tombstone (delete → tombstone, Debezium tombstones dropped), rewrite (delete → `before` with __deleted=true), rewrite-with-tombstone (rewrite and keep tombstones), delete-to-tombstone.',
-    validate: (value) =>
-      value === null || (typeof value === 'string' && value.trim() === '')
-        ? undefined
-        : validStringIgnoreCase(`${p}delete.tombstone.handling.mode`, [
-            'drop',
-            'tombstone',
-            'rewrite',
-            'rewrite-with-tombstone',
-            'delete-to-tombstone',
-          ])(value),
+      'How to handle delete records and tombstones: drop, tombstone (delete → tombstone, Debezium tombstones dropped), rewrite (delete → `before` with __deleted=true), rewrite-with-tombstone (rewrite and keep tombstones).',
   },
   {
     name: `${p}drop.tombstones`,
@@ -202,7 +192,11 @@ export class ExtractNewRecordState extends BaseTransformation {
   protected setup(config: ConfigReader): void {
     const mode = config.string('delete.tombstone.handling.mode');
     if (mode && mode.trim() !== '') {
-      this.mode = mode.trim().toLowerCase() as Mode;
+      // Debezium 3.0 accepts any text here and fails on the first record when it is not a mode it knows
+      // (including the later `delete-to-tombstone`).
+      const known = ['drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'];
+      const lower = mode.trim().toLowerCase();
+      this.mode = known.includes(lower) ? (lower as Mode) : 'unknown';
     } else {
       // Deprecated keys: drop.tombstones + delete.handling.mode (none = tombstone for deletes)
       this.legacyDropTombstones = config.boolean('drop.tombstones');
@@ -238,6 +232,14 @@ export class ExtractNewRecordState extends BaseTransformation {
   private keepTombstones = false;
 
   apply(record: ConnectRecord): ConnectRecord | null {
+    if (this.mode === 'unknown') {
+      throw Object.assign(
+        new Error(
+          'Cannot invoke "io.debezium.transforms.ExtractNewRecordStateConfigDefinition$DeleteTombstoneHandling.ordinal()" because "this.deleteTombstoneHandling" is null',
+        ),
+        { javaClass: 'java.lang.NullPointerException' },
+      );
+    }
     if (record.value === null || record.value === undefined) {
       const withHeaders = this.headers.length > 0 ? this.withAddedHeaders(record, null) : record;
       return this.keepTombstones ? withHeaders : null;
