@@ -64,8 +64,14 @@ function normalizeScalar(field: FieldDefinition, type: string, value: unknown, p
         throw typeError(path, type, value);
       return number;
     }
+    case 'Edm.Int16':
+    case 'Edm.SByte':
+    case 'Edm.Byte':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, type, value);
+      return value;
     case 'Edm.Double':
     case 'Edm.Single':
+    case 'Edm.Half':
       if (typeof value === 'number') return value;
       if (value === 'NaN' || value === 'INF' || value === '-INF') return value;
       throw typeError(path, type, value);

@@ -70,7 +70,13 @@ export function computeFacet(spec: FacetSpec, documents: Document[]): FacetBucke
   if (spec.values) return rangeBuckets(spec, documents);
   const counts = new Map<unknown, number>();
   for (const document of documents) {
-    const distinct = new Set(valuesAt(document, spec.field.path).map((value) => bucketOf(spec, value)));
+    const values = valuesAt(document, spec.field.path);
+    if (values.length === 1) {
+      const value = bucketOf(spec, values[0]);
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+      continue;
+    }
+    const distinct = new Set(values.map((value) => bucketOf(spec, value)));
     for (const value of distinct) counts.set(value, (counts.get(value) ?? 0) + 1);
   }
   let buckets = [...counts].map(([value, count]) => ({ value, count }));

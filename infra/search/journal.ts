@@ -2,6 +2,7 @@ import {
   closeSync,
   existsSync,
   fdatasyncSync,
+  fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -48,8 +49,10 @@ export class Journal {
         goodBytes = start;
       }
     }
-    const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
+    const created = !existsSync(file);
+    const fd = openSync(file, created ? 'w+' : 'r+');
     ftruncateSync(fd, goodBytes);
+    if (created) syncDirectory(dataDir); // the new file's directory entry must be durable too
     const journal = new Journal(fd);
     journal.position = goodBytes;
     return journal;
@@ -70,5 +73,14 @@ export class Journal {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

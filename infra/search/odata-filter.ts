@@ -303,12 +303,20 @@ export function evaluateFilter(node: FilterNode, document: Document, scope: Eval
     case 'lambda': {
       const items = fieldValues(node.collection, document, scope);
       if (!node.body) return items.length > 0;
-      const test = (item: unknown): boolean =>
-        evaluateFilter(node.body!, document, {
-          ...scope,
-          bindings: new Map(scope.bindings).set(node.variable!, item),
-        });
-      return node.quantifier === 'any' ? items.some(test) : items.every(test);
+      // The range variable is bound in place and unbound after: no scope copies per collection element.
+      const variable = node.variable!;
+      const had = scope.bindings.has(variable);
+      const previous = scope.bindings.get(variable);
+      const test = (item: unknown): boolean => {
+        scope.bindings.set(variable, item);
+        return evaluateFilter(node.body!, document, scope);
+      };
+      try {
+        return node.quantifier === 'any' ? items.some(test) : items.every(test);
+      } finally {
+        if (had) scope.bindings.set(variable, previous);
+        else scope.bindings.delete(variable);
+      }
     }
   }
 }

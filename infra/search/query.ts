@@ -119,6 +119,9 @@ export function executeSearch(
   if (queryType !== 'simple' && queryType !== 'full') throw badRequest(`Invalid queryType '${queryType}'.`);
   const searchMode = (request.searchMode ?? 'any') as string;
   if (searchMode !== 'any' && searchMode !== 'all') throw badRequest(`Invalid searchMode '${searchMode}'.`);
+  if (request.search !== undefined && request.search !== null && typeof request.search !== 'string') {
+    throw badRequest("The 'search' parameter must be a string.");
+  }
   const top = request.top as number | undefined;
   const skip = (request.skip as number | undefined) ?? 0;
   if (top !== undefined && (!Number.isInteger(top) || top < 0))
