@@ -3,7 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { ensureTopics } from '../generators/writers/kafka.ts';
 import { searchIndexClient } from '../infra/search/client.ts';
 import type { SearchEntry } from '../infra/stack/stack-file.ts';
-import { ConnectApiError, ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
+import type { ConnectClient } from '../connectors/runtime/connect-client.ts';
+import { ConnectApiError, connectorPath } from '../connectors/runtime/connect-client.ts';
 import type { ChallengeSpec } from './spec.ts';
 
 /**
