@@ -1,5 +1,5 @@
 import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
-import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
+import { SchemaBuilderException } from '../data/builders.ts';
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';

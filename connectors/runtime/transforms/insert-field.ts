@@ -1,6 +1,5 @@
 import { isSinkRecord, type ConnectRecord } from '../api/records.ts';
-import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
-import { copySchemaBasics, schemas, timestampSchema } from '../data/builders.ts';
+import { copySchemaBasics, requireUniqueFieldNames, schemas, timestampSchema } from '../data/builders.ts';
 import { DataException, Struct, type Schema } from '../data/schema.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import { ConfigException } from './errors.ts';
@@ -166,12 +165,7 @@ export class InsertField extends BaseTransformation {
     add(this.offset, schemas.INT64, schemas.OPTIONAL_INT64);
     add(this.timestamp, timestampSchema(), timestampSchema(true));
     add(this.staticField, schemas.STRING, schemas.OPTIONAL_STRING);
-    const names = new Set<string>();
-    for (const [name] of fields) {
-      if (names.has(name))
-        throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
-      names.add(name);
-    }
+    requireUniqueFieldNames(fields.map(([name]) => name));
     const base = copySchemaBasics(schema, 'struct');
     return { ...base, fields: fields.map(([name, s], index) => ({ name, index, schema: s })) };
   }

@@ -1,5 +1,5 @@
 import type { ConnectRecord } from '../api/records.ts';
-import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
+import { requireUniqueFieldNames } from '../data/builders.ts';
 import { copySchemaBasics } from '../data/builders.ts';
 import { Struct, type Schema } from '../data/schema.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';

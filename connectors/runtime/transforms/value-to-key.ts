@@ -1,5 +1,5 @@
 import type { ConnectRecord } from '../api/records.ts';
-import { SchemaBuilderException, requireUniqueFieldNames } from '../data/builders.ts';
+import { requireUniqueFieldNames } from '../data/builders.ts';
 import { DataException, Struct, type Schema } from '../data/schema.ts';
 import { nonEmptyList, replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import {
@@ -58,12 +58,7 @@ export class ValueToKey extends BaseTransformation {
       if (!field) throw new DataException(`Field does not exist: ${name}`);
       return { name, index, schema: field.schema };
     });
-    const seen = new Set<string>();
-    for (const { name } of fields) {
-      if (seen.has(name))
-        throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
-      seen.add(name);
-    }
+    requireUniqueFieldNames(fields.map((field) => field.name));
     return { type: 'struct', optional: false, fields };
   }
 }
