@@ -36,44 +36,44 @@ export function executeQuery(
   const streaming = !grouped && !query.orderBy && !query.select.distinct;
   const wanted = Math.min(top ?? Infinity, limit === undefined ? Infinity : offset + limit);
 
-  let rows: Bindings[] = [];
+  const rows: Bindings[] = [];
   for (const row of sourceRows(query.from, documents, outerScope)) {
     if (query.where && evaluate(query.where, { bindings: row, params }) !== true) continue;
     rows.push(row);
     if (streaming && rows.length >= wanted) break;
   }
 
-  let results: unknown[];
+  // Rows to project, in order: ordering happens on source rows (ORDER BY sees the FROM aliases), projection
+  // only for rows that can reach the result.
+  let ordered: { bindings: Bindings; group?: Bindings[] }[];
   if (grouped) {
-    const groups = groupRows(rows, query.groupBy, params);
-    if (query.orderBy)
-      sortRows(groups, query.orderBy, (group) => ({ bindings: group[0] ?? outer, params, group }));
-    results = groups.map((group) => project(query.select, { bindings: group[0] ?? outer, params, group }));
+    ordered = groupRows(rows, query.groupBy, params).map((group) => ({ bindings: group[0] ?? outer, group }));
+    if (query.orderBy) ordered = sortScopes(ordered, query.orderBy, params, Infinity);
   } else {
-    if (query.orderBy) {
-      const orderBy = query.orderBy;
-      const keyed = rows.map((row) => ({
-        row,
-        keys: orderBy.map((item) => evaluate(item.expr, { bindings: row, params })),
-      }));
-      keyed.sort((a, b) => compareKeys(a.keys, b.keys, orderBy));
-      rows = keyed.map((entry) => entry.row);
-    }
-    results = rows.map((row) => project(query.select, { bindings: row, params }));
+    ordered = rows.map((bindings) => ({ bindings }));
+    // With TOP or LIMIT and no DISTINCT, only the first `wanted` rows matter: keep those instead of sorting all.
+    if (query.orderBy)
+      ordered = sortScopes(ordered, query.orderBy, params, query.select.distinct ? Infinity : wanted);
   }
-  results = results.filter((value) => value !== undefined);
-  if (query.select.distinct) {
-    const seen = new Set<string>();
-    results = results.filter((value) => {
+
+  const results: unknown[] = [];
+  const seen = query.select.distinct ? new Set<string>() : undefined;
+  let skipped = 0;
+  for (const scope of ordered) {
+    if (results.length >= wanted - offset) break;
+    const value = project(query.select, { bindings: scope.bindings, params, group: scope.group });
+    if (value === undefined) continue;
+    if (seen) {
       const key = canonicalKey(value);
-      if (seen.has(key)) return false;
+      if (seen.has(key)) continue;
       seen.add(key);
-      return true;
-    });
+    }
+    if (skipped < offset) {
+      skipped++;
+      continue;
+    }
+    results.push(value);
   }
-  if (offset > 0 || limit !== undefined)
-    results = results.slice(offset, limit === undefined ? undefined : offset + limit);
-  if (top !== undefined) results = results.slice(0, top);
   return results;
 }
 
@@ -114,6 +114,15 @@ function* sourceRows(
           for (const document of documents)
             yield { ...scope.bindings, ...(root ? { [root]: document } : {}) };
         })();
+  // The common `FROM c` over a container: one small row per document, nothing else to evaluate.
+  if (documents !== null && first.kind === 'alias' && first.expr.kind === 'ident' && joins.length === 0) {
+    const outer = Object.keys(scope.bindings).length > 0 ? scope.bindings : undefined;
+    for (const document of documents) {
+      if (document !== undefined)
+        yield outer ? { ...outer, [first.alias]: document } : { [first.alias]: document };
+    }
+    return;
+  }
   for (const start of starts) {
     for (const row of bind(first, start, scope.params, documents === null || first.kind === 'iterate')) {
       yield* joinRows(joins, row, scope.params);
@@ -171,10 +180,34 @@ function groupRows(
   return [...groups.values()];
 }
 
-function sortRows<T>(items: T[], orderBy: NonNullable<Query['orderBy']>, scopeOf: (item: T) => Scope): void {
-  const keyed = items.map((item) => ({ item, keys: orderBy.map((o) => evaluate(o.expr, scopeOf(item))) }));
-  keyed.sort((a, b) => compareKeys(a.keys, b.keys, orderBy));
-  keyed.forEach((entry, index) => (items[index] = entry.item));
+function sortScopes<T extends { bindings: Bindings; group?: Bindings[] }>(
+  items: T[],
+  orderBy: NonNullable<Query['orderBy']>,
+  params: ReadonlyMap<string, unknown>,
+  keep: number,
+): T[] {
+  const keyed = items.map((item) => ({
+    item,
+    keys: orderBy.map((o) => evaluate(o.expr, { bindings: item.bindings, params, group: item.group })),
+  }));
+  const compare = (a: (typeof keyed)[number], b: (typeof keyed)[number]): number =>
+    compareKeys(a.keys, b.keys, orderBy);
+  if (keep >= keyed.length || keep > 1000) return keyed.sort(compare).map((entry) => entry.item);
+  // Top-k: a small sorted buffer with binary insertion; ties keep their input order, as a stable sort would.
+  const best: typeof keyed = [];
+  for (const entry of keyed) {
+    if (best.length === keep && compare(entry, best[keep - 1]!) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compare(entry, best[mid]!) < 0) high = mid;
+      else low = mid + 1;
+    }
+    best.splice(low, 0, entry);
+    if (best.length > keep) best.pop();
+  }
+  return best.map((entry) => entry.item);
 }
 
 function compareKeys(a: unknown[], b: unknown[], orderBy: NonNullable<Query['orderBy']>): number {

@@ -16,6 +16,18 @@ export function parsePath(path: string): string[] {
   return segments;
 }
 
+const parsedPaths = new Map<string, string[]>();
+
+/** Paths are parsed once: extraction runs for every document a partition-scoped query or feed looks at. */
+function parsedPath(path: string): string[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = parsePath(path);
+    parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
 /** What the SDK sends for "no value at this path": `{}` (its NonePartitionKeyLiteral). */
 const none = {};
 
@@ -27,7 +39,7 @@ export function extractPartitionKey(
   if (definition.systemKey) return [];
   return definition.paths.map((path) => {
     let value: unknown = document;
-    for (const segment of parsePath(path)) {
+    for (const segment of parsedPath(path)) {
       value =
         typeof value === 'object' && value !== null && !Array.isArray(value)
           ? (value as Record<string, unknown>)[segment]
