@@ -1,16 +1,14 @@
-import { Agent } from 'node:https';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CosmosClient } from '@azure/cosmos';
 import { Option, type Command } from 'commander';
 import { progressBar } from '../infra/console/progress.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { renderTable } from '../infra/console/table.ts';
 import { UsageError } from '../infra/errors.ts';
-import { kafkaClient, kafkaConnectionFromEnv, kafkaConnectionOf } from '../infra/kafka/connection.ts';
+import { cosmosClient } from '../infra/cosmos/client.ts';
+import { kafkaClient } from '../infra/kafka/connection.ts';
 import { hackHome } from '../infra/paths.ts';
-import { loadEnvFile } from '../infra/stack/env-file.ts';
-import { requireStack, type CosmosEntry } from '../infra/stack/stack-file.ts';
+import { resolveEnvironment } from '../infra/stack/environment.ts';
 import { CATALOG_TOPICS, EVENT_TOPICS, TOPICS, isTopic, type Topic } from './model.ts';
 import { runGeneration } from './run.ts';
 import { estimateRecords, resolveScenario, type ScenarioOptions } from './scenario.ts';
@@ -98,59 +96,25 @@ export function planGeneration(options: GenerateCommandOptions): GeneratePlan {
   return { challenge: options.challenge, target, topics, scenario, outDir };
 }
 
-function cosmosEntryFromEnv(env: NodeJS.ProcessEnv): CosmosEntry | undefined {
-  if (!env.COSMOS_ENDPOINT || !env.COSMOS_KEY) return undefined;
-  return {
-    endpoint: env.COSMOS_ENDPOINT,
-    key: env.COSMOS_KEY,
-    tlsInsecure: env.COSMOS_TLS_INSECURE === 'true',
-  };
-}
-
-function cosmosClientOf(entry: CosmosEntry): CosmosClient {
-  return new CosmosClient({
-    endpoint: entry.endpoint,
-    key: entry.key,
-    ...(entry.tlsInsecure ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
-  });
-}
-
-async function openWriter(plan: GeneratePlan, options: GenerateCommandOptions): Promise<RecordWriter> {
+async function openWriter(
+  plan: GeneratePlan,
+  envFile: string | undefined,
+  database: string,
+): Promise<RecordWriter> {
   if (plan.target === 'jsonl') return jsonlWriter(plan.outDir, plan.topics);
-  const env = options.env ? loadEnvFile(options.env) : undefined;
+  const environment = resolveEnvironment(envFile);
   if (plan.target === 'kafka') {
-    const connection = env
-      ? kafkaConnectionFromEnv(env)
-      : kafkaConnectionOf(
-          requireStack().services.kafka ??
-            (() => {
-              throw new UsageError('The running stack has no Kafka service.', {
-                fix: 'Start it with `npx hack up --detach`, or give --env FILE with KAFKA_BOOTSTRAP_SERVERS.',
-              });
-            })(),
-        );
-    if (!connection) {
-      throw new UsageError(
-        `${options.env} does not set KAFKA_BOOTSTRAP_SERVERS (or EVENTHUBS_CONNECTION_STRING).`,
-      );
-    }
-    return kafkaWriter(kafkaClient(connection, 'connect-hack-generator'), plan.topics, {
-      description: `Kafka ${connection.bootstrapServers}`,
+    return kafkaWriter(kafkaClient(environment.kafka, 'connect-hack-generator'), plan.topics, {
+      description: `Kafka ${environment.kafka.bootstrapServers}`,
     });
   }
-  const entry = env ? cosmosEntryFromEnv(env) : requireStack().services.cosmos;
-  if (!entry) {
-    throw new UsageError(
-      env
-        ? `${options.env} does not set COSMOS_ENDPOINT and COSMOS_KEY.`
-        : 'The running stack has no Cosmos service.',
-      {
-        fix: 'Start the stack with `npx hack up --detach`, or give --env FILE with COSMOS_ENDPOINT and COSMOS_KEY.',
-      },
-    );
+  if (!environment.cosmos) {
+    throw new UsageError(`${environment.source} has no Cosmos DB.`, {
+      fix: 'Start the local stack with `npx hack up --detach`, or set COSMOS_ENDPOINT and COSMOS_KEY in the --env file.',
+    });
   }
-  const targets = await catalogTargets(cosmosClientOf(entry), options.database);
-  return cosmosWriter(targets, { description: `Cosmos ${entry.endpoint} database ${options.database}` });
+  const targets = await catalogTargets(cosmosClient(environment.cosmos), database);
+  return cosmosWriter(targets, { description: `Cosmos ${environment.cosmos.endpoint} database ${database}` });
 }
 
 /** Long runs get a progress bar; a small scenario finishes before one would be worth drawing. */
@@ -158,7 +122,7 @@ const PROGRESS_THRESHOLD = 20_000;
 
 export async function generateCommand(options: GenerateCommandOptions): Promise<void> {
   const plan = planGeneration(options);
-  const writer = await openWriter(plan, options);
+  const writer = await openWriter(plan, options.env, options.database);
   mkdirSync(plan.outDir, { recursive: true });
   const estimate = estimateRecords(plan.scenario);
   const bar =

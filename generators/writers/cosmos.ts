@@ -38,15 +38,18 @@ export async function catalogTargets(
 }
 
 /**
- * Upserts records with the SDK's bulk API (`executeBulkOperations`), `batchSize` operations per call. A bulk call
- * does not keep order, so a second version of an id waits for the next call: the last version written is the
- * last one generated.
+ * Upserts records with the SDK's bulk API, `batchSize` (≤ 100) operations per call. It uses `items.bulk`:
+ * SDK 4.9's `executeBulkOperations` holds every partial batch back for a second (BulkHelper's
+ * `intervalForPartialBatchInMs`), which would make each flush — and every live update — take a second. A second
+ * version of an id waits for the next call, so the last version written is the last one generated whatever order
+ * the service applies a batch in.
  */
 export function cosmosWriter(
   targets: Partial<Record<Topic, CosmosTarget>>,
   options: { batchSize?: number; description?: string } = {},
 ): RecordWriter {
-  const batchSize = options.batchSize ?? 100;
+  // A bulk call of the SDK takes at most 100 operations.
+  const batchSize = Math.min(options.batchSize ?? 100, 100);
   let pending = new Map<Topic, Map<string, OperationInput>>();
   let buffered = 0;
 
@@ -57,15 +60,12 @@ export function cosmosWriter(
     for (const [topic, operations] of batches) {
       const target = targets[topic];
       if (!target || operations.size === 0) continue;
-      const results = await target.container.items.executeBulkOperations([...operations.values()]);
-      const failed = results.filter(
-        (result) => result.error !== undefined || (result.response?.statusCode ?? 500) >= 400,
-      );
+      const results = await target.container.items.bulk([...operations.values()]);
+      const failed = results.filter((result) => result.statusCode >= 400);
       if (failed.length > 0) {
-        const first = failed[0];
-        const status = first?.error?.code ?? first?.response?.statusCode;
+        const status = failed[0]?.statusCode;
         throw new HackError(
-          `${failed.length} of ${results.length} upserts into Cosmos container ${target.container.id} failed (first: status ${String(status)} ${first?.error?.message ?? ''}).`.trim(),
+          `${failed.length} of ${results.length} upserts into Cosmos container ${target.container.id} failed (first: status ${String(status)}).`,
           {
             fix: 'Check that the Cosmos endpoint and key are right and that the container exists with its partition key.',
             retriable: status === 429 || status === 503,
