@@ -57,9 +57,15 @@ interface FlowOutcome {
   label: string;
   difference: Difference;
   hint?: string;
+  /** A failure that is not about ids or fields (e.g. a feedback loop). */
+  problem?: string;
 }
 
-function combine(id: CheckId, flows: FlowOutcome[], extraProblem?: string): CheckResult {
+/** A change feed re-read on every upsert shows as one id with ever more versions on the topic. */
+export const loopThreshold = 25;
+
+function combine(id: CheckId, flows: FlowOutcome[]): CheckResult {
+  const extraProblem = flows.find((flow) => flow.problem)?.problem;
   const prefixed = (flow: FlowOutcome, ids: string[]): string[] => ids.map((item) => `${flow.label}:${item}`);
   const missing = flows.flatMap((flow) => prefixed(flow, flow.difference.missing));
   const extra = flows.flatMap((flow) => prefixed(flow, flow.difference.extra));
@@ -106,10 +112,16 @@ export function checkCosmosToKafka(spec: ChallengeSpec, state: PipelineState): C
     const difference = diffDocuments(expected, objectsOf(topic), (_id, document) =>
       contentFields(flow.topic, document),
     );
+    const maxVersions = Math.max(0, ...(topic?.versions.values() ?? []));
+    const problem =
+      maxVersions > loopThreshold
+        ? `Ids on topic ${flow.topic} repeat up to ${maxVersions} times: something writes back into ${flow.database}/${flow.container} on every change (a sink writing into the source — a feedback loop). Point the sink at its own database.`
+        : undefined;
     return {
       label: flow.topic,
       difference,
-      hint: cosmosToKafkaHint(spec, flow, difference, state, container, topic),
+      problem,
+      hint: problem ? undefined : cosmosToKafkaHint(spec, flow, difference, state, container, topic),
     };
   });
   return combine('cosmos-to-kafka', flows);

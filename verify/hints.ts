@@ -26,21 +26,26 @@ import type { IndexSnapshot } from './readers/search.ts';
  * Each function looks at the difference and the deployed connector configs, most specific cause first.
  */
 
-/** A change feed re-read on every upsert shows as one id with many versions on the topic. */
-const loopThreshold = 25;
-
-function notRunning(connectors: ConnectorView[]): string | undefined {
+/** Every connector or task that is not RUNNING, with the first line of its trace. */
+function notRunningAll(connectors: ConnectorView[]): string[] {
+  const problems: string[] = [];
   for (const connector of connectors) {
     if (connector.state !== 'RUNNING') {
-      return `Connector ${connector.name} is ${connector.state}${connector.trace ? `: ${firstLine(connector.trace)}` : ''}.`;
+      problems.push(
+        `Connector ${connector.name} is ${connector.state}${connector.trace ? `: ${firstLine(connector.trace)}` : ''}.`,
+      );
+      continue;
     }
-    const failed = connector.tasks.find((task) => task.state !== 'RUNNING');
-    if (failed) {
-      return `Task ${failed.id} of ${connector.name} is ${failed.state}${failed.trace ? `: ${firstLine(failed.trace)}` : ''}.`;
+    for (const task of connector.tasks.filter((item) => item.state !== 'RUNNING')) {
+      problems.push(
+        `Task ${task.id} of ${connector.name} is ${task.state}${task.trace ? `: ${firstLine(task.trace)}` : ''}.`,
+      );
     }
   }
-  return undefined;
+  return problems;
 }
+
+const notRunning = (connectors: ConnectorView[]): string | undefined => notRunningAll(connectors)[0];
 
 function sourceDatabases(spec: ChallengeSpec): Set<string> {
   return new Set(spec.flows.cosmosToKafka.map((flow) => flow.database));
@@ -58,10 +63,6 @@ export function cosmosToKafkaHint(
   if (!broken && difference.expected > 0) return undefined;
   if (container && !container.exists)
     return `Cosmos container ${flow.database}/${flow.container} does not exist.`;
-  const maxVersions = Math.max(0, ...(topic?.versions.values() ?? []));
-  if (maxVersions > loopThreshold) {
-    return `Ids on topic ${flow.topic} repeat up to ${maxVersions} times: something writes back into ${flow.database}/${flow.container} on every change (a sink writing into the source — a feedback loop). Point the sink at its own database.`;
-  }
   if (state.connectors) {
     const sources = connectorsInRole(spec, state.connectors, 'cosmos-source');
     if (sources.length === 0) return 'No Cosmos DB source connector is deployed.';
@@ -194,8 +195,7 @@ export function connectorsHint(
     if (connectorsInRole(spec, connectors, role).length === 0)
       problems.push(`No ${role} connector is deployed.`);
   }
-  const stopped = notRunning(connectors);
-  if (stopped) problems.push(stopped);
+  problems.push(...notRunningAll(connectors));
   for (const [topic, count] of deadLettered) {
     problems.push(
       `${count} record(s) went to dead-letter topic ${topic}: their __connect.errors.* headers say why.`,

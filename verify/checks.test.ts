@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { readConnectorFiles } from '../connectors/runtime/cli.ts';
+import { join } from 'node:path';
+import { containerKey, runChecks, type PipelineState } from './checks.ts';
+import type { ConnectorView } from './connect-state.ts';
+import type { TopicSnapshot } from './readers/kafka.ts';
+import { renderJunit } from './reporters/junit.ts';
+import { renderMarkdown } from './reporters/markdown.ts';
+import { renderScoreboard } from './reporters/console.ts';
+import { stripAnsi } from '../infra/console/style.ts';
+import type { VerifyReport } from './report.ts';
+
+/**
+ * The checks are pure functions of what was read; these tests build that state by hand — a healthy pipeline,
+ * then one broken in each way a participant breaks it — and assert the verdict and the named cause.
+ */
+const spec = challenge03;
+const user = (id: string, city = 'Lisbon') => ({
+  id,
+  fullName: `User ${id}`,
+  email: `${id}@example.com`,
+  country: 'PT',
+  city,
+  createdAt: '2026-01-05T08:00:00.000Z',
+});
+const product = (id: string, unitPrice = 10) => ({
+  id,
+  name: `Product ${id}`,
+  category: 'tools',
+  sku: `SKU-${id}`,
+  unitPrice,
+  createdAt: '2026-01-05T08:00:00.000Z',
+});
+const purchase = (id: string) => ({
+  id,
+  userId: 'u1',
+  productId: 'p1',
+  quantity: 1,
+  unitPrice: 10,
+  totalPrice: 10,
+  purchasedAt: '2026-01-06T08:00:00.000Z',
+});
+
+function topic(name: string, values: Array<Record<string, unknown>>): TopicSnapshot {
+  const snapshot: TopicSnapshot = {
+    topic: name,
+    exists: true,
+    records: values.length,
+    latest: new Map(),
+    versions: new Map(),
+    unreadable: 0,
+  };
+  values.forEach((value, offset) => {
+    const id = String(value.id);
+    snapshot.latest.set(id, { key: id, value, partition: 0, offset });
+    snapshot.versions.set(id, (snapshot.versions.get(id) ?? 0) + 1);
+  });
+  return snapshot;
+}
+
+const solution = readConnectorFiles(join(spec.dir, 'solution'));
+const connectorsOf = (files = solution): ConnectorView[] =>
+  files.map((file) => ({
+    name: file.name,
+    type: 'sink',
+    config: file.config,
+    state: 'RUNNING',
+    tasks: [{ id: 0, state: 'RUNNING' }],
+  }));
+
+function healthy(): PipelineState {
+  const users = [user('u1'), user('u2')];
+  const products = [product('p1')];
+  const purchases = [purchase('o1'), purchase('o2')];
+  const state: PipelineState = {
+    topics: new Map(),
+    containers: new Map(),
+    indexes: new Map(),
+    connectors: connectorsOf(),
+    deadLetters: new Map([['dlq-cosmos-sink', 0]]),
+    unavailable: {},
+  };
+  const system = { _rid: 'x', _etag: '"1"', _ts: 1 };
+  const docs = (values: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) =>
+    new Map(values.map((value) => [String(value.id), { ...value, ...extra }]));
+  state.containers.set(containerKey('retail', 'users'), {
+    database: 'retail',
+    container: 'users',
+    exists: true,
+    documents: docs(users, system),
+  });
+  state.containers.set(containerKey('retail', 'products'), {
+    database: 'retail',
+    container: 'products',
+    exists: true,
+    documents: docs(products, system),
+  });
+  for (const flow of spec.flows.kafkaToCosmos) {
+    const values =
+      flow.topic === 'users'
+        ? users
+        : flow.topic === 'products'
+          ? products
+          : flow.topic === 'purchases'
+            ? purchases
+            : [];
+    state.topics.set(
+      flow.topic,
+      topic(
+        flow.topic,
+        values.map((value) => ({
+          ...value,
+          ...(flow.topic === 'users' || flow.topic === 'products' ? system : {}),
+        })),
+      ),
+    );
+    state.containers.set(containerKey(flow.database, flow.container), {
+      database: flow.database,
+      container: flow.container,
+      exists: true,
+      documents: docs(values, { _rid: 'y' }),
+    });
+  }
+  state.indexes.set('users', {
+    index: 'users',
+    exists: true,
+    keyField: 'id',
+    fields: Object.keys(user('x')),
+    documents: docs(users.map((value) => ({ ...value, createdAt: new Date(value.createdAt) }))),
+  });
+  state.indexes.set('products', {
+    index: 'products',
+    exists: true,
+    keyField: 'id',
+    fields: Object.keys(product('x')),
+    documents: docs(products),
+  });
+  return state;
+}
+
+const byId = (state: PipelineState) =>
+  Object.fromEntries(runChecks(spec, state).map((check) => [check.id, check]));
+
+describe('verify checks', () => {
+  it('pass a healthy pipeline (system properties and Search Dates do not count as differences)', () => {
+    const checks = byId(healthy());
+    for (const check of Object.values(checks)) expect(check.passed, `${check.id}: ${check.hint}`).toBe(true);
+    expect(checks['kafka-to-cosmos']!.expected).toBe(5);
+  });
+
+  it('cosmos-to-kafka: a document updated in Cosmos whose update never reached the topic', () => {
+    const state = healthy();
+    state.containers.get('retail/users')!.documents.set('u2', { ...user('u2', 'Porto') });
+    const check = byId(state)['cosmos-to-kafka']!;
+    expect(check.passed).toBe(false);
+    expect(check.mismatched).toEqual([{ id: 'users:u2', fields: ['city'] }]);
+    expect(check.hint).toMatch(/older versions/);
+  });
+
+  it('cosmos-to-kafka: a source that does not read the products container', () => {
+    const state = healthy();
+    state.topics.set('products', topic('products', []));
+    const source = state.connectors!.find((connector) => connector.name === 'cosmos-source')!;
+    source.config = {
+      ...source.config,
+      'azure.cosmos.source.containers.topicMap': 'users#users',
+      'azure.cosmos.source.containers.includedList': 'users',
+    };
+    const check = byId(state)['cosmos-to-kafka']!;
+    expect(check.passed).toBe(false);
+    expect(check.missing).toEqual(['products:p1']);
+    expect(check.hint).toContain('No source connector reads retail/products');
+  });
+
+  it('kafka-to-cosmos: a topic missing from the sink topic map', () => {
+    const state = healthy();
+    const sink = state.connectors!.find((connector) => connector.name === 'cosmos-sink')!;
+    sink.config = {
+      ...sink.config,
+      'azure.cosmos.sink.containers.topicMap': sink.config['azure.cosmos.sink.containers.topicMap']!.replace(
+        'purchases#purchases,',
+        '',
+      ),
+    };
+    state.containers.get('retail-sink/purchases')!.documents.clear();
+    const check = byId(state)['kafka-to-cosmos']!;
+    expect(check.passed).toBe(false);
+    expect(check.missingCount).toBe(2);
+    expect(check.hint).toContain('Topic purchases is not in cosmos-sink');
+  });
+
+  it('kafka-to-cosmos: a document deleted after the sync', () => {
+    const state = healthy();
+    state.containers.get('retail-sink/purchases')!.documents.delete('o2');
+    const check = byId(state)['kafka-to-cosmos']!;
+    expect(check.passed).toBe(false);
+    expect(check.missing).toEqual(['purchases:o2']);
+    expect(check.hint).toMatch(/1 of 2 records of purchases are not in purchases/);
+  });
+
+  it('kafka-to-cosmos: a wrong id strategy stores every record under another id', () => {
+    const state = healthy();
+    const sink = state.connectors!.find((connector) => connector.name === 'cosmos-sink')!;
+    sink.config = { ...sink.config, 'azure.cosmos.sink.id.strategy': 'KafkaMetadataStrategy' };
+    const documents = state.containers.get('retail-sink/purchases')!.documents;
+    documents.clear();
+    documents.set('purchases-0-0', purchase('purchases-0-0'));
+    documents.set('purchases-0-1', purchase('purchases-0-1'));
+    const check = byId(state)['kafka-to-cosmos']!;
+    expect(check.passed).toBe(false);
+    expect(check.extra).toEqual(['purchases:purchases-0-0', 'purchases:purchases-0-1']);
+    expect(check.hint).toContain('azure.cosmos.sink.id.strategy (KafkaMetadataStrategy)');
+  });
+
+  it('kafka-to-cosmos and cosmos-to-kafka: a sink writing into the source database', () => {
+    const state = healthy();
+    const sink = state.connectors!.find((connector) => connector.name === 'cosmos-sink')!;
+    sink.config = { ...sink.config, 'azure.cosmos.sink.database.name': 'retail' };
+    for (const flow of spec.flows.kafkaToCosmos)
+      state.containers.get(containerKey(flow.database, flow.container))!.documents.clear();
+    state.topics.get('users')!.versions.set('u1', 400);
+    const checks = byId(state);
+    expect(checks['kafka-to-cosmos']!.passed).toBe(false);
+    expect(checks['kafka-to-cosmos']!.hint).toContain('the source database');
+    expect(checks['cosmos-to-kafka']!.passed).toBe(false);
+    expect(checks['cosmos-to-kafka']!.hint).toContain('feedback loop');
+  });
+
+  it('cosmos-to-search: documents rejected because of Cosmos system properties', () => {
+    const state = healthy();
+    state.indexes.get('users')!.documents.clear();
+    const check = byId(state)['cosmos-to-search']!;
+    expect(check.passed).toBe(false);
+    expect(check.missingCount).toBe(2);
+    expect(check.hint).toContain('ReplaceField$Value');
+  });
+
+  it('connectors-healthy: a stopped connector, a failed task and dead-lettered records', () => {
+    const state = healthy();
+    state.connectors![2]!.state = 'STOPPED';
+    state.connectors![2]!.tasks = [];
+    state.connectors![1]!.tasks = [
+      { id: 0, state: 'FAILED', trace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat x' },
+    ];
+    state.deadLetters.set('dlq-cosmos-sink', 3);
+    const check = byId(state)['connectors-healthy']!;
+    expect(check.passed).toBe(false);
+    expect(check.missing).toEqual([`${state.connectors![1]!.name}-0`, state.connectors![2]!.name]);
+    expect(check.hint).toContain('STOPPED');
+    expect(check.hint).toContain('3 record(s) went to dead-letter topic dlq-cosmos-sink');
+    expect(check.details).toContain('dead-letter topic dlq-cosmos-sink: 3 record(s)');
+  });
+
+  it('connectors-healthy: a missing connector role and an unreachable worker', () => {
+    const state = healthy();
+    state.connectors = state.connectors!.filter((connector) => connector.name !== 'search-sink');
+    expect(byId(state)['connectors-healthy']!.hint).toContain('No search-sink connector is deployed');
+    state.connectors = undefined;
+    state.connectError = 'Kafka Connect at http://x did not answer';
+    const check = byId(state)['connectors-healthy']!;
+    expect(check.passed).toBe(false);
+    expect(check.hint).toBe('Kafka Connect at http://x did not answer');
+  });
+});
+
+describe('reporters', () => {
+  const report: VerifyReport = {
+    challenge: '03',
+    passed: false,
+    durationMs: 1234,
+    checks: runChecks(
+      spec,
+      (() => {
+        const state = healthy();
+        state.containers.get('retail-sink/purchases')!.documents.delete('o<2>');
+        state.containers.get('retail-sink/purchases')!.documents.delete('o1');
+        return state;
+      })(),
+    ),
+  };
+
+  it('JUnit: one test case per check, the failing one with its details, XML-escaped', () => {
+    const xml = renderJunit(report);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).toContain('tests="4" failures="1"');
+    expect(xml).toContain('<failure message="1 of 2 records of purchases are not in purchases');
+    expect(xml).toContain('missing (1): purchases:o1');
+  });
+
+  it('Markdown and console: a table and the cause of each failure', () => {
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('## Challenge 03: ❌ failed');
+    expect(markdown).toContain('| ❌ | kafka-to-cosmos | 4/5 | 1 | 0 | 0 |');
+    expect(markdown).toContain('`purchases:o1`');
+    const console = stripAnsi(renderScoreboard(report));
+    expect(console).toMatch(/✘ +kafka-to-cosmos +4\/5 +1 +0 +0/);
+    expect(console).toContain('missing (1): purchases:o1');
+    expect(console).toContain('3 of 4 checks passed.');
+  });
+});
