@@ -1,0 +1,101 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { journalPath } from './journal.ts';
+import { CosmosStore } from './store.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cosmos-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function seeded(dir: string): Promise<CosmosStore> {
+  const store = await CosmosStore.open(dir);
+  await store.createDatabase({ id: 'db' });
+  await store.createContainer('db', { id: 'c', partitionKey: { paths: ['/pk'] } });
+  return store;
+}
+
+describe('CosmosStore persistence', () => {
+  it('replays items, LSNs, rids and deletes from the journal', async () => {
+    const dir = tempDir();
+    const store = await seeded(dir);
+    const container = store.container('db', 'c');
+    const a = await store.write(container, (tx) => container.create(tx, { id: 'a', pk: 1 }));
+    await store.write(container, (tx) => container.create(tx, { id: 'b', pk: 1 }));
+    await store.write(container, (tx) => container.delete(tx, 'b', [1]));
+    const rid = container.resource._rid;
+    await store.close();
+
+    const reopened = await CosmosStore.open(dir);
+    const again = reopened.container('db', 'c');
+    expect(again.resource._rid).toBe(rid);
+    expect(again.read([1], 'a')).toEqual(a);
+    expect(again.find([1], 'b')).toBeUndefined();
+    expect(again.lsn).toBe(3);
+    expect(again.durableLsn).toBe(3);
+    const next = await reopened.write(again, (tx) => again.create(tx, { id: 'c', pk: 1 }));
+    expect(next._lsn).toBe(4);
+    expect(next._rid).not.toBe(a._rid);
+    await reopened.close();
+  });
+
+  it('ignores a torn last line (a write that was never acknowledged)', async () => {
+    const dir = tempDir();
+    const store = await seeded(dir);
+    const container = store.container('db', 'c');
+    await store.write(container, (tx) => container.create(tx, { id: 'a', pk: 1 }));
+    await store.close();
+    appendFileSync(
+      journalPath(dir),
+      '{"op":"tx","db":"db","coll":"c","changes":[{"op":"put","doc":{"id":"half',
+    );
+    const reopened = await CosmosStore.open(dir);
+    expect([...reopened.container('db', 'c').documents()].map((d) => d.id)).toEqual(['a']);
+    expect(readFileSync(journalPath(dir), 'utf8').endsWith('\n')).toBe(true);
+    await reopened.close();
+  });
+
+  it('rolls back a failed transaction entirely', async () => {
+    const store = await seeded(tempDir());
+    const container = store.container('db', 'c');
+    await store.write(container, (tx) => container.create(tx, { id: 'a', pk: 1 }));
+    await expect(
+      store.write(container, (tx) => {
+        container.create(tx, { id: 'b', pk: 1 });
+        container.create(tx, { id: 'a', pk: 1 }); // conflict
+      }),
+    ).rejects.toMatchObject({ status: 409 });
+    expect(container.find([1], 'b')).toBeUndefined();
+    expect(container.lsn).toBe(1);
+    expect(container.readChanges(0, 10).documents.map((d) => d.id)).toEqual(['a']);
+    await store.close();
+  });
+
+  it('compacts a journal that is mostly history, keeping LSNs and the change feed order', async () => {
+    const dir = tempDir();
+    const store = await seeded(dir);
+    const container = store.container('db', 'c');
+    for (let i = 0; i < 1500; i++)
+      await store.write(container, (tx) => container.upsert(tx, { id: `k${i % 3}`, pk: 1, i }));
+    await store.close();
+    const before = readFileSync(journalPath(dir), 'utf8').split('\n').length;
+    const reopened = await CosmosStore.open(dir);
+    const after = readFileSync(journalPath(dir), 'utf8').split('\n').length;
+    expect(after).toBeLessThan(before / 10);
+    const compacted = reopened.container('db', 'c');
+    expect(compacted.lsn).toBe(1500);
+    expect(compacted.readChanges(0, 10).documents.map((d) => [d.id, d._lsn])).toEqual([
+      ['k0', 1498],
+      ['k1', 1499],
+      ['k2', 1500],
+    ]);
+    await reopened.close();
+  });
+});
