@@ -7,6 +7,7 @@ import { registerConnectorsCommands } from '../connectors/runtime/cli.ts';
 import { registerGenerateCommands } from '../generators/cli.ts';
 import { registerVerifyCommands } from '../verify/cli.ts';
 import { registerChallengeCommands } from '../challenges/cli.ts';
+import { registerTransformsCommands } from '../connectors/runtime/transforms/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -20,6 +21,7 @@ registerConnectorsCommands(program);
 registerGenerateCommands(program);
 registerVerifyCommands(program);
 registerChallengeCommands(program);
+registerTransformsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

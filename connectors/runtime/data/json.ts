@@ -27,8 +27,17 @@ export function jsonNodeType(node: JsonNode | undefined): string {
 
 class JsonSyntaxError extends DataException {}
 
-/** Parses JSON text into a `JsonNode`; malformed input throws (callers wrap it in their own DataException). */
-export function parseJson(text: string): JsonNode {
+interface JsonReader {
+  value(): JsonNode;
+  skipSpace(): void;
+  position(): number;
+  expect(char: string): void;
+  peek(): string | undefined;
+  string(): string;
+  fail(what: string): never;
+}
+
+function jsonReader(text: string): JsonReader {
   let at = 0;
   const fail = (what: string): never => {
     throw new JsonSyntaxError(`${what} at position ${at}`);
@@ -182,10 +191,58 @@ export function parseJson(text: string): JsonNode {
         return fail(char === undefined ? 'Unexpected end of input' : 'Unexpected token');
     }
   };
-  const value = parseValue();
-  skipSpace();
-  if (at < text.length) fail('Unexpected trailing content');
+  return {
+    value: parseValue,
+    skipSpace,
+    position: () => at,
+    expect: (char) => {
+      skipSpace();
+      if (text[at] !== char) fail(`Expected '${char}'`);
+      at++;
+    },
+    peek: () => {
+      skipSpace();
+      return text[at];
+    },
+    string: parseString,
+    fail,
+  };
+}
+
+/** Parses JSON text into a `JsonNode`; malformed input throws (callers wrap it in their own DataException). */
+export function parseJson(text: string): JsonNode {
+  const reader = jsonReader(text);
+  const value = reader.value();
+  reader.skipSpace();
+  if (reader.position() < text.length) reader.fail('Unexpected trailing content');
   return value;
+}
+
+/**
+ * The members of a top-level JSON object as their exact source text (`{"v": 10.0}` → `v` → `10.0`), for input
+ * formats that embed payloads whose number lexemes matter.
+ */
+export function rawMembers(text: string): Map<string, string> {
+  const reader = jsonReader(text);
+  const members = new Map<string, string>();
+  reader.expect('{');
+  if (reader.peek() === '}') return members;
+  for (;;) {
+    if (reader.peek() !== '"') reader.fail('Expected a field name');
+    const key = reader.string();
+    reader.expect(':');
+    reader.skipSpace();
+    const start = reader.position();
+    reader.value();
+    members.set(key, text.slice(start, reader.position()));
+    const next = reader.peek();
+    if (next === ',') {
+      reader.expect(',');
+      continue;
+    }
+    reader.expect('}');
+    return members;
+  }
 }
 
 /** JSON string literal, escaped as Jackson escapes (control characters as \u00XX, no escaping of `/`). */
