@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -22,15 +23,18 @@ export type JournalRecord =
   | { t: 'docs'; index: string; changes: unknown[] };
 
 export class Journal {
-  private readonly fd: number;
+  private fd: number;
 
-  private constructor(fd: number) {
+  private constructor(
+    fd: number,
+    private readonly dataDir: string,
+  ) {
     this.fd = fd;
   }
 
   static open(dataDir: string, replay: (record: JournalRecord) => void): Journal {
     mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, 'journal.jsonl');
+    const file = journalFile(dataDir);
     let goodBytes = 0;
     if (existsSync(file)) {
       const content = readFileSync(file);
@@ -53,27 +57,56 @@ export class Journal {
     const fd = openSync(file, created ? 'w+' : 'r+');
     ftruncateSync(fd, goodBytes);
     if (created) syncDirectory(dataDir); // the new file's directory entry must be durable too
-    const journal = new Journal(fd);
+    const journal = new Journal(fd, dataDir);
     journal.position = goodBytes;
     return journal;
   }
 
   private position = 0;
 
+  /**
+   * Replaces the journal with one holding only `records` (the live state): written to a temp file, synced, then
+   * renamed over the old one, so a kill at any moment leaves either the old or the new journal, both complete.
+   */
+  compact(records: Iterable<JournalRecord>): void {
+    const file = journalFile(this.dataDir);
+    const temp = `${file}.compacting`;
+    const fd = openSync(temp, 'w');
+    let position = 0;
+    try {
+      for (const record of records)
+        position += writeAll(fd, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'), position);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    closeSync(this.fd);
+    renameSync(temp, file);
+    syncDirectory(this.dataDir);
+    this.fd = openSync(file, 'r+');
+    this.position = position;
+  }
+
   /** Appends and syncs; returns only when the record is on disk. */
   append(record: JournalRecord): void {
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    let written = 0;
-    while (written < bytes.length) {
-      written += writeSync(this.fd, bytes, written, bytes.length - written, this.position + written);
-    }
-    this.position += bytes.length;
+    this.position += writeAll(this.fd, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'), this.position);
     fdatasyncSync(this.fd);
   }
 
   close(): void {
     closeSync(this.fd);
   }
+}
+
+function journalFile(dataDir: string): string {
+  return join(dataDir, 'journal.jsonl');
+}
+
+function writeAll(fd: number, bytes: Buffer, position: number): number {
+  let written = 0;
+  while (written < bytes.length)
+    written += writeSync(fd, bytes, written, bytes.length - written, position + written);
+  return bytes.length;
 }
 
 function syncDirectory(directory: string): void {

@@ -11,8 +11,35 @@ export class SearchStore {
   private readonly journal: Journal;
   private etagCounter = Date.now();
 
+  /** Document changes replayed at start-up: when they far outnumber the live documents, the journal is compacted. */
+  private replayedChanges = 0;
+
   constructor(dataDir: string) {
     this.journal = Journal.open(dataDir, (record) => this.replay(record));
+    let live = 0;
+    for (const index of this.indexes.values()) live += index.documents.size;
+    if (this.replayedChanges > 2 * live + 10_000) this.compact();
+  }
+
+  /** Rewrites the journal as the live state: each index's definition, then its documents in chunks. */
+  compact(): void {
+    const indexes = this.indexes;
+    function* records(): Generator<JournalRecord> {
+      for (const index of indexes.values()) {
+        yield { t: 'index', definition: index.definition };
+        let chunk: StoredChange[] = [];
+        for (const document of index.documents.values()) {
+          chunk.push({ put: document });
+          if (chunk.length === 1000) {
+            yield { t: 'docs', index: index.definition.name, changes: chunk };
+            chunk = [];
+          }
+        }
+        if (chunk.length > 0) yield { t: 'docs', index: index.definition.name, changes: chunk };
+      }
+    }
+    this.journal.compact(records());
+    this.replayedChanges = 0;
   }
 
   private replay(record: JournalRecord): void {
@@ -29,6 +56,7 @@ export class SearchStore {
         break;
       case 'docs':
         this.indexes.get(record.index)?.apply(record.changes as StoredChange[]);
+        this.replayedChanges += record.changes.length;
         break;
     }
   }
