@@ -51,3 +51,47 @@ describe('hack generate options', () => {
     expect(usageError({ to: 'jsonl', scale: 'events=9000000', spanDays: '1' }).fix).toContain('--span-days');
   });
 });
+
+describe('hack generate (the CLI process)', () => {
+  it('writes one JSONL file per topic and the manifest; a bad option fails with the reason and the fix', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const out = mkdtempSync(join(tmpdir(), 'hack-generate-'));
+    try {
+      const hack = (...args: string[]) =>
+        spawnSync(process.execPath, ['bin/hack.mjs', 'generate', ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const ok = hack(
+        '--to',
+        'jsonl',
+        '--out',
+        out,
+        '--seed',
+        '5',
+        '--scale',
+        'users=5,products=3,events=40',
+      );
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(
+        [...TOPICS.map((topic) => `${topic}.jsonl`), 'manifest.json'].sort(),
+      );
+      const users = readFileSync(join(out, 'users.jsonl'), 'utf8').trim().split('\n');
+      expect(users).toHaveLength(5);
+      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({
+        seed: 5,
+        challenge: '03',
+      });
+
+      const badScale = hack('--to', 'jsonl', '--out', out, '--scale', 'enormous');
+      expect(badScale.status).toBe(1);
+      expect(badScale.stderr).toContain('--scale enormous is not a scale');
+      expect(badScale.stderr).toContain('users=100,products=30,events=5000');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
