@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ChangeFeedMode,
   ChangeFeedStartFrom,
   StatusCodes,
   type ChangeFeedIteratorOptions,
@@ -121,5 +122,49 @@ describe('Cosmos emulator: change feed through getChangeFeedIterator', () => {
       changeFeedStartFrom: ChangeFeedStartFrom.Continuation(token),
     });
     await expect(iterator.readNext()).rejects.toThrow(/continuation token is not for the current container/);
+  });
+
+  it('scopes the feed to a prefix of a hierarchical partition key (effective-partition-key range)', async () => {
+    const container = await test.container(['/tenant', '/user']);
+    await container.items.create({ id: '1', tenant: 't1', user: 'a' });
+    await container.items.create({ id: '2', tenant: 't2', user: 'a' });
+    await container.items.create({ id: '3', tenant: 't1', user: 'b' });
+    const prefix = await drain(container, ChangeFeedStartFrom.Beginning(['t1']));
+    expect(prefix.documents.map((d) => d.id)).toEqual(['1', '3']);
+    const full = await drain(container, ChangeFeedStartFrom.Beginning(['t2', 'a']));
+    expect(full.documents.map((d) => d.id)).toEqual(['2']);
+  });
+
+  it('reports creates, replaces and deletes in all-versions-and-deletes mode', async () => {
+    const container = await test.container();
+    const iterator = container.items.getChangeFeedIterator<{
+      current?: Doc;
+      previous?: Doc;
+      metadata: {
+        operationType: string;
+        lsn: number;
+        previousImageLSN?: number;
+        id?: string;
+        partitionKey?: Record<string, unknown>;
+      };
+    }>({
+      changeFeedStartFrom: ChangeFeedStartFrom.Now(),
+      changeFeedMode: ChangeFeedMode.AllVersionsAndDeletes,
+    });
+    expect((await iterator.readNext()).statusCode).toBe(304);
+    await container.items.create({ id: 'v', pk: 'a', v: 1 });
+    await container.item('v', 'a').replace({ id: 'v', pk: 'a', v: 2 });
+    await container.item('v', 'a').delete();
+    const page = await iterator.readNext();
+    expect(page.result.map((c) => c.metadata.operationType)).toEqual(['create', 'replace', 'delete']);
+    expect(page.result[0]!.current?.v).toBe(1);
+    expect(page.result[1]!.current?.v).toBe(2);
+    expect(page.result[1]!.metadata.previousImageLSN).toBe(page.result[0]!.metadata.lsn);
+    expect(page.result[2]!.metadata).toMatchObject({
+      id: 'v',
+      partitionKey: { pk: 'a' },
+      previousImageLSN: page.result[1]!.metadata.lsn,
+    });
+    expect((await iterator.readNext()).statusCode).toBe(304);
   });
 });

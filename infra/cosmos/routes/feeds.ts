@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, CosmosError } from '../errors.ts';
+import { badRequest } from '../errors.ts';
 import { isTrue, ok, pageSize, type CosmosRequest, type CosmosResponse } from '../http.ts';
 import { executeQuery, parseQuery, type Query } from '../query/index.ts';
 import { parsePartitionKeyHeader, type ContainerState, type Document } from '../store/index.ts';
@@ -136,13 +136,7 @@ export function changeFeed(
   container: ContainerState,
   epkFilter: EpkFilter | undefined,
 ): CosmosResponse {
-  const mode = request.header('a-im')?.toLowerCase();
-  if (mode === 'full-fidelity feed') {
-    throw new CosmosError(
-      400,
-      'The emulator supports the latest-version change feed only; all-versions-and-deletes mode is not emulated.',
-    );
-  }
+  const allVersions = request.header('a-im')?.toLowerCase() === 'full-fidelity feed';
   const ifNoneMatch = request.header('if-none-match');
   const since = request.header('if-modified-since');
   let after: number;
@@ -172,7 +166,11 @@ export function changeFeed(
   }
   const filter = filters.length === 0 ? undefined : (doc: Document) => filters.every((f) => f(doc));
   const max = pageSize(request, 100);
-  const { documents, through } = container.readChanges(after, max, filter);
+  const { documents, through }: { documents: unknown[]; through: number } = allVersions
+    ? (({ changes, through }) => ({ documents: changes, through }))(
+        container.readAllVersions(after, max, filter),
+      )
+    : container.readChanges(after, max, filter);
   const etag = `"${through}"`;
   const headers = { etag, 'x-ms-item-count': String(documents.length), lsn: String(container.durableLsn) };
   if (documents.length === 0) return { status: 304, headers };

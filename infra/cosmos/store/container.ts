@@ -28,12 +28,20 @@ export interface ContainerResource extends Record<string, unknown> {
 }
 
 /** One write, as the journal stores it and the replay applies it. */
-export type ItemChange = { op: 'put'; doc: Document } | { op: 'del'; pk: unknown[]; id: string; lsn: number };
+export type ItemChange =
+  | { op: 'put'; doc: Document }
+  /** `at` (ms) dates the delete for "start from a point in time"; `ttl` marks a TTL expiry. */
+  | { op: 'del'; pk: unknown[]; id: string; lsn: number; at?: number; ttl?: boolean };
 
 interface FeedEntry {
   lsn: number;
   key: string;
+  /** The version written, or for a delete the version deleted. */
   doc: Document;
+  /** The version this one replaced or deleted (all-versions-and-deletes mode reports it). */
+  previous?: Document;
+  deleted?: boolean;
+  ttlExpired?: boolean;
   /** Wall-clock ms of the write, never decreasing along the feed: "start from a point in time" searches it. */
   at: number;
 }
@@ -51,6 +59,24 @@ export class Transaction {
 
 export const maxDocumentBytes = 2 * 1024 * 1024;
 const invalidId = /[/\\?#]/;
+
+/** One change as the all-versions-and-deletes feed reports it (wire format 2021-09-15). */
+export interface VersionChange {
+  current?: Document;
+  previous?: Document;
+  metadata: {
+    lsn: number;
+    crts: number;
+    operationType: 'create' | 'replace' | 'delete';
+    previousImageLSN?: number;
+    timeToLiveExpired?: boolean;
+    id?: string;
+    partitionKey?: Record<string, unknown>;
+  };
+}
+
+/** How long superseded versions and deletes stay readable in all-versions-and-deletes mode. */
+export const allVersionsRetentionMs = 60 * 60 * 1000;
 
 export interface ChangePage {
   documents: Document[];
@@ -130,15 +156,30 @@ export class ContainerState {
     if (change.op === 'put') {
       const doc = change.doc;
       const key = this.keyOf(this.partitionKeyOf(doc), doc.id);
-      if (this.items.has(key)) this.superseded++;
+      const previous = this.items.get(key);
+      if (previous) this.superseded++;
       this.items.set(key, doc);
       this.lastAt = Math.max(this.lastAt, doc._ts * 1000, Date.now());
-      this.feed.push({ lsn: doc._lsn, key, doc, at: this.lastAt });
+      this.feed.push({ lsn: doc._lsn, key, doc, previous, at: this.lastAt });
       this.lsn = Math.max(this.lsn, doc._lsn);
       this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
     } else {
       const key = this.keyOf(change.pk, change.id);
-      if (this.items.delete(key)) this.superseded++;
+      const previous = this.items.get(key);
+      if (previous) {
+        this.items.delete(key);
+        this.superseded += 2; // the deleted version and the delete itself are both history now
+        this.lastAt = Math.max(this.lastAt, change.at ?? Date.now());
+        this.feed.push({
+          lsn: change.lsn,
+          key,
+          doc: previous,
+          previous,
+          deleted: true,
+          ttlExpired: change.ttl,
+          at: this.lastAt,
+        });
+      }
       this.lsn = Math.max(this.lsn, change.lsn);
     }
   }
@@ -153,8 +194,14 @@ export class ContainerState {
   markDurable(lsn: number): void {
     this.durableLsn = Math.max(this.durableLsn, lsn);
     if (this.superseded > 10_000 && this.superseded > this.feed.length / 2) {
-      this.feed = this.feed.filter((entry) => this.items.get(entry.key) === entry.doc);
-      this.superseded = 0;
+      // History younger than the all-versions retention stays; older superseded versions and deletes go.
+      const keepAfter = Date.now() - allVersionsRetentionMs;
+      this.feed = this.feed.filter(
+        (entry) => entry.at > keepAfter || (!entry.deleted && this.items.get(entry.key) === entry.doc),
+      );
+      this.superseded = this.feed.filter(
+        (entry) => entry.deleted || this.items.get(entry.key) !== entry.doc,
+      ).length;
     }
   }
 
@@ -256,7 +303,7 @@ export class ContainerState {
   delete(tx: Transaction, id: string, pk: unknown[], ifMatch?: string): Document {
     const existing = this.read(pk, id);
     if (ifMatch !== undefined && ifMatch !== '*' && existing._etag !== ifMatch) throw preconditionFailed();
-    this.stage(tx, { op: 'del', pk, id, lsn: ++this.lsn }, this.keyOf(pk, id));
+    this.stage(tx, { op: 'del', pk, id, lsn: ++this.lsn, at: Date.now() }, this.keyOf(pk, id));
     return existing;
   }
 
@@ -288,7 +335,11 @@ export class ContainerState {
     for (const doc of [...this.items.values()]) {
       if (this.isExpired(doc, now)) {
         const pk = this.partitionKeyOf(doc);
-        this.stage(tx, { op: 'del', pk, id: doc.id, lsn: ++this.lsn }, this.keyOf(pk, doc.id));
+        this.stage(
+          tx,
+          { op: 'del', pk, id: doc.id, lsn: ++this.lsn, at: Date.now(), ttl: true },
+          this.keyOf(pk, doc.id),
+        );
       }
     }
   }
@@ -324,13 +375,73 @@ export class ContainerState {
     for (let i = low; i < this.feed.length; i++) {
       const entry = this.feed[i]!;
       if (entry.lsn > this.durableLsn) break;
-      if (this.items.get(entry.key) !== entry.doc) continue;
+      if (entry.deleted || this.items.get(entry.key) !== entry.doc) continue;
       if (this.ttlEnabled && this.isExpired(entry.doc, now)) continue;
       if (filter && !filter(entry.doc)) continue;
       documents.push(entry.doc);
       if (documents.length >= max) return { documents, through: entry.lsn };
     }
     return { documents, through: this.durableLsn };
+  }
+
+  /**
+   * All-versions-and-deletes change feed: every create, replace and delete after `after`, in LSN order, as long
+   * as it is within the retention window.
+   */
+  readAllVersions(
+    after: number,
+    max: number,
+    filter?: (doc: Document) => boolean,
+  ): { changes: VersionChange[]; through: number } {
+    if (after >= this.durableLsn) return { changes: [], through: Math.max(after, 0) };
+    let low = 0;
+    let high = this.feed.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.feed[mid]!.lsn <= after) low = mid + 1;
+      else high = mid;
+    }
+    const changes: VersionChange[] = [];
+    for (let i = low; i < this.feed.length; i++) {
+      const entry = this.feed[i]!;
+      if (entry.lsn > this.durableLsn) break;
+      if (filter && !filter(entry.doc)) continue;
+      changes.push(this.versionChange(entry));
+      if (changes.length >= max) return { changes, through: entry.lsn };
+    }
+    return { changes, through: this.durableLsn };
+  }
+
+  private versionChange(entry: FeedEntry): VersionChange {
+    if (entry.deleted) {
+      const partitionKey: Record<string, unknown> = {};
+      const values = this.partitionKeyOf(entry.doc);
+      this.partitionKey.paths.forEach(
+        (path, index) => (partitionKey[path.replace(/^\//, '')] = values[index]),
+      );
+      return {
+        previous: entry.previous,
+        metadata: {
+          lsn: entry.lsn,
+          crts: Math.floor(entry.at / 1000),
+          operationType: 'delete',
+          previousImageLSN: entry.doc._lsn,
+          timeToLiveExpired: entry.ttlExpired ?? false,
+          id: entry.doc.id,
+          partitionKey,
+        },
+      };
+    }
+    return {
+      current: entry.doc,
+      ...(entry.previous ? { previous: entry.previous } : {}),
+      metadata: {
+        lsn: entry.lsn,
+        crts: entry.doc._ts,
+        operationType: entry.previous ? 'replace' : 'create',
+        ...(entry.previous ? { previousImageLSN: entry.previous._lsn } : {}),
+      },
+    };
   }
 }
 
