@@ -70,7 +70,6 @@ function capacityOf(faker: Faker, product: Product): ProductInventoryCapacity {
 
 export function* generateEvents(options: EventStreamOptions): Generator<AnyRecord> {
   const { users, products, startMs, events } = options;
-  if (events === 0) return;
   const faker = seededFaker(options.seed, STREAMS.events);
   const byId = new Map(products.map((product) => [product.id, product]));
   const suppliers = faker.helpers.multiple(() => faker.company.name(), { count: 8 });

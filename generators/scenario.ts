@@ -118,7 +118,7 @@ export function estimateRecords(
   const { users, products, events } = options.scale;
   let total = 0;
   if (parts.includes('catalog')) total += users + products;
-  if (parts.includes('events') && events > 0) total += 2 * products + Math.round(events * 1.76);
+  if (parts.includes('events')) total += 2 * products + Math.round(events * 1.76);
   if (parts.includes('updates')) total += options.liveUpdates;
   return total;
 }
