@@ -22,6 +22,8 @@ export interface SearchEmulatorOptions {
 export interface SearchEmulator extends SearchKeys {
   endpoint: string;
   port: number;
+  /** Resolves when the text indexes of the replayed data are built (they are built between requests). */
+  warmedUp: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,9 +74,11 @@ export async function startSearchEmulator(options: SearchEmulatorOptions): Promi
     started.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const warmedUp = store.warmUp();
   return {
     ...keys,
     port,
+    warmedUp,
     endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -28,6 +28,9 @@ const emulator = await startSearchEmulator({
 process.stdout.write(
   `Search emulator listening on ${emulator.endpoint} (ready in ${Date.now() - started} ms)\n`,
 );
+void emulator.warmedUp.then(() =>
+  process.stdout.write(`Search emulator: text indexes built ${Date.now() - started} ms after start\n`),
+);
 const stop = (): void => {
   void emulator.close().then(() => process.exit(0));
 };

@@ -35,12 +35,58 @@ export class SearchIndex {
     this.keyField = definition.fields.find((field) => field.key)!.name;
   }
 
+  /** Documents not yet fed to a text index under construction (see `buildInBackground`). */
+  private pending: Iterator<Document> | undefined;
+
   get text(): TextIndex {
     if (!this.textIndex) {
       this.textIndex = this.buildTextIndex();
-      for (const document of this.documents.values()) this.textIndex.add(document);
+      this.pending = this.documents.values();
     }
+    this.feed(Infinity);
     return this.textIndex;
+  }
+
+  /** Adds up to `limit` pending documents; true when none are left. */
+  private feed(limit: number): boolean {
+    if (!this.pending || !this.textIndex) return true;
+    for (let i = 0; i < limit; i++) {
+      const next = this.pending.next();
+      if (next.done) {
+        this.pending = undefined;
+        return true;
+      }
+      // A document changed since the build began is already in the text index (apply() keeps it current).
+      if (!this.textIndex.has(next.value[this.keyField] as string)) this.textIndex.add(next.value);
+    }
+    return false;
+  }
+
+  /** Drops a text index still under construction (the store is closing). */
+  abandonBuild(): void {
+    if (this.pending) {
+      this.pending = undefined;
+      this.textIndex = undefined;
+    }
+  }
+
+  /**
+   * Builds the text index in slices between requests, so that after a restart the first full-text query does
+   * not wait for all of it, while lookups and indexing keep being answered in between. A query that arrives
+   * first finishes the build itself.
+   */
+  buildInBackground(sliceSize = 1000): Promise<void> {
+    if (!this.textIndex) {
+      this.textIndex = this.buildTextIndex();
+      this.pending = this.documents.values();
+    }
+    return new Promise((resolve) => {
+      const step = (): void => {
+        if (this.feed(sliceSize)) resolve();
+        else setImmediate(step);
+      };
+      setImmediate(step);
+    });
   }
 
   get searchableFields(): string[] {
@@ -54,6 +100,7 @@ export class SearchIndex {
     this.definition = definition;
     this.fields = resolveFields(definition);
     this.textIndex = undefined;
+    this.pending = undefined;
   }
 
   private buildTextIndex(): TextIndex {

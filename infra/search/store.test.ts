@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { executeSearch } from './query.ts';
 import { SearchStore } from './store.ts';
 
 const definition = {
@@ -60,6 +61,41 @@ describe('SearchStore journal', () => {
     const index = reopened.get('j');
     expect(index.documents.size).toBe(9);
     expect(index.documents.get('k0')).toEqual({ id: 'k0', n: 11 });
+    reopened.close();
+  });
+
+  it('builds the text index between requests after a restart, consistent with changes made meanwhile', async () => {
+    const dir = fresh();
+    const store = new SearchStore(dir);
+    store.create({ ...definition, fields: [...definition.fields, { name: 'title', type: 'Edm.String' }] });
+    for (let batch = 0; batch < 3; batch++) {
+      const value = Array.from({ length: 1000 }, (_, i) => ({
+        id: `d${batch * 1000 + i}`,
+        title: `alpha ${i}`,
+      }));
+      store.indexDocuments('j', { value });
+    }
+    store.close();
+
+    const reopened = new SearchStore(dir);
+    const index = reopened.get('j');
+    const building = index.buildInBackground(500);
+    // Changes while the build runs: an update to a document not yet fed, a delete, and a new document.
+    reopened.indexDocuments('j', {
+      value: [
+        { id: 'd2999', title: 'omega' },
+        { '@search.action': 'delete', id: 'd2998' },
+        { id: 'new', title: 'alpha omega' },
+      ],
+    });
+    await building;
+    const ids = (search: string): string[] =>
+      executeSearch(index, { search, top: 1000, select: 'id' }, '')
+        .value.map((d) => String(d.id))
+        .sort();
+    expect(ids('omega')).toEqual(['d2999', 'new']);
+    // 3000 - d2999 (now omega) - d2998 (deleted) + new
+    expect(executeSearch(index, { search: 'alpha', count: true, top: 0 }, '')['@odata.count']).toBe(2999);
     reopened.close();
   });
 });

@@ -21,6 +21,14 @@ export class SearchStore {
     if (this.replayedChanges > 2 * live + 10_000) this.compact();
   }
 
+  /** Builds the text indexes of replayed indexes between requests; resolves when all are built. */
+  async warmUp(): Promise<void> {
+    for (const index of [...this.indexes.values()]) {
+      if (index.documents.size > 0 && this.indexes.get(index.definition.name) === index)
+        await index.buildInBackground();
+    }
+  }
+
   /** Rewrites the journal as the live state: each index's definition, then its documents in chunks. */
   compact(): void {
     const indexes = this.indexes;
@@ -133,6 +141,7 @@ export class SearchStore {
   }
 
   close(): void {
+    for (const index of this.indexes.values()) index.abandonBuild();
     this.journal.close();
   }
 }

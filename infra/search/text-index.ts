@@ -47,6 +47,10 @@ export class TextIndex {
     this.engine.add(document);
   }
 
+  has(key: string): boolean {
+    return this.engine.has(key);
+  }
+
   remove(key: string): void {
     if (this.engine.has(key)) this.engine.discard(key);
   }
