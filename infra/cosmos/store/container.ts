@@ -151,15 +151,18 @@ export class ContainerState {
     this.docCounter = tx.counterBefore;
   }
 
-  /** Applies a journaled change (replay) or a new one (through `stage`). */
-  apply(change: ItemChange): void {
+  /**
+   * Applies a journaled change (replay) or a new one (`live`, through `stage`). Replayed versions are dated by
+   * their `_ts`, not by the restart, so "start from a point in time" still works after one.
+   */
+  apply(change: ItemChange, live = false): void {
     if (change.op === 'put') {
       const doc = change.doc;
       const key = this.keyOf(this.partitionKeyOf(doc), doc.id);
       const previous = this.items.get(key);
       if (previous) this.superseded++;
       this.items.set(key, doc);
-      this.lastAt = Math.max(this.lastAt, doc._ts * 1000, Date.now());
+      this.lastAt = Math.max(this.lastAt, live ? Date.now() : doc._ts * 1000);
       this.feed.push({ lsn: doc._lsn, key, doc, previous, at: this.lastAt });
       this.lsn = Math.max(this.lsn, doc._lsn);
       this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
@@ -169,7 +172,7 @@ export class ContainerState {
       if (previous) {
         this.items.delete(key);
         this.superseded += 2; // the deleted version and the delete itself are both history now
-        this.lastAt = Math.max(this.lastAt, change.at ?? Date.now());
+        this.lastAt = Math.max(this.lastAt, change.at ?? (live ? Date.now() : this.lastAt));
         this.feed.push({
           lsn: change.lsn,
           key,
@@ -187,7 +190,7 @@ export class ContainerState {
   private stage(tx: Transaction, change: ItemChange, key: string): void {
     tx.undo.push({ key, before: this.items.get(key) });
     tx.changes.push(change);
-    this.apply(change);
+    this.apply(change, true);
   }
 
   /** After the journal has the transaction: visible to the change feed; the feed is compacted now and then. */

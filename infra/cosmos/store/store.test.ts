@@ -98,4 +98,20 @@ describe('CosmosStore persistence', () => {
     ]);
     await reopened.close();
   });
+
+  it('dates replayed changes by their _ts, so a point-in-time start survives a restart', async () => {
+    const dir = tempDir();
+    const store = await seeded(dir);
+    const container = store.container('db', 'c');
+    await store.write(container, (tx) => container.create(tx, { id: 'old', pk: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const boundary = Math.floor(Date.now() / 1000) * 1000;
+    await store.write(container, (tx) => container.create(tx, { id: 'new', pk: 1 }));
+    await store.close();
+    const reopened = await CosmosStore.open(dir);
+    const again = reopened.container('db', 'c');
+    const after = again.lsnBefore(boundary);
+    expect(again.readChanges(after, 10).documents.map((d) => d.id)).toEqual(['new']);
+    await reopened.close();
+  });
 });
