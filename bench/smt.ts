@@ -35,7 +35,8 @@ const schema =
   '{"type":"string","optional":true,"field":"card"},{"type":"double","optional":false,"field":"amount"},' +
   '{"type":"int32","optional":false,"field":"qty"},{"type":"string","optional":true,"field":"currency"}],' +
   '"optional":false,"name":"com.acme.Purchase"}';
-const payload = '{"id":"p-00042","user":"u-17","card":"4111-1111-1111-1111","amount":129.95,"qty":3,"currency":"EUR"}';
+const payload =
+  '{"id":"p-00042","user":"u-17","card":"4111-1111-1111-1111","amount":129.95,"qty":3,"currency":"EUR"}';
 
 const scenarios: ConformanceCase[] = [
   {
@@ -57,7 +58,8 @@ function bench(partial: Pick<SerializedRecord, 'key' | 'value'>): SerializedReco
 function oursNsPerRecord(testCase: ConformanceCase): number {
   const pipeline = buildPipeline(testCase.config);
   const check = pipeline.run(testCase.record);
-  if (!('record' in check)) throw new Error(`the bench chain does not produce a record: ${JSON.stringify(check)}`);
+  if (!('record' in check))
+    throw new Error(`the bench chain does not produce a record: ${JSON.stringify(check)}`);
   for (let i = 0; i < Math.min(records, 20_000); i++) pipeline.run(testCase.record);
   const started = process.hrtime.bigint();
   for (let i = 0; i < records; i++) pipeline.run(testCase.record);

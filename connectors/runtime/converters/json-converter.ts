@@ -3,7 +3,14 @@ import { SchemaBuilderException } from '../data/builders.ts';
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';
-import { JsonDouble, jsonNodeType, parseJson, quoteJson, type JsonNode } from '../data/json.ts';
+import {
+  JsonDouble,
+  jsonNodeType,
+  parseJson,
+  parseObjectMembers,
+  quoteJson,
+  type JsonNode,
+} from '../data/json.ts';
 import {
   decodeDecimalBytes,
   encodeDecimalBytes,
@@ -28,6 +35,7 @@ const ENVELOPE_MESSAGE =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
   ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
+const SCHEMA_MEMBER: ReadonlySet<string> = new Set(['schema']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -64,9 +72,12 @@ export class JsonConverter implements Converter, HeaderConverter {
   // Schemas are immutable objects, so their JSON text can be cached by identity (Apache caches too).
   private readonly schemaJsonCache = new WeakMap<Schema, string>();
   private readonly schemaParseCache = new Map<string, Schema>();
+  private schemaCacheSize = 1000;
 
   configure(props: Props, _isKey?: boolean): void {
     this.options = parseJsonConverterOptions(props);
+    const size = Number.parseInt(String(props['schemas.cache.size'] ?? '1000'), 10);
+    this.schemaCacheSize = Number.isFinite(size) && size > 0 ? size : 1000;
   }
 
   fromConnectData(
@@ -102,27 +113,58 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   /** What `toConnectData` reads from JSON text. */
   deserialize(text: string): SchemaAndValue {
-    let node: JsonNode | undefined;
-    if (text.trim() === '')
-      node = undefined; // Jackson reads empty content as a MissingNode
-    else {
-      try {
-        node = parseJson(text);
-      } catch (error) {
-        throw new DataException(
-          'Converting byte[] to Kafka Connect data failed due to serialization error: ',
-          { cause: error },
-        );
-      }
+    if (text.trim() === '') {
+      // Jackson reads empty content as a MissingNode
+      if (this.options.schemasEnable) throw new DataException(ENVELOPE_MESSAGE);
+      return { schema: null, value: null };
     }
     if (!this.options.schemasEnable) {
-      return { schema: null, value: this.toConnect(null, node) };
+      return {
+        schema: null,
+        value: this.toConnect(
+          null,
+          this.parse(() => parseJson(text)),
+        ),
+      };
     }
-    if (!(node instanceof Map) || node.size !== 2 || !node.has('schema') || !node.has('payload')) {
+    const envelope = this.parse(() => parseObjectMembers(text, SCHEMA_MEMBER));
+    if (
+      envelope === undefined ||
+      envelope.values.size + envelope.texts.size !== 2 ||
+      !envelope.texts.has('schema') ||
+      !envelope.values.has('payload')
+    ) {
       throw new DataException(ENVELOPE_MESSAGE);
     }
-    const schema = this.asConnectSchema(node.get('schema')!);
-    return { schema, value: this.toConnect(schema, node.get('payload')) };
+    const schema = this.schemaFromText(envelope.texts.get('schema')!);
+    return { schema, value: this.toConnect(schema, envelope.values.get('payload')) };
+  }
+
+  private parse<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw new DataException('Converting byte[] to Kafka Connect data failed due to serialization error: ', {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * The schema of an envelope, cached by its JSON text like Apache's `schemas.cache.size` cache: the same text
+   * gives the same Schema object, so every identity-keyed cache downstream (transforms, serializer) hits.
+   */
+  private schemaFromText(text: string): Schema | null {
+    const cached = this.schemaParseCache.get(text);
+    if (cached !== undefined) return cached;
+    const schema = this.asConnectSchema(this.parse(() => parseJson(text)));
+    if (schema !== null) {
+      if (this.schemaParseCache.size >= this.schemaCacheSize) {
+        this.schemaParseCache.delete(this.schemaParseCache.keys().next().value!);
+      }
+      this.schemaParseCache.set(text, schema);
+    }
+    return schema;
   }
 
   fromConnectHeader(topic: string, _key: string, schema: Schema | null, value: unknown): Uint8Array | null {
@@ -370,32 +412,29 @@ export class JsonConverter implements Converter, HeaderConverter {
         `Java class ${javaClassDescription(value)} does not have corresponding schema type.`,
       );
     }
-    const invalid = (): never => {
-      throw new DataException(
-        `Invalid type for ${schema ? schema.type.toUpperCase() : 'unknown schema'}: ${javaClassDescription(value)}`,
-      );
-    };
     switch (type) {
       case 'int8':
       case 'int16':
       case 'int32':
-        return typeof value === 'number' ? String(value) : invalid();
+        return typeof value === 'number' ? String(value) : invalidType(schema, value);
       case 'int64':
         return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))
           ? String(value)
-          : invalid();
+          : invalidType(schema, value);
       case 'float32':
-        return typeof value === 'number' ? jsonDouble(value, formatJavaFloat) : invalid();
+        return typeof value === 'number' ? jsonDouble(value, formatJavaFloat) : invalidType(schema, value);
       case 'float64':
-        return typeof value === 'number' ? jsonDouble(value, formatJavaDouble) : invalid();
+        return typeof value === 'number' ? jsonDouble(value, formatJavaDouble) : invalidType(schema, value);
       case 'boolean':
-        return typeof value === 'boolean' ? String(value) : invalid();
+        return typeof value === 'boolean' ? String(value) : invalidType(schema, value);
       case 'string':
-        return typeof value === 'string' ? quoteJson(value) : invalid();
+        return typeof value === 'string' ? quoteJson(value) : invalidType(schema, value);
       case 'bytes':
-        return value instanceof Uint8Array ? `"${Buffer.from(value).toString('base64')}"` : invalid();
+        return value instanceof Uint8Array
+          ? `"${Buffer.from(value).toString('base64')}"`
+          : invalidType(schema, value);
       case 'array': {
-        if (!Array.isArray(value)) return invalid();
+        if (!Array.isArray(value)) return invalidType(schema, value);
         const items = schema?.valueSchema ?? null;
         return `[${value.map((item) => this.valueJson(items, item)).join(',')}]`;
       }
@@ -405,7 +444,7 @@ export class JsonConverter implements Converter, HeaderConverter {
             ? [...value.entries()]
             : typeof value === 'object' && !(value instanceof Struct) && !Array.isArray(value)
               ? Object.entries(value as object)
-              : invalid();
+              : invalidType(schema, value);
         const keySchema = schema?.keySchema ?? null;
         const valueSchema = schema?.valueSchema ?? null;
         const objectMode = schema
@@ -423,7 +462,7 @@ export class JsonConverter implements Converter, HeaderConverter {
           .join(',')}]`;
       }
       case 'struct': {
-        if (!(value instanceof Struct)) return invalid();
+        if (!(value instanceof Struct)) return invalidType(schema, value);
         if (schema === null) throw new DataException('Mismatching schema.');
         const parts = (schema.fields ?? []).map(
           (field) =>
@@ -466,6 +505,12 @@ export class JsonConverter implements Converter, HeaderConverter {
         return undefined;
     }
   }
+}
+
+function invalidType(schema: Schema | null, value: unknown): never {
+  throw new DataException(
+    `Invalid type for ${schema ? schema.type.toUpperCase() : 'unknown schema'}: ${javaClassDescription(value)}`,
+  );
 }
 
 /** Jackson `asText()` of a serialized key: strings unquoted, anything else as written. */

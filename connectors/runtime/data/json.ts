@@ -27,44 +27,52 @@ export function jsonNodeType(node: JsonNode | undefined): string {
 
 class JsonSyntaxError extends DataException {}
 
-interface JsonReader {
-  value(): JsonNode;
-  skipSpace(): void;
-  position(): number;
-  expect(char: string): void;
-  peek(): string | undefined;
-  string(): string;
-  fail(what: string): never;
-}
+/** A cursor over JSON text (a class rather than closures: it is created once per payload on the hot path). */
+class JsonReader {
+  at = 0;
+  constructor(readonly text: string) {}
 
-function jsonReader(text: string): JsonReader {
-  let at = 0;
-  const fail = (what: string): never => {
-    throw new JsonSyntaxError(`${what} at position ${at}`);
-  };
-  const skipSpace = (): void => {
-    while (at < text.length) {
-      const code = text.charCodeAt(at);
-      if (code === 32 || code === 9 || code === 10 || code === 13) at++;
+  fail(what: string): never {
+    throw new JsonSyntaxError(`${what} at position ${this.at}`);
+  }
+
+  skipSpace(): void {
+    const text = this.text;
+    while (this.at < text.length) {
+      const code = text.charCodeAt(this.at);
+      if (code === 32 || code === 9 || code === 10 || code === 13) this.at++;
       else break;
     }
-  };
-  const parseString = (): string => {
-    at++; // opening quote
+  }
+
+  peek(): string | undefined {
+    this.skipSpace();
+    return this.text[this.at];
+  }
+
+  expect(char: string): void {
+    this.skipSpace();
+    if (this.text[this.at] !== char) this.fail(`Expected '${char}'`);
+    this.at++;
+  }
+
+  string(): string {
+    const text = this.text;
+    this.at++; // opening quote
     let result = '';
-    let start = at;
+    let start = this.at;
     for (;;) {
-      if (at >= text.length) fail('Unterminated string');
-      const code = text.charCodeAt(at);
+      if (this.at >= text.length) this.fail('Unterminated string');
+      const code = text.charCodeAt(this.at);
       if (code === 34) {
-        result += text.slice(start, at);
-        at++;
+        result += text.slice(start, this.at);
+        this.at++;
         return result;
       }
       if (code === 92) {
-        result += text.slice(start, at);
-        const escape = text[at + 1];
-        at += 2;
+        result += text.slice(start, this.at);
+        const escape = text[this.at + 1];
+        this.at += 2;
         switch (escape) {
           case '"':
           case '\\':
@@ -87,126 +95,165 @@ function jsonReader(text: string): JsonReader {
             result += '\t';
             break;
           case 'u': {
-            const hex = text.slice(at, at + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Bad unicode escape');
+            const hex = text.slice(this.at, this.at + 4);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Bad unicode escape');
             result += String.fromCharCode(parseInt(hex, 16));
-            at += 4;
+            this.at += 4;
             break;
           }
           default:
-            fail('Bad escape');
+            this.fail('Bad escape');
         }
-        start = at;
+        start = this.at;
         continue;
       }
-      if (code < 32) fail('Control character in string');
-      at++;
+      if (code < 32) this.fail('Control character in string');
+      this.at++;
     }
-  };
-  const parseNumber = (): bigint | JsonDouble => {
-    const match = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    match.lastIndex = at;
-    const found = match.exec(text);
-    if (!found) return fail('Bad number');
-    at += found[0].length;
-    if (found[1] === undefined && found[2] === undefined) return BigInt(found[0]);
-    return new JsonDouble(Number(found[0]), found[0]);
-  };
-  const parseValue = (): JsonNode => {
-    skipSpace();
-    const char = text[at];
+  }
+
+  number(): bigint | JsonDouble {
+    const text = this.text;
+    const begin = this.at;
+    let at = begin;
+    if (text.charCodeAt(at) === 45) at++; // -
+    const digitsFrom = at;
+    while (at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+    if (at === digitsFrom || (text.charCodeAt(digitsFrom) === 48 && at - digitsFrom > 1)) {
+      this.at = at;
+      this.fail('Bad number');
+    }
+    let integral = true;
+    if (text.charCodeAt(at) === 46) {
+      integral = false;
+      at++;
+      const from = at;
+      while (at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+      if (at === from) {
+        this.at = at;
+        this.fail('Bad number');
+      }
+    }
+    const e = text.charCodeAt(at);
+    if (e === 101 || e === 69) {
+      integral = false;
+      at++;
+      if (text.charCodeAt(at) === 43 || text.charCodeAt(at) === 45) at++;
+      const from = at;
+      while (at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+      if (at === from) {
+        this.at = at;
+        this.fail('Bad number');
+      }
+    }
+    this.at = at;
+    const lexeme = text.slice(begin, at);
+    return integral ? BigInt(lexeme) : new JsonDouble(Number(lexeme), lexeme);
+  }
+
+  value(): JsonNode {
+    this.skipSpace();
+    const text = this.text;
+    const char = text[this.at];
     switch (char) {
       case '{': {
-        at++;
+        this.at++;
         const object = new Map<string, JsonNode>();
-        skipSpace();
-        if (text[at] === '}') {
-          at++;
+        if (this.peek() === '}') {
+          this.at++;
           return object;
         }
         for (;;) {
-          skipSpace();
-          if (text[at] !== '"') fail('Expected a field name');
-          const key = parseString();
-          skipSpace();
-          if (text[at] !== ':') fail("Expected ':'");
-          at++;
-          object.set(key, parseValue());
-          skipSpace();
-          if (text[at] === ',') {
-            at++;
-            continue;
-          }
-          if (text[at] === '}') {
-            at++;
-            return object;
-          }
-          fail("Expected ',' or '}'");
+          if (this.peek() !== '"') this.fail('Expected a field name');
+          const key = this.string();
+          this.expect(':');
+          object.set(key, this.value());
+          const next = this.peek();
+          this.at++;
+          if (next === ',') continue;
+          if (next === '}') return object;
+          this.at--;
+          this.fail("Expected ',' or '}'");
         }
       }
       case '[': {
-        at++;
+        this.at++;
         const array: JsonNode[] = [];
-        skipSpace();
-        if (text[at] === ']') {
-          at++;
+        if (this.peek() === ']') {
+          this.at++;
           return array;
         }
         for (;;) {
-          array.push(parseValue());
-          skipSpace();
-          if (text[at] === ',') {
-            at++;
-            continue;
-          }
-          if (text[at] === ']') {
-            at++;
-            return array;
-          }
-          fail("Expected ',' or ']'");
+          array.push(this.value());
+          const next = this.peek();
+          this.at++;
+          if (next === ',') continue;
+          if (next === ']') return array;
+          this.at--;
+          this.fail("Expected ',' or ']'");
         }
       }
       case '"':
-        return parseString();
+        return this.string();
       case 't':
-        if (text.startsWith('true', at)) {
-          at += 4;
+        if (text.startsWith('true', this.at)) {
+          this.at += 4;
           return true;
         }
-        return fail('Unexpected token');
+        return this.fail('Unexpected token');
       case 'f':
-        if (text.startsWith('false', at)) {
-          at += 5;
+        if (text.startsWith('false', this.at)) {
+          this.at += 5;
           return false;
         }
-        return fail('Unexpected token');
+        return this.fail('Unexpected token');
       case 'n':
-        if (text.startsWith('null', at)) {
-          at += 4;
+        if (text.startsWith('null', this.at)) {
+          this.at += 4;
           return null;
         }
-        return fail('Unexpected token');
+        return this.fail('Unexpected token');
       default:
-        if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return parseNumber();
-        return fail(char === undefined ? 'Unexpected end of input' : 'Unexpected token');
+        if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+        return this.fail(char === undefined ? 'Unexpected end of input' : 'Unexpected token');
     }
-  };
-  return {
-    value: parseValue,
-    skipSpace,
-    position: () => at,
-    expect: (char) => {
-      skipSpace();
-      if (text[at] !== char) fail(`Expected '${char}'`);
-      at++;
-    },
-    peek: () => {
-      skipSpace();
-      return text[at];
-    },
-    string: parseString,
-    fail,
-  };
+  }
+
+  /** Moves past one value without building it (for members whose text is all that is needed). */
+  skip(): void {
+    this.skipSpace();
+    const text = this.text;
+    const char = text[this.at];
+    if (char === '"') {
+      this.string();
+      return;
+    }
+    if (char === '{' || char === '[') {
+      // Balanced scan; strings are skipped whole so brackets inside them do not count.
+      let depth = 0;
+      do {
+        const c = text[this.at];
+        if (c === '"') {
+          this.string();
+          continue;
+        }
+        if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') depth--;
+        else if (c === undefined) this.fail('Unexpected end of input');
+        this.at++;
+      } while (depth > 0);
+      return;
+    }
+    this.value();
+  }
+
+  position(): number {
+    return this.at;
+  }
+}
+
+function jsonReader(text: string): JsonReader {
+  return new JsonReader(text);
 }
 
 /** Parses JSON text into a `JsonNode`; malformed input throws (callers wrap it in their own DataException). */
@@ -216,6 +263,48 @@ export function parseJson(text: string): JsonNode {
   reader.skipSpace();
   if (reader.position() < text.length) reader.fail('Unexpected trailing content');
   return value;
+}
+
+/**
+ * A top-level object read member by member: `raw` names the members whose source text is wanted instead of a
+ * parsed value (JsonConverter caches schemas by their text, so a known schema is never parsed again). Returns
+ * undefined when the text is not an object.
+ */
+export function parseObjectMembers(
+  text: string,
+  raw: ReadonlySet<string>,
+): { values: Map<string, JsonNode>; texts: Map<string, string> } | undefined {
+  const reader = jsonReader(text);
+  if (reader.peek() !== '{') return undefined;
+  reader.expect('{');
+  const values = new Map<string, JsonNode>();
+  const texts = new Map<string, string>();
+  if (reader.peek() !== '}') {
+    for (;;) {
+      if (reader.peek() !== '"') reader.fail('Expected a field name');
+      const key = reader.string();
+      reader.expect(':');
+      if (raw.has(key)) {
+        reader.skipSpace();
+        const start = reader.position();
+        reader.skip();
+        texts.set(key, text.slice(start, reader.position()));
+        values.delete(key);
+      } else {
+        values.set(key, reader.value());
+        texts.delete(key);
+      }
+      if (reader.peek() === ',') {
+        reader.expect(',');
+        continue;
+      }
+      reader.expect('}');
+      break;
+    }
+  }
+  reader.skipSpace();
+  if (reader.position() < text.length) reader.fail('Unexpected trailing content');
+  return { values, texts };
 }
 
 /**

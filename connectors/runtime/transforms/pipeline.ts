@@ -1,5 +1,5 @@
 import { javaClassOf } from '../api/errors.ts';
-import type { Converter, HeaderConverter, Props } from '../api/plugins.ts';
+import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
 import type { ConnectRecord, Header, SinkRecord, SourceRecord } from '../api/records.ts';
 import { configureConverter, configureHeaderConverter } from '../converters/index.ts';
 import { buildTransformChain, TransformStageError, type TransformChain } from './chain.ts';
@@ -116,47 +116,68 @@ function failure(error: unknown): PipelineResult {
   throw error;
 }
 
+function converterFailure(stage: Stage, error: unknown): StageFailure {
+  return error instanceof StageFailure ? error : new StageFailure(stage, error);
+}
+
 export function toConnect(pipeline: Pipeline, record: SerializedRecord): ConnectRecord {
-  const key = attempt('KEY_CONVERTER', () =>
-    pipeline.keyConverter.toConnectData(record.topic, bytes(record.key)),
-  );
-  const value = attempt('VALUE_CONVERTER', () =>
-    pipeline.valueConverter.toConnectData(record.topic, bytes(record.value)),
-  );
-  const headers: Header[] = (record.headers ?? []).map((header) =>
-    attempt('HEADER_CONVERTER', () => {
+  let key: SchemaAndValue;
+  let value: SchemaAndValue;
+  try {
+    key = pipeline.keyConverter.toConnectData(record.topic, bytes(record.key));
+  } catch (error) {
+    throw converterFailure('KEY_CONVERTER', error);
+  }
+  try {
+    value = pipeline.valueConverter.toConnectData(record.topic, bytes(record.value));
+  } catch (error) {
+    throw converterFailure('VALUE_CONVERTER', error);
+  }
+  const headers: Header[] = [];
+  for (const header of record.headers ?? []) {
+    try {
       const converted = pipeline.headerConverter.toConnectHeader(
         record.topic,
         header.key,
         bytes(header.value),
       );
-      return { key: header.key, schema: converted.schema, value: converted.value };
-    }),
-  );
-  const base: ConnectRecord = {
+      headers.push({ key: header.key, schema: converted.schema, value: converted.value });
+    } catch (error) {
+      throw converterFailure('HEADER_CONVERTER', error);
+    }
+  }
+  const partition = record.partition ?? null;
+  if (record.kind === 'source') {
+    const source: SourceRecord = {
+      kind: 'source',
+      topic: record.topic,
+      kafkaPartition: partition,
+      keySchema: key.schema,
+      key: key.value,
+      valueSchema: value.schema,
+      value: value.value,
+      timestamp: record.timestamp ?? null,
+      headers,
+      sourcePartition: {},
+      sourceOffset: {},
+    };
+    return source;
+  }
+  const offset = record.offset ?? 0;
+  const sink: SinkRecord = {
+    kind: 'sink',
     topic: record.topic,
-    kafkaPartition: record.partition ?? null,
+    kafkaPartition: partition ?? 0,
     keySchema: key.schema,
     key: key.value,
     valueSchema: value.schema,
     value: value.value,
     timestamp: record.timestamp ?? null,
     headers,
-  };
-  if (record.kind === 'source') {
-    const source: SourceRecord = { ...base, kind: 'source', sourcePartition: {}, sourceOffset: {} };
-    return source;
-  }
-  const offset = record.offset ?? 0;
-  const partition = record.partition ?? 0;
-  const sink: SinkRecord = {
-    ...base,
-    kafkaPartition: partition,
-    kind: 'sink',
     kafkaOffset: offset,
     timestampType: 'CreateTime',
     originalTopic: record.topic,
-    originalKafkaPartition: partition,
+    originalKafkaPartition: partition ?? 0,
     originalKafkaOffset: offset,
   };
   return sink;
@@ -166,20 +187,31 @@ export function fromConnect(
   pipeline: Pipeline,
   record: ConnectRecord,
 ): Required<Omit<SerializedRecord, 'offset' | 'kind'>> {
-  const key = attempt('KEY_CONVERTER', () =>
-    text(pipeline.keyConverter.fromConnectData(record.topic, record.keySchema, record.key)),
-  );
-  const value = attempt('VALUE_CONVERTER', () =>
-    text(pipeline.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value)),
-  );
-  const headers = record.headers.map((header) =>
-    attempt('HEADER_CONVERTER', () => ({
-      key: header.key,
-      value: text(
-        pipeline.headerConverter.fromConnectHeader(record.topic, header.key, header.schema, header.value),
-      ),
-    })),
-  );
+  let key: string | null;
+  let value: string | null;
+  try {
+    key = text(pipeline.keyConverter.fromConnectData(record.topic, record.keySchema, record.key));
+  } catch (error) {
+    throw converterFailure('KEY_CONVERTER', error);
+  }
+  try {
+    value = text(pipeline.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value));
+  } catch (error) {
+    throw converterFailure('VALUE_CONVERTER', error);
+  }
+  const headers: Array<{ key: string; value: string | null }> = [];
+  for (const header of record.headers) {
+    try {
+      headers.push({
+        key: header.key,
+        value: text(
+          pipeline.headerConverter.fromConnectHeader(record.topic, header.key, header.schema, header.value),
+        ),
+      });
+    } catch (error) {
+      throw converterFailure('HEADER_CONVERTER', error);
+    }
+  }
   return {
     topic: record.topic,
     partition: record.kafkaPartition,
