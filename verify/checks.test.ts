@@ -225,6 +225,8 @@ describe('verify checks', () => {
     expect(checks['kafka-to-cosmos']!.hint).toContain('the source database');
     expect(checks['cosmos-to-kafka']!.passed).toBe(false);
     expect(checks['cosmos-to-kafka']!.hint).toContain('feedback loop');
+    expect(checks['connectors-healthy']!.passed).toBe(false);
+    expect(checks['connectors-healthy']!.hint).toContain('cosmos-sink writes into retail, the database the source reads');
   });
 
   it('cosmos-to-search: documents rejected because of Cosmos system properties', () => {

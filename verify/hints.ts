@@ -196,6 +196,14 @@ export function connectorsHint(
       problems.push(`No ${role} connector is deployed.`);
   }
   problems.push(...notRunningAll(connectors));
+  for (const sink of connectorsInRole(spec, connectors, 'cosmos-sink')) {
+    const database = cosmosDatabase(sink.config, 'cosmos-sink');
+    if (database && sourceDatabases(spec).has(database)) {
+      problems.push(
+        `${sink.name} writes into ${database}, the database the source reads: a feedback loop. Set azure.cosmos.sink.database.name to the sink database.`,
+      );
+    }
+  }
   for (const [topic, count] of deadLettered) {
     problems.push(
       `${count} record(s) went to dead-letter topic ${topic}: their __connect.errors.* headers say why.`,

@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CosmosClient } from '@azure/cosmos';
+import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { runChallenge } from '../challenges/runner.ts';
+import { startCosmosEmulator, type CosmosEmulator } from '../infra/cosmos/server.ts';
+import { startSearchEmulator, type SearchEmulator } from '../infra/search/emulator.ts';
+import { cosmosClient } from '../infra/cosmos/client.ts';
+import { searchClient } from '../infra/search/client.ts';
+import { environmentFromVariables, type Environment } from '../infra/stack/environment.ts';
+import { loadEnvFile } from '../infra/stack/env-file.ts';
+import { writeStack, type StackFile } from '../infra/stack/stack-file.ts';
+import { testBootstrapServers, uniqueName, waitFor } from '../infra/testing/helpers.ts';
+import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
+import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
+import { readConnectorFiles } from '../connectors/runtime/cli.ts';
+import { verifyChallenge } from './run.ts';
+import type { CheckResult } from './report.ts';
+
+/**
+ * Challenge 03 end to end on real Kafka, our emulators and our worker, with the reference connectors: verify
+ * passes. Then the pipeline is broken the ways participants break it, one at a time, and verify must fail and
+ * name the cause. (The pure check logic has its own unit tests; this proves it on what the services return.)
+ */
+const spec = challenge03;
+const home = mkdtempSync(join(tmpdir(), 'verify-e2e-'));
+let cosmos: CosmosEmulator;
+let search: SearchEmulator;
+let worker: RunningWorker;
+let environment: Environment;
+let client: CosmosClient;
+let connect: ConnectClient;
+
+const check = async (id: CheckResult['id'], timeoutMs = 4000): Promise<CheckResult> => {
+  const report = await verifyChallenge(spec, environment, { timeoutMs, intervalMs: 1000 });
+  return report.checks.find((item) => item.id === id)!;
+};
+
+beforeAll(async () => {
+  process.env.HACK_HOME = home; // the worker's ${stack:…} provider reads this stack.json
+  cosmos = await startCosmosEmulator({ dataDir: join(home, 'cosmos'), port: 0 });
+  search = await startSearchEmulator({ dataDir: join(home, 'search'), port: 0 });
+  const prefix = uniqueName('verify-e2e');
+  worker = await startWorker({
+    kafka: testBootstrapServers(),
+    port: 0,
+    groupId: prefix,
+    topicPrefix: prefix,
+    workerProps: { 'offset.flush.interval.ms': '1000' },
+    log: () => {},
+  });
+  const services: StackFile['services'] = {};
+  services.kafka = { bootstrapServers: testBootstrapServers() };
+  services.cosmos = { endpoint: cosmos.endpoint, key: cosmos.key, tlsInsecure: true };
+  services.search = { endpoint: search.endpoint, adminKey: search.adminKey, queryKey: search.queryKey };
+  services.connect = { url: worker.url };
+  writeStack({ profile: 'local', startedAt: new Date().toISOString(), services });
+  const envFile = join(home, 'team.env');
+  writeFileSync(
+    envFile,
+    [
+      `KAFKA_BOOTSTRAP_SERVERS=${testBootstrapServers()}`,
+      `COSMOS_ENDPOINT=${cosmos.endpoint}`,
+      `COSMOS_KEY=${cosmos.key}`,
+      'COSMOS_TLS_INSECURE=true',
+      `SEARCH_ENDPOINT=${search.endpoint}`,
+      `SEARCH_ADMIN_KEY=${search.adminKey}`,
+      `CONNECT_URL=${worker.url}`,
+    ].join('\n'),
+  );
+  environment = environmentFromVariables(loadEnvFile(envFile), envFile);
+  client = cosmosClient(environment.cosmos!);
+  connect = new ConnectClient(worker.url);
+
+  // The whole challenge as `hack challenge 03 --solution --env team.env` runs it.
+  const report = await runChallenge(spec, { env: envFile, solution: true, timeout: 120 });
+  expect(report.checks.filter((item) => !item.passed).map((item) => `${item.id}: ${item.hint}`)).toEqual([]);
+  expect(report.passed).toBe(true);
+}, 300_000);
+
+afterAll(async () => {
+  client?.dispose();
+  await worker?.close();
+  await search?.close();
+  await cosmos?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('verify on a broken pipeline', () => {
+  it('kafka-to-cosmos: a document deleted from the sink after the sync', async () => {
+    const container = client.database('retail-sink').container('purchases');
+    const { resources } = await container.items.query('SELECT TOP 1 * FROM c').fetchAll();
+    const victim = resources[0]!;
+    await container.item(victim.id, victim.userId).delete();
+    const result = await check('kafka-to-cosmos');
+    expect(result.passed).toBe(false);
+    expect(result.missing).toEqual([`purchases:${victim.id}`]);
+    expect(result.hint).toContain('records of purchases are not in purchases');
+    await container.items.upsert(victim);
+    expect((await check('kafka-to-cosmos')).passed).toBe(true);
+  });
+
+  it('cosmos-to-search: a document missing from the index', async () => {
+    const users = searchClient(environment.search!, 'users');
+    const { resources } = await client
+      .database('retail')
+      .container('users')
+      .items.query('SELECT TOP 1 * FROM c')
+      .fetchAll();
+    const victim = resources[0]!;
+    await users.deleteDocuments('id', [String(victim.id)]);
+    const result = await check('cosmos-to-search');
+    expect(result.passed).toBe(false);
+    expect(result.missing).toEqual([`users:${victim.id}`]);
+  });
+
+  it('connectors-healthy: a stopped connector', async () => {
+    await connect.call('PUT', connectorPath('search-sink', '/stop'));
+    const result = await check('connectors-healthy');
+    expect(result.passed).toBe(false);
+    expect(result.missing).toContain('search-sink');
+    expect(result.hint).toContain('Connector search-sink is STOPPED');
+    await connect.call('PUT', connectorPath('search-sink', '/resume'));
+    await waitFor(async () => (await check('connectors-healthy', 0)).passed, {
+      timeoutMs: 30_000,
+      description: 'search-sink running again',
+    });
+  });
+
+  it('kafka-to-cosmos: a second sink with a wrong id strategy writes documents under other ids', async () => {
+    const [sink] = readConnectorFiles(join(spec.dir, 'solution', 'cosmos-sink.json'));
+    await connect.call('PUT', connectorPath('cosmos-sink-wrong-ids', '/config'), {
+      ...sink!.config,
+      name: 'cosmos-sink-wrong-ids',
+      topics: 'returns',
+      'azure.cosmos.sink.id.strategy': 'KafkaMetadataStrategy',
+    });
+    const result = await check('kafka-to-cosmos', 30_000);
+    expect(result.passed).toBe(false);
+    expect(result.extraCount).toBeGreaterThan(0);
+    expect(result.extra.every((id) => id.startsWith('returns:'))).toBe(true);
+    expect(result.hint).toMatch(/ids that are not on returns/);
+    await connect.call('DELETE', connectorPath('cosmos-sink-wrong-ids'));
+  });
+
+  it('connectors-healthy: a sink writing into the source database (a feedback loop)', async () => {
+    const [sink] = readConnectorFiles(join(spec.dir, 'solution', 'cosmos-sink.json'));
+    await connect.call('PUT', connectorPath('cosmos-sink-loop', '/config'), {
+      ...sink!.config,
+      name: 'cosmos-sink-loop',
+      topics: 'products',
+      'azure.cosmos.sink.database.name': 'retail',
+      'azure.cosmos.sink.containers.topicMap': 'products#products',
+    });
+    try {
+      const result = await check('connectors-healthy');
+      expect(result.passed).toBe(false);
+      expect(result.hint).toContain('cosmos-sink-loop writes into retail, the database the source reads');
+    } finally {
+      await connect.call('DELETE', connectorPath('cosmos-sink-loop'));
+    }
+  });
+
+  it('kafka-to-cosmos: a topic left out of the sink (topics and topic map)', async () => {
+    const [sink] = readConnectorFiles(join(spec.dir, 'solution', 'cosmos-sink.json'));
+    const config = {
+      ...sink!.config,
+      topics: sink!.config.topics!.replace('returns,', ''),
+      'azure.cosmos.sink.containers.topicMap': sink!.config['azure.cosmos.sink.containers.topicMap']!.replace(
+        'returns#returns,',
+        '',
+      ),
+    };
+    await connect.call('PUT', connectorPath('cosmos-sink', '/config'), config);
+    // Start the container over: the documents written under the old config must not hide the gap.
+    await client.database('retail-sink').container('returns').delete();
+    await client
+      .database('retail-sink')
+      .containers.create({ id: 'returns', partitionKey: { paths: ['/userId'] } });
+    const result = await check('kafka-to-cosmos');
+    expect(result.passed).toBe(false);
+    expect(result.missing.length).toBeGreaterThan(0);
+    expect(result.missing.every((id) => id.startsWith('returns:'))).toBe(true);
+    expect(result.hint).toContain("No Cosmos DB sink consumes topic returns: add it to the sink's `topics`");
+  });
+});
