@@ -59,7 +59,12 @@ export const searchService: ServiceDefinition<SearchEntry> = {
       '--port',
       String(port),
     ]);
-    const child = spawnDetached(command, args, { logFile: serviceLogFile('search') });
+    // The keys recorded below come from the data dir; keys in this shell's environment (meant for the external
+    // profile) must not override them in the child.
+    const child = spawnDetached(command, args, {
+      logFile: serviceLogFile('search'),
+      env: { ...process.env, SEARCH_ADMIN_KEY: '', SEARCH_QUERY_KEY: '' },
+    });
     const entry: SearchEntry = { pid: child.pid, endpoint: `http://127.0.0.1:${port}`, ...keys };
     await waitUntil(() => answers(entry), {
       timeoutMs: 120_000,
