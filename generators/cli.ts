@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { progressBar } from '../infra/console/progress.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { renderTable } from '../infra/console/table.ts';
-import { UsageError } from '../infra/errors.ts';
+import { errorMessage, HackError, UsageError } from '../infra/errors.ts';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { kafkaClient } from '../infra/kafka/connection.ts';
 import { hackHome } from '../infra/paths.ts';
@@ -113,7 +113,17 @@ async function openWriter(
       fix: 'Start the local stack with `npx hack up --detach`, or set COSMOS_ENDPOINT and COSMOS_KEY in the --env file.',
     });
   }
-  const targets = await catalogTargets(cosmosClient(environment.cosmos), database);
+  const { endpoint } = environment.cosmos;
+  const targets = await catalogTargets(cosmosClient(environment.cosmos), database).catch((error: unknown) => {
+    throw new HackError(
+      `Cosmos DB at ${endpoint} did not create database ${database}: ${errorMessage(error).split('\n')[0]}`,
+      {
+        fix: 'Check the endpoint and key (`npx hack status` for the local stack) and that the account is reachable.',
+        retriable: true,
+        cause: error,
+      },
+    );
+  });
   return cosmosWriter(targets, { description: `Cosmos ${environment.cosmos.endpoint} database ${database}` });
 }
 
