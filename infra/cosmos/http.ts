@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { CosmosError, badRequest } from './errors.ts';
 
@@ -18,7 +19,48 @@ export interface CosmosResponse {
 }
 
 export function cosmosRequest(c: Context, activityId: string): CosmosRequest {
-  const path = new URL(c.req.url).pathname;
+  let text: Promise<string> | undefined;
+  return requestOf(
+    c.req.method,
+    new URL(c.req.url).pathname,
+    (name) => c.req.header(name),
+    () => (text ??= c.req.text()),
+    activityId,
+  );
+}
+
+/** The same from a plain Node request: what the server runs. */
+export function nodeCosmosRequest(req: IncomingMessage, activityId: string): CosmosRequest {
+  let text: Promise<string> | undefined;
+  const readBody = (): Promise<string> =>
+    (text ??= new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    }));
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const header = (name: string): string | undefined => {
+    const value = req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  return requestOf(
+    req.method ?? 'GET',
+    query === -1 ? url : url.slice(0, query),
+    header,
+    readBody,
+    activityId,
+  );
+}
+
+function requestOf(
+  method: string,
+  path: string,
+  header: (name: string) => string | undefined,
+  readText: () => Promise<string>,
+  activityId: string,
+): CosmosRequest {
   const segments = path
     .split('/')
     .filter((s) => s.length > 0)
@@ -29,12 +71,10 @@ export function cosmosRequest(c: Context, activityId: string): CosmosRequest {
         throw badRequest(`The path segment ${s} is not valid URL encoding.`);
       }
     });
-  let text: Promise<string> | undefined;
-  const readText = (): Promise<string> => (text ??= c.req.text());
   return {
-    method: c.req.method,
+    method,
     segments,
-    header: (name) => c.req.header(name),
+    header,
     text: readText,
     async json() {
       const body = await readText();

@@ -1,11 +1,16 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
-import { createCosmosApp, type ThrottleOptions } from './app.ts';
+import { handleCosmosRequest, type CosmosAppOptions, type ThrottleOptions } from './app.ts';
 import { emulatorKey } from './auth.ts';
 import { emulatorCertificate } from './certificate.ts';
 import { createEpkFilter } from './epk.ts';
+import { nodeCosmosRequest } from './http.ts';
 import { CosmosStore } from './store/index.ts';
 
 export const defaultCosmosPort = 8081;
@@ -50,15 +55,26 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
   const throttle: ThrottleOptions = { ...options.throttle };
   const store = await CosmosStore.open(options.dataDir);
   let endpoint = '';
-  const app = createCosmosApp({
+  const appOptions: CosmosAppOptions = {
     store,
     keys: [key, ...(options.extraKeys ?? [])],
     acceptAnyKey: options.acceptAnyKey ?? false,
     endpoint: () => endpoint,
     throttle,
     epkFilter: await createEpkFilter(),
-  });
-  const listener = getRequestListener(app.fetch);
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handleCosmosRequest(appOptions, (activityId) => nodeCosmosRequest(req, activityId)).then(
+      (result) => {
+        res.writeHead(result.status, result.headers);
+        res.end(result.body ?? undefined);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'InternalServerError', message: String(error) }));
+      },
+    );
+  };
   const servers: Server[] = [];
   try {
     const httpServer = createHttpServer(listener);
