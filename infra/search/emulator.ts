@@ -22,6 +22,8 @@ export interface SearchEmulatorOptions {
 export interface SearchEmulator extends SearchKeys {
   endpoint: string;
   port: number;
+  /** PEM of the self-signed certificate when serving HTTPS: clients pass it as `tlsOptions: { ca }`. */
+  certificate?: string;
   /** Resolves when the text indexes of the replayed data are built (they are built between requests). */
   warmedUp: Promise<void>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startSearchEmulator(options: SearchEmulatorOptions): Promi
     ...keys,
     port,
     warmedUp,
+    ...(tls ? { certificate: tls.cert } : {}),
     endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
