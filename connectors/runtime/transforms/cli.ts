@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { style } from '../../../infra/console/style.ts';
+import { mark, style } from '../../../infra/console/style.ts';
 import { renderTable } from '../../../infra/console/table.ts';
 import { UsageError } from '../../../infra/errors.ts';
 import { predicatePlugins, transformPlugins } from './plugins.ts';
-import { parseConnectorConfigText, tryTransforms } from './try-records.ts';
+import { converterWarnings, parseConnectorConfigText, tryTransforms } from './try-records.ts';
 
 function readText(path: string, what: string): string {
   try {
@@ -41,6 +41,7 @@ export function registerTransformsCommands(program: Command): void {
     )
     .action(async (options: { config: string; input?: string }) => {
       const props = parseConnectorConfigText(readText(options.config, 'config'), options.config);
+      for (const warning of converterWarnings(props)) process.stderr.write(`${mark.warn()} ${warning}\n`);
       const input = options.input ? readText(options.input, 'input') : await readStdin();
       const outcome = tryTransforms(props, input.split(/\r?\n/), (line) => process.stdout.write(`${line}\n`));
       process.stderr.write(

@@ -3,7 +3,7 @@ import type { SinkRecord } from '../api/records.ts';
 import { buildTransformChain, TransformStageError, validateTransformConfig } from './chain.ts';
 import { predicatePlugins, transformPlugins } from './plugins.ts';
 import { SimpleDateFormat } from './simple-date-format.ts';
-import { parseConnectorConfigText, parseInputLine, tryTransforms } from './try-records.ts';
+import { converterWarnings, parseConnectorConfigText, parseInputLine, tryTransforms } from './try-records.ts';
 
 const T = 'org.apache.kafka.connect.transforms.';
 
@@ -216,6 +216,18 @@ describe('transforms try', () => {
     expect(() =>
       tryTransforms({ transforms: 'c', 'transforms.c.type': `${T}Cast$Value` }, [], () => {}),
     ).toThrow(/transforms\.c\.spec/);
+  });
+
+  it('warns about converter settings a worker would ignore', () => {
+    expect(converterWarnings({ 'value.converter.schemas.enable': 'false' })[0]).toMatch(
+      /value.converter.schemas.enable is set but value.converter is not/,
+    );
+    expect(
+      converterWarnings({
+        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+        'value.converter.schemas.enable': 'false',
+      }),
+    ).toEqual([]);
   });
 
   it('accepts properties files and header maps', () => {

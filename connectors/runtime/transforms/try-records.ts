@@ -54,6 +54,26 @@ export function configProblems(props: Props): string[] {
   );
 }
 
+/**
+ * Settings a real worker would ignore: Apache applies a connector's `value.converter.<prop>` only when the connector
+ * also names `value.converter`; otherwise the worker's own converter and settings are used. `try` applies them
+ * anyway (there is no worker config here) and says so.
+ */
+export function converterWarnings(props: Props): string[] {
+  const warnings: string[] = [];
+  for (const role of ['key', 'value', 'header'] as const) {
+    const name = `${role}.converter`;
+    if (props[name]?.trim()) continue;
+    const orphans = Object.keys(props).filter((key) => key.startsWith(`${name}.`));
+    if (orphans.length > 0) {
+      warnings.push(
+        `${orphans.join(', ')} ${orphans.length === 1 ? 'is' : 'are'} set but ${name} is not: a Kafka Connect worker ignores ${orphans.length === 1 ? 'it' : 'them'} and uses its own ${name} settings. Set ${name} too.`,
+      );
+    }
+  }
+  return warnings;
+}
+
 /** Whether a converter reads/writes JSON text (then payloads are embedded raw, not as strings). */
 function isJsonConverter(props: Props, prefix: 'key.converter' | 'value.converter'): boolean {
   return (props[prefix]?.trim() || defaultConverterClass) === 'org.apache.kafka.connect.json.JsonConverter';
