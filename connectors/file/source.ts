@@ -1,8 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Connector, Props, SourceTask, SourceTaskContext } from '../runtime/api/plugins.ts';
 import type { SourceRecord } from '../runtime/api/records.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
-import { configReader, parseConfig, errorCount } from '../runtime/api/config.ts';
+import { parseConfig, errorCount } from '../runtime/api/config.ts';
 import { fileSourceSpec } from './spec.ts';
 
 const stringSchema = { type: 'string', optional: false } as const;
@@ -19,12 +19,9 @@ export class FileStreamSourceConnector implements Connector {
     if (errorCount(parsed) > 0) throw new ConnectException(Object.values(parsed.errors).flat().join('; '));
     this.props = props;
   }
+  /** Apache 4.x hands the whole connector config to its single task. */
   taskConfigs(): Props[] {
-    const reader = configReader(parseConfig(fileSourceSpec, this.props));
-    const config: Props = { topic: reader.string('topic'), 'batch.size': String(reader.int('batch.size')) };
-    const file = reader.optionalString('file');
-    if (file) config.file = file;
-    return [config];
+    return [{ ...this.props }];
   }
   stop(): void {}
   alterOffsets(): boolean {
@@ -33,15 +30,19 @@ export class FileStreamSourceConnector implements Connector {
 }
 
 /**
- * Reads lines from the file, remembering the byte position after each line as the source offset
- * `{"position": n}` under partition `{"filename": path}` (Apache's keys, so stored offsets are interchangeable).
+ * Reads lines from the file, remembering the position after each line as the source offset `{"position": n}`
+ * under partition `{"filename": path}`: Apache's keys and unit (characters, as Java counts them), so stored
+ * offsets are interchangeable. (Apache skips that many bytes on restart, wrong for non-ASCII text; we convert.)
  */
 export class FileStreamSourceTask implements SourceTask {
   private context!: SourceTaskContext;
   private file = '';
   private topic = '';
   private batchSize = 2000;
+  /** Apache's offset: characters (Java UTF-16 units) read so far, newlines included. */
   private position = 0;
+  /** Where that is in the file's bytes. */
+  private bytePosition = 0;
   private pending = Buffer.alloc(0);
 
   initialize(context: SourceTaskContext): void {
@@ -55,8 +56,8 @@ export class FileStreamSourceTask implements SourceTask {
     if (!this.file)
       throw new ConnectException('Reading from standard input is not supported by this worker.');
     const stored = this.context.offsetStorageReader().offset({ filename: this.file });
-    const position = stored?.position;
-    this.position = typeof position === 'number' ? position : Number(position ?? 0);
+    this.position = Number(stored?.position ?? 0);
+    this.bytePosition = this.position === 0 ? 0 : bytesForChars(this.file, this.position);
   }
 
   async poll(): Promise<SourceRecord[] | null> {
@@ -70,13 +71,14 @@ export class FileStreamSourceTask implements SourceTask {
     const records: SourceRecord[] = [];
     try {
       const chunk = Buffer.alloc(64 * 1024);
-      let readAt = this.position + this.pending.length;
+      let readAt = this.bytePosition + this.pending.length;
       while (records.length < this.batchSize) {
         const newline = this.pending.indexOf(10);
         if (newline >= 0) {
-          const line = this.pending.subarray(0, newline).toString('utf8').replace(/\r$/, '');
+          const raw = this.pending.subarray(0, newline + 1).toString('utf8');
           this.pending = this.pending.subarray(newline + 1);
-          this.position += newline + 1;
+          this.bytePosition += newline + 1;
+          this.position += raw.length;
           records.push({
             kind: 'source',
             sourcePartition: { filename: this.file },
@@ -86,7 +88,7 @@ export class FileStreamSourceTask implements SourceTask {
             keySchema: null,
             key: null,
             valueSchema: stringSchema,
-            value: line,
+            value: raw.replace(/\r?\n$/, ''),
             timestamp: Date.now(),
             headers: [],
           });
@@ -108,4 +110,13 @@ export class FileStreamSourceTask implements SourceTask {
   }
 
   stop(): void {}
+}
+
+/** The byte length of the first `chars` UTF-16 units of the file's text. */
+function bytesForChars(file: string, chars: number): number {
+  try {
+    return Buffer.byteLength(readFileSync(file, 'utf8').slice(0, chars));
+  } catch {
+    return 0;
+  }
 }

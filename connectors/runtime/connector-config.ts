@@ -11,312 +11,26 @@ import {
 import type { ConnectorPlugin, Props } from './api/plugins.ts';
 import type { PluginRegistry } from './plugins.ts';
 import { transformConfigErrors, transformListErrors } from './transforms-integration.ts';
+import { commonKeys, sinkKeys, sourceKeys } from './framework-keys.ts';
 
-/**
- * The framework's own connector keys (Apache's ConnectorConfig, SinkConnectorConfig, SourceConnectorConfig), as
- * data, so `validate` and the generated docs answer from them. The connector's own keys come from its spec.
- */
-const common: ConfigKey[] = [
-  key(
-    'name',
-    'STRING',
-    undefined,
-    'HIGH',
-    'Globally unique name to use for this connector.',
-    'Common',
-    1,
-    'Connector name',
-  ),
-  key(
-    'connector.class',
-    'STRING',
-    undefined,
-    'HIGH',
-    'Name or alias of the class for this connector. Must be a subclass of org.apache.kafka.connect.connector.Connector.',
-    'Common',
-    2,
-    'Connector class',
-  ),
-  {
-    ...key(
-      'tasks.max',
-      'INT',
-      1,
-      'HIGH',
-      'Maximum number of tasks to use for this connector.',
-      'Common',
-      3,
-      'Tasks max',
-    ),
-    min: 1,
-  },
-  key(
-    'tasks.max.enforce',
-    'BOOLEAN',
-    true,
-    'LOW',
-    '(Deprecated) Whether to enforce that the tasks.max property is respected by the connector.',
-    'Common',
-    4,
-    'Enforce tasks max',
-  ),
-  key(
-    'key.converter',
-    'CLASS',
-    null,
-    'LOW',
-    'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
-    'Common',
-    5,
-    'Key converter class',
-  ),
-  key(
-    'value.converter',
-    'CLASS',
-    null,
-    'LOW',
-    'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
-    'Common',
-    6,
-    'Value converter class',
-  ),
-  key(
-    'header.converter',
-    'CLASS',
-    null,
-    'LOW',
-    'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
-    'Common',
-    7,
-    'Header converter class',
-  ),
-  {
-    ...key(
-      'config.action.reload',
-      'STRING',
-      'restart',
-      'LOW',
-      "The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector's configuration properties.",
-      'Common',
-      8,
-      'Reload Action',
-    ),
-    enum: [
-      { value: 'none', meaning: 'do nothing' },
-      { value: 'restart', meaning: 'restart the connector' },
-    ],
-  },
-  key(
-    'transforms',
-    'LIST',
-    '',
-    'LOW',
-    'Aliases for the transformations to be applied to records.',
-    'Transforms',
-    1,
-    'Transforms',
-  ),
-  key(
-    'predicates',
-    'LIST',
-    '',
-    'LOW',
-    'Aliases for the predicates used by transformations.',
-    'Predicates',
-    1,
-    'Predicates',
-  ),
-  key(
-    'errors.retry.timeout',
-    'LONG',
-    0,
-    'MEDIUM',
-    'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.',
-    'Error Handling',
-    1,
-    'Retry Timeout for Errors',
-  ),
-  key(
-    'errors.retry.delay.max.ms',
-    'LONG',
-    60000,
-    'MEDIUM',
-    'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.',
-    'Error Handling',
-    2,
-    'Maximum Delay Between Retries for Errors',
-  ),
-  {
-    ...key(
-      'errors.tolerance',
-      'STRING',
-      'none',
-      'MEDIUM',
-      "Behavior for tolerating errors during connector operation. 'none' is the default value and signals that any error will result in an immediate connector task failure; 'all' changes the behavior to skip over problematic records.",
-      'Error Handling',
-      3,
-      'Error Tolerance',
-    ),
-    enum: [
-      { value: 'none', meaning: 'fail the task on the first error' },
-      { value: 'all', meaning: 'skip problematic records' },
-    ],
-  },
-  key(
-    'errors.log.enable',
-    'BOOLEAN',
-    false,
-    'MEDIUM',
-    "If true, write each error and the details of the failed operation and problematic record to the Connect application log. This is 'false' by default, so that only errors that are not tolerated are reported.",
-    'Error Handling',
-    4,
-    'Log Errors',
-  ),
-  key(
-    'errors.log.include.messages',
-    'BOOLEAN',
-    false,
-    'MEDIUM',
-    "Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged. This is 'false' by default, which will prevent record keys, values, and headers from being written to log files.",
-    'Error Handling',
-    5,
-    'Log Error Details',
-  ),
-];
+const enumOf = (...values: string[]) => values.map((value) => ({ value, meaning: '' }));
 
-const sinkOnly: ConfigKey[] = [
-  key('topics', 'LIST', '', 'HIGH', 'List of topics to consume, separated by commas', 'Common', 4, 'Topics'),
-  key(
-    'topics.regex',
-    'STRING',
-    '',
-    'HIGH',
-    'Regular expression giving topics to consume. Under the hood, the regex is compiled to a java.util.regex.Pattern. Only one of topics or topics.regex should be specified.',
-    'Common',
-    4,
-    'Topics regex',
-  ),
-  key(
-    'errors.deadletterqueue.topic.name',
-    'STRING',
-    '',
-    'MEDIUM',
-    'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when processed by this sink connector, or its transformations or converters. The topic name is blank by default, which means that no messages are to be recorded in the DLQ.',
-    'Error Handling',
-    6,
-    'Dead Letter Queue Topic Name',
-  ),
-  key(
-    'errors.deadletterqueue.topic.replication.factor',
-    'SHORT',
-    3,
-    'MEDIUM',
-    "Replication factor used to create the dead letter queue topic when it doesn't already exist.",
-    'Error Handling',
-    7,
-    'Dead Letter Queue Topic Replication Factor',
-  ),
-  key(
-    'errors.deadletterqueue.context.headers.enable',
-    'BOOLEAN',
-    false,
-    'MEDIUM',
-    'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with __connect.errors.',
-    'Error Handling',
-    8,
-    'Enable Error Context Headers',
-  ),
-];
+/** Apache's validators on the framework keys (bounds and enums; cross-field rules are below). */
+const validators: Record<string, Partial<ConfigKey>> = {
+  'tasks.max': { min: 1 },
+  'config.action.reload': { enum: enumOf('none', 'restart') },
+  'errors.tolerance': { enum: enumOf('none', 'all') },
+  'exactly.once.support': { enum: enumOf('requested', 'required') },
+  'transaction.boundary': { enum: enumOf('poll', 'interval', 'connector') },
+};
 
-const sourceOnly: ConfigKey[] = [
-  key(
-    'topic.creation.groups',
-    'LIST',
-    '',
-    'LOW',
-    'Groups of configurations for topics created by source connectors',
-    'Topic Creation',
-    1,
-    'Topic Creation Groups',
-  ),
-  {
-    ...key(
-      'exactly.once.support',
-      'STRING',
-      'requested',
-      'MEDIUM',
-      'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ensure that it can provide exactly-once semantics with the given configuration.',
-      'Exactly Once Support',
-      1,
-      'Exactly once support',
-    ),
-    enum: [
-      { value: 'requested', meaning: '' },
-      { value: 'required', meaning: '' },
-    ],
-  },
-  {
-    ...key(
-      'transaction.boundary',
-      'STRING',
-      'poll',
-      'MEDIUM',
-      "Permitted values are: poll, interval, connector. If set to 'poll', a new producer transaction will be started and committed for every batch of records that each task from this connector provides to Connect.",
-      'Exactly Once Support',
-      2,
-      'Transaction Boundary',
-    ),
-    enum: [
-      { value: 'poll', meaning: '' },
-      { value: 'interval', meaning: '' },
-      { value: 'connector', meaning: '' },
-    ],
-  },
-  key(
-    'transaction.boundary.interval.ms',
-    'LONG',
-    null,
-    'LOW',
-    "If 'transaction.boundary' is set to 'interval', determines the interval for producer transaction commits by connector tasks.",
-    'Exactly Once Support',
-    3,
-    'Transaction boundary interval',
-  ),
-  key(
-    'offsets.storage.topic',
-    'STRING',
-    null,
-    'LOW',
-    'The name of a separate offsets topic to use for this connector. If empty or not specified, the worker’s global offsets topic name will be used.',
-    'offsets.topic',
-    1,
-    'Offsets topic',
-  ),
-];
-
-function key(
-  name: string,
-  type: ConfigKey['type'],
-  defaultValue: ConfigValue | undefined,
-  importance: ConfigKey['importance'],
-  documentation: string,
-  group: string,
-  orderInGroup: number,
-  displayName: string,
-): ConfigKey {
-  const entry: ConfigKey = {
-    name,
-    type,
-    importance,
-    documentation,
-    group,
-    orderInGroup,
-    displayName,
-    width: 'LONG',
-  };
-  if (defaultValue !== undefined) entry.default = defaultValue;
-  return entry;
+function withValidators(keys: ConfigKey[]): ConfigKey[] {
+  return keys.map((key) => ({ ...key, ...validators[key.name] }));
 }
+
+const common = withValidators(commonKeys);
+const sinkOnly = withValidators(sinkKeys);
+const sourceOnly = withValidators(sourceKeys);
 
 const sinkRules: ConfigSpec['rules'] = [
   {
@@ -352,10 +66,23 @@ const sinkRules: ConfigSpec['rules'] = [
   },
 ];
 
-export function frameworkSpec(type: 'source' | 'sink' | undefined): ConfigSpec {
-  if (type === 'sink') return { keys: [...common, ...sinkOnly], rules: sinkRules };
-  if (type === 'source') return { keys: [...common, ...sourceOnly] };
-  return { keys: common };
+/**
+ * The framework keys for a connector plugin, as its `/connector-plugins/{p}/config` lists them:
+ * `connector.plugin.version` defaults to the plugin's version. (Apache's `connector.class` documentation names
+ * FileStreamSinkConnector as its example whatever the plugin; so does ours.)
+ */
+export function frameworkSpec(
+  plugin: { className: string; version: string; kind: 'source' | 'sink' } | undefined,
+): ConfigSpec {
+  const type = plugin?.kind;
+  const keys = [...common, ...(type === 'sink' ? sinkOnly : type === 'source' ? sourceOnly : [])].map(
+    (key) => {
+      if (!plugin) return key;
+      if (key.name === 'connector.plugin.version') return { ...key, default: plugin.version };
+      return key;
+    },
+  );
+  return type === 'sink' ? { keys, rules: sinkRules } : { keys };
 }
 
 // ------------------------------------------------------------------------------------------- validate shapes
@@ -413,63 +140,131 @@ export function configKeyInfo(entry: ConfigKey): ConfigKeyInfo {
   };
 }
 
-function infosOf(spec: ConfigSpec, parsed: ParsedConfig): ConfigInfos['configs'] {
+function infosOf(
+  spec: ConfigSpec,
+  parsed: ParsedConfig,
+  recommended: (name: string) => string[] = () => [],
+): ConfigInfos['configs'] {
   return spec.keys.map((entry) => ({
     definition: configKeyInfo(entry),
     value: {
       name: entry.name,
       value: configValueString(parsed.values[entry.name]),
-      recommended_values: entry.enum?.map((item) => item.value) ?? [],
+      recommended_values: recommended(entry.name),
       errors: parsed.errors[entry.name] ?? [],
       visible: true,
     },
   }));
 }
 
+const converterRoles = ['key', 'value', 'header'] as const;
+
 /**
- * Apache's AbstractHerder.validateConnectorConfig: framework keys, the connector's own keys, the transform and
- * predicate keys, each with its errors. `connector.class` must name a known connector (else it throws, a 500).
+ * Validate sees the framework keys as the worker resolves them: converter keys default to the worker's
+ * converters, `*.plugin.version` to the chosen plugin's version, and converter keys recommend every installed
+ * converter class (Apache's ConnectorConfig.enrich with the worker's defaults and recommenders).
  */
-export function validateConnectorConfig(registry: PluginRegistry, props: Props): ConfigInfos {
+function enrich(
+  spec: ConfigSpec,
+  registry: PluginRegistry,
+  workerProps: Props,
+): { spec: ConfigSpec; recommended: (name: string) => string[] } {
+  const chosen: Record<string, string> = {};
+  for (const role of converterRoles) {
+    chosen[role] =
+      workerProps[`${role}.converter`] ??
+      (role === 'header'
+        ? 'org.apache.kafka.connect.storage.SimpleHeaderConverter'
+        : 'org.apache.kafka.connect.json.JsonConverter');
+  }
+  const versionOf = (role: (typeof converterRoles)[number]) =>
+    registry.find(chosen[role]!, [role === 'header' ? 'header_converter' : 'converter'])?.version ?? null;
+  const keys = spec.keys.map((key) => {
+    const role = converterRoles.find((candidate) => key.name === `${candidate}.converter`);
+    if (role) return { ...key, default: chosen[role]! };
+    const versioned = converterRoles.find(
+      (candidate) => key.name === `${candidate}.converter.plugin.version`,
+    );
+    if (versioned) return { ...key, default: versionOf(versioned) };
+    return key;
+  });
+  const classes = (type: 'converter' | 'header_converter') =>
+    [
+      ...new Set(
+        registry
+          .list(false)
+          .filter((plugin) => plugin.type === type)
+          .map((plugin) => plugin.className),
+      ),
+    ].sort();
+  const recommended = (name: string): string[] => {
+    if (name === 'key.converter' || name === 'value.converter') return classes('converter');
+    if (name === 'header.converter') return classes('header_converter');
+    if (name.endsWith('.plugin.version')) {
+      const value = keys.find((key) => key.name === name)?.default;
+      return typeof value === 'string' ? [value] : [];
+    }
+    return [];
+  };
+  return { spec: { ...spec, keys }, recommended };
+}
+
+/** Apache's ConfigDef reports a failed parse and then the range check of the resulting null. */
+function addNonNullErrors(spec: ConfigSpec, parsed: ParsedConfig, props: Props): void {
+  for (const key of spec.keys) {
+    if (
+      (key.min !== undefined || key.max !== undefined) &&
+      props[key.name] !== undefined &&
+      parsed.values[key.name] === null
+    ) {
+      (parsed.errors[key.name] ??= []).push(
+        `Invalid value null for configuration ${key.name}: Value must be non-null`,
+      );
+    }
+  }
+}
+
+/**
+ * Apache's AbstractHerder.validateConnectorConfig: framework keys, the transform and predicate keys, then the
+ * connector's own keys, each with its errors. `connector.class` must name a known connector (else a 400).
+ */
+export function validateConnectorConfig(
+  registry: PluginRegistry,
+  props: Props,
+  workerProps: Props = {},
+): ConfigInfos {
   const plugin: ConnectorPlugin = registry.connector(props['connector.class'] ?? '');
   const connector = plugin.create();
-  const framework = frameworkSpec(plugin.kind);
+  const { spec: framework, recommended } = enrich(frameworkSpec(plugin), registry, workerProps);
   const frameworkParsed = parseConfig(framework, props);
-  if (
-    props.name !== undefined &&
-    [...props.name].some(
-      (char) => char.charCodeAt(0) < 32 || (char.charCodeAt(0) >= 127 && char.charCodeAt(0) < 160),
-    )
-  ) {
-    frameworkParsed.errors.name = [
-      ...(frameworkParsed.errors.name ?? []),
-      `Invalid value ${props.name} for configuration name: String may not contain control sequences but had the following ASCII chars: ${[
-        ...props.name,
-      ]
-        .filter((c) => c.charCodeAt(0) < 32)
-        .map((c) => c.charCodeAt(0))
-        .join(', ')}`,
-    ];
-  } else if (props.name !== undefined && props.name.trim() === '') {
-    frameworkParsed.errors.name = [
-      ...(frameworkParsed.errors.name ?? []),
+  addNonNullErrors(framework, frameworkParsed, props);
+  const name = props.name;
+  const controls = [...(name ?? '')].filter(
+    (char) => char.charCodeAt(0) < 32 || (char.charCodeAt(0) >= 127 && char.charCodeAt(0) < 160),
+  );
+  if (name !== undefined && controls.length > 0) {
+    (frameworkParsed.errors.name ??= []).push(
+      `Invalid value ${name} for configuration name: String may not contain control sequences but had the following ASCII chars: ${controls.map((char) => char.charCodeAt(0)).join(', ')}`,
+    );
+  } else if (name !== undefined && name.trim() === '') {
+    (frameworkParsed.errors.name ??= []).push(
       'Invalid value for configuration name: String must be non-empty',
-    ];
+    );
   }
-  for (const [name, messages] of Object.entries(transformListErrors(props))) {
-    frameworkParsed.errors[name] = [...(frameworkParsed.errors[name] ?? []), ...messages];
+  for (const [key, messages] of Object.entries(transformListErrors(props))) {
+    frameworkParsed.errors[key] = [...(frameworkParsed.errors[key] ?? []), ...messages];
   }
   const ownSpec = connector.config();
   const ownParsed = parseConfig(ownSpec, props);
-  for (const [name, messages] of Object.entries(connector.validate?.(props) ?? {})) {
-    (ownParsed.errors[name] ??= []).push(...messages);
+  addNonNullErrors(ownSpec, ownParsed, props);
+  for (const [key, messages] of Object.entries(connector.validate?.(props) ?? {})) {
+    (ownParsed.errors[key] ??= []).push(...messages);
   }
-  const transforms = transformConfigErrors(registry, props);
   const configs = [
-    ...infosOf(framework, frameworkParsed),
-    ...transforms.configs,
+    ...infosOf(framework, frameworkParsed, recommended),
+    ...transformConfigErrors(registry, props).configs,
     ...infosOf(ownSpec, ownParsed).filter(
-      (item) => !framework.keys.some((k) => k.name === item.definition.name),
+      (item) => !framework.keys.some((key) => key.name === item.definition.name),
     ),
   ];
   const groups: string[] = [];
@@ -478,7 +273,8 @@ export function validateConnectorConfig(registry: PluginRegistry, props: Props):
     if (group && !groups.includes(group)) groups.push(group);
   }
   return {
-    name: plugin.className,
+    // Apache echoes the class as given (`FileStreamSource` stays short).
+    name: props['connector.class'] ?? plugin.className,
     error_count: configs.reduce((sum, item) => sum + item.value.errors.length, 0),
     groups,
     configs,

@@ -21,6 +21,16 @@ export function installedPlugins(): RegisteredPlugin[] {
   ];
 }
 
+/** What Apache's distribution ships (FileStream connectors, converters, SMTs): the differential tests' baseline. */
+export function apacheEquivalentRegistry(): PluginRegistry {
+  return new PluginRegistry().register(
+    ...fileConnectorPlugins,
+    ...converterPlugins,
+    ...transformPlugins,
+    ...predicatePlugins,
+  );
+}
+
 export function defaultRegistry(extra: RegisteredPlugin[] = []): PluginRegistry {
   return new PluginRegistry().register(...installedPlugins(), ...extra);
 }

@@ -69,10 +69,10 @@ export class PluginRegistry {
     const available = this.list(true)
       .map(
         (entry) =>
-          `PluginDesc{klass=class ${entry.className}, name='${entry.className}', version='${entry.version}', type=${entry.type}, typeName='${entry.type}', location='classpath'}`,
+          `PluginDesc{klass=class ${entry.className}, name='${entry.className}', version='${entry.version}', encodedVersion=${entry.version}, type=${entry.type}, typeName='${entry.type}', location='classpath'}`,
       )
       .join(', ');
-    throw new ConnectException(
+    throw new PluginNotFoundException(
       `Failed to find any class that implements Connector and which name matches ${name}, available connectors are: ${available}`,
     );
   }
@@ -101,6 +101,9 @@ export class PluginRegistry {
     throw classNotFound(name, 'Predicate');
   }
 }
+
+/** An unknown plugin class: Apache answers 400 on create and validate. */
+export class PluginNotFoundException extends ConnectException {}
 
 function classNotFound(name: string, kind: string): ConnectException {
   return new ConnectException(`Class ${name} could not be found or is not a ${kind}.`);

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   workerProps?: Props;
   /** Plugins beyond the installed ones (tests). */
   plugins?: RegisteredPlugin[];
+  /** Exactly these plugins instead (the differential tests mirror Apache's classpath). */
+  registry?: PluginRegistry;
   log?: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...options.workerProps,
   };
   const log = new WorkerLog(options.log);
-  const registry = defaultRegistry(options.plugins);
+  const registry = options.registry ?? defaultRegistry(options.plugins);
   const kafka = kafkaClient(connection, 'connect-hack-worker');
   let ready = false;
   let clusterId = '';

@@ -140,10 +140,10 @@ export class Herder {
       throw new NotFoundException(`No status found for connector ${name}`);
     return {
       name,
-      connector: this.stateInfo(slot.state, slot.trace),
+      connector: this.stateInfo(slot.state, slot.trace, this.versionOf(name)),
       tasks: [...slot.tasks.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([id, task]) => ({ id, ...this.stateInfo(task.state, task.trace) })),
+        .map(([id, task]) => ({ id, ...this.stateInfo(task.state, task.trace, this.versionOf(name)) })),
       type: slot.type,
     };
   }
@@ -151,13 +151,20 @@ export class Herder {
   taskStatus(name: string, id: number): StateInfo & { id: number } {
     const task = this.slots.get(name)?.tasks.get(id);
     if (!task) throw new NotFoundException(`No status found for task ${name}-${id}`);
-    return { id, ...this.stateInfo(task.state, task.trace) };
+    return { id, ...this.stateInfo(task.state, task.trace, this.versionOf(name)) };
   }
 
-  private stateInfo(state: ConnectorState, trace: string | null): StateInfo {
+  /** Kafka 4.1 (KIP-891) adds the plugin version to each state, after `worker_id`. */
+  private stateInfo(state: ConnectorState, trace: string | null, version: string | undefined): StateInfo {
     const info: StateInfo = { state, worker_id: this.options.workerId };
+    if (version) info.version = version;
     if (trace) info.trace = trace;
     return info;
+  }
+
+  private versionOf(name: string): string | undefined {
+    return this.options.registry.findConnector(this.configs.connectors.get(name)?.['connector.class'] ?? '')
+      ?.version;
   }
 
   topics(name: string): string[] {
@@ -171,7 +178,7 @@ export class Herder {
   }
 
   validate(config: Props): ConfigInfos {
-    return validateConnectorConfig(this.options.registry, config);
+    return validateConnectorConfig(this.options.registry, config, this.options.workerProps);
   }
 
   // ----------------------------------------------------------------------------------------------- writes
@@ -190,8 +197,10 @@ export class Herder {
       if (exists) await this.stopConnector(name);
       if (!exists && options.initialState) await this.configs.putTargetState(name, options.initialState);
       await this.configs.putConnectorConfig(name, config);
+      // Apache answers before the connector generated its tasks: a new connector shows `"tasks": []`.
+      const info = this.info(name);
       await this.startConnector(name);
-      return { created: !exists, info: this.info(name) };
+      return { created: !exists, info };
     });
   }
 
@@ -209,7 +218,7 @@ export class Herder {
     } catch (error) {
       throw badRequest((error as Error).message);
     }
-    const infos = validateConnectorConfig(this.options.registry, resolved);
+    const infos = validateConnectorConfig(this.options.registry, resolved, this.options.workerProps);
     if (infos.error_count > 0) {
       const messages = validationMessages(infos);
       throw badRequest(

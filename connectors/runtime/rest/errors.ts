@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { AlreadyExistsException, NotFoundException } from '../api/errors.ts';
 import { ConnectRestException } from '../herder/errors.ts';
+import { PluginNotFoundException } from '../plugins.ts';
 
 /** Apache's ConnectExceptionMapper: every error answers `{"error_code": status, "message": …}`. */
 export function errorBody(c: Context, status: number, message: string | null): Response {
@@ -9,6 +10,7 @@ export function errorBody(c: Context, status: number, message: string | null): R
 
 export function statusOf(error: unknown): number {
   if (error instanceof ConnectRestException) return error.status;
+  if (error instanceof PluginNotFoundException) return 400;
   if (error instanceof NotFoundException) return 404;
   if (error instanceof AlreadyExistsException) return 409;
   return 500;

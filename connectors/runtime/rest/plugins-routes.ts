@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Herder } from '../herder/herder.ts';
 import { badRequest, notFound } from '../herder/errors.ts';
-import { configKeyInfo } from '../connector-config.ts';
+import { configKeyInfo, frameworkSpec } from '../connector-config.ts';
 import type { PluginRegistry } from '../plugins.ts';
 import { configMap, jsonBody } from './body.ts';
 
@@ -26,12 +26,13 @@ export function registerPluginRoutes(app: Hono, herder: Herder, registry: Plugin
     const plugin =
       connector ?? registry.find(name, ['converter', 'header_converter', 'transformation', 'predicate']);
     if (!plugin) throw notFound(`Unknown plugin ${name}.`);
-    const spec = connector
-      ? connector.create().config()
+    // A connector lists its own keys, then the framework's (Apache 4.x).
+    const keys = connector
+      ? [...connector.create().config().keys, ...frameworkSpec(connector).keys]
       : 'config' in plugin && typeof plugin.config === 'function'
-        ? plugin.config()
-        : { keys: [] };
-    return c.json(spec.keys.map(configKeyInfo));
+        ? plugin.config().keys
+        : [];
+    return c.json(keys.map(configKeyInfo));
   });
 
   app.put('/connector-plugins/:plugin/config/validate', async (c) => {
