@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusCodes, type Container, type ErrorResponse, type PatchOperation } from '@azure/cosmos';
+import { cosmosClient } from './client.ts';
 import { startTestEmulator, type TestEmulator } from './test-support.ts';
 
 let test: TestEmulator;
@@ -38,6 +39,22 @@ describe('Cosmos emulator: account, databases and containers through @azure/cosm
     expect(await errorCode(database.container('one').read())).toBe(404);
     await database.delete();
     expect(await errorCode(database.read())).toBe(404);
+  });
+
+  it('serves HTTPS with a certificate clients can trust (or not verify), and plain HTTP', async () => {
+    const trusting = cosmosClient({
+      endpoint: test.emulator.endpoint,
+      key: test.emulator.key,
+      certificateFile: test.emulator.certificateFile,
+    });
+    expect((await trusting.getDatabaseAccount()).statusCode).toBe(200);
+    trusting.dispose();
+    const strict = cosmosClient({ endpoint: test.emulator.endpoint, key: test.emulator.key });
+    await expect(strict.getDatabaseAccount()).rejects.toThrow(/self-signed certificate/);
+    strict.dispose();
+    const plain = cosmosClient({ endpoint: test.emulator.httpEndpoint, key: test.emulator.key });
+    expect((await plain.databases.readAll().fetchAll()).resources.length).toBeGreaterThan(0);
+    plain.dispose();
   });
 
   it('replaces a container definition (default TTL)', async () => {
