@@ -1478,4 +1478,81 @@ add('unwrap invalid mode', unwrap({ 'delete.tombstone.handling.mode': 'bogus' })
   messagePrefix: 40,
 });
 
+// --- more Debezium and key-side cases
+const dropHeader = (names: string) => [{ key: 'dropme', value: names }];
+add(
+  'unwrap drop.fields.header.name',
+  unwrap({ 'drop.fields.header.name': 'dropme' }),
+  record(cdc.update, { key: cdcKey, headers: dropHeader('["email","region"]') }),
+);
+add(
+  'unwrap drop.fields keep.schema.compatible=false',
+  unwrap({ 'drop.fields.header.name': 'dropme', 'drop.fields.keep.schema.compatible': 'false' }),
+  record(cdc.update, { key: cdcKey, headers: dropHeader('["email","id"]') }),
+);
+add(
+  'unwrap drop.fields.from.key',
+  unwrap({
+    'drop.fields.header.name': 'dropme',
+    'drop.fields.from.key': 'true',
+    'drop.fields.keep.schema.compatible': 'false',
+  }),
+  record(cdc.update, { key: cdcKey, headers: dropHeader('["id"]') }),
+);
+add(
+  'unwrap add.headers ts_ms and missing transaction',
+  unwrap({ 'add.headers': 'ts_ms,id,nope' }),
+  record(cdc.create),
+);
+add(
+  'unwrap add.fields on tombstone kept',
+  unwrap({ 'add.fields': 'op', 'delete.tombstone.handling.mode': 'rewrite-with-tombstone' }),
+  record(null, { key: cdcKey }),
+);
+add(
+  'InsertField$Key schema',
+  smt(`${T}InsertField$Key`, { 'topic.field': 'topic', 'static.field': 'k', 'static.value': 'v' }),
+  record(user, {
+    key: env(
+      '{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false}',
+      '{"id":7}',
+    ),
+  }),
+);
+add(
+  'ExtractField$Key schema',
+  smt(`${T}ExtractField$Key`, { field: 'id' }),
+  record(user, {
+    key: env(
+      '{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false}',
+      '{"id":7}',
+    ),
+  }),
+);
+add(
+  'TimestampConverter$Value whole Timestamp schema to Date',
+  smt(`${T}TimestampConverter$Value`, { 'target.type': 'Date' }),
+  record(
+    env(
+      '{"type":"int64","optional":true,"name":"org.apache.kafka.connect.data.Timestamp","version":1}',
+      '1700000000123',
+    ),
+  ),
+);
+add(
+  'Cast$Value whole optional schema with default',
+  smt(`${T}Cast$Value`, { spec: 'string' }),
+  record(env('{"type":"int32","optional":true,"default":9}', 'null')),
+);
+add(
+  'MaskField$Key schema',
+  smt(`${T}MaskField$Key`, { fields: 'id' }),
+  record(user, {
+    key: env(
+      '{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false}',
+      '{"id":7}',
+    ),
+  }),
+);
+
 export const conformanceCases: Case[] = cases;

@@ -131,8 +131,18 @@ class FieldReference {
   }
 
   schemaIn(envelope: Schema): Schema | null {
-    const parent =
-      this.struct !== null ? envelope.fields?.find((f) => f.name === this.struct)?.schema : envelope;
+    const parentField =
+      this.struct !== null ? envelope.fields?.find((f) => f.name === this.struct) : undefined;
+    if (this.struct !== null && !parentField) {
+      // Debezium dereferences the hosting struct's field unchecked (e.g. `transaction` outside a transaction).
+      throw Object.assign(
+        new Error(
+          'Cannot invoke "org.apache.kafka.connect.data.Field.schema()" because the return value of "org.apache.kafka.connect.data.Schema.field(String)" is null',
+        ),
+        { javaClass: 'java.lang.NullPointerException' },
+      );
+    }
+    const parent = this.struct !== null ? parentField!.schema : envelope;
     let found = parent?.fields?.find((f) => f.name === this.field);
     if (!found) found = envelope.fields?.find((f) => f.name === this.field);
     if (!found) return null;
