@@ -1,7 +1,7 @@
 import { badRequest } from './errors.ts';
 import { isValidKey, normalizeDocument, type Document } from './documents.ts';
 import { resolveFields, type IndexDefinition, type ResolvedField } from './schema.ts';
-import { TextIndex } from './text-index.ts';
+import { TextIndex, defaultBm25 } from './text-index.ts';
 
 export type IndexAction = 'upload' | 'merge' | 'mergeOrUpload' | 'delete';
 
@@ -109,6 +109,7 @@ export class SearchIndex {
       this.keyField,
       (key) => this.documents.get(key),
       () => this.documents.keys(),
+      bm25Parameters(this.definition),
     );
   }
 
@@ -208,4 +209,10 @@ function success(key: string, statusCode: number): IndexingResult {
 
 function failure(key: string, statusCode: number, errorMessage: string): IndexingResult {
   return { key, status: false, errorMessage, statusCode };
+}
+
+/** An index's `similarity` (BM25 `k1`/`b`) when it sets them; classic TF-IDF similarity is scored as BM25. */
+function bm25Parameters(definition: IndexDefinition): { k1: number; b: number } {
+  const similarity = definition.similarity as { k1?: number | null; b?: number | null } | undefined;
+  return { k1: similarity?.k1 ?? defaultBm25.k1, b: similarity?.b ?? defaultBm25.b };
 }

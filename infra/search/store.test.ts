@@ -98,4 +98,44 @@ describe('SearchStore journal', () => {
     expect(executeSearch(index, { search: 'alpha', count: true, top: 0 }, '')['@odata.count']).toBe(2999);
     reopened.close();
   });
+
+  it('scores with BM25: rarer terms and shorter fields rank higher, and similarity k1/b are honoured', () => {
+    const store = new SearchStore(fresh());
+    const fields = [...definition.fields, { name: 'title', type: 'Edm.String' }];
+    store.create({ ...definition, name: 'bm', fields });
+    store.indexDocuments('bm', {
+      value: [
+        { id: 'short', title: 'red fox' },
+        { id: 'long', title: 'red fox jumping over the lazy brown dog' },
+        { id: 'other', title: 'red hen' },
+      ],
+    });
+    const scores = (search: string, name = 'bm'): Record<string, number> =>
+      Object.fromEntries(
+        executeSearch(store.get(name), { search, select: 'id' }, '').value.map((d) => [
+          d.id,
+          d['@search.score'],
+        ]),
+      );
+    const fox = scores('fox');
+    expect(fox.short).toBeGreaterThan(fox.long!);
+    const red = scores('red');
+    expect(fox.short).toBeGreaterThan(red.short!); // "red" is in every document: lower idf
+    // b = 0 switches length normalisation off: both fox documents score the same.
+    store.create({
+      ...definition,
+      name: 'flat',
+      fields,
+      similarity: { '@odata.type': '#Microsoft.Azure.Search.BM25Similarity', b: 0 },
+    });
+    store.indexDocuments('flat', {
+      value: [
+        { id: 'short', title: 'red fox' },
+        { id: 'long', title: 'red fox jumping over the lazy brown dog' },
+      ],
+    });
+    const flat = scores('fox', 'flat');
+    expect(flat.short).toBeCloseTo(flat.long!, 10);
+    store.close();
+  });
 });

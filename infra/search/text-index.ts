@@ -3,6 +3,9 @@ import { analyze, terms as analyzeTerms } from './analyzer.ts';
 import { valuesAt, type Document } from './documents.ts';
 import type { QueryNode } from './lucene-query.ts';
 
+/** The service's defaults for `#Microsoft.Azure.Search.BM25Similarity`. */
+export const defaultBm25 = { k1: 1.2, b: 0.75 };
+
 /** Per document: its relevance score. */
 export type Scores = Map<string, number>;
 
@@ -26,6 +29,7 @@ export class TextIndex {
     private readonly keyField: string,
     private readonly documentOf: (key: string) => Document | undefined,
     private readonly allKeys: () => Iterable<string>,
+    bm25: { k1: number; b: number } = defaultBm25,
   ) {
     this.engine = new MiniSearch<Document>({
       fields: searchableFields.length > 0 ? searchableFields : ['__none__'],
@@ -38,7 +42,12 @@ export class TextIndex {
               .join('\n'),
       tokenize: (text) => analyzeTerms(text),
       processTerm: (term) => term,
-      searchOptions: { tokenize: (text) => [text], processTerm: (term) => term },
+      // Lucene's BM25 (the service's ranking): MiniSearch's BM25+ with the + term (d) switched off.
+      searchOptions: {
+        tokenize: (text) => [text],
+        processTerm: (term) => term,
+        bm25: { k: bm25.k1, b: bm25.b, d: 0 },
+      },
       autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 1000, batchWait: 10 },
     });
   }
