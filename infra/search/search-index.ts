@@ -180,7 +180,10 @@ export class SearchIndex {
     return { results, changes };
   }
 
+  private cachedSize: number | undefined;
+
   apply(changes: StoredChange[]): void {
+    this.cachedSize = undefined;
     for (const change of changes) {
       if ('delete' in change) {
         this.documents.delete(change.delete);
@@ -196,10 +199,13 @@ export class SearchIndex {
     }
   }
 
+  /** Bytes of the documents as JSON; computed on demand (statistics are rare) and cached until the next change. */
   storageSize(): number {
-    let bytes = 0;
-    for (const document of this.documents.values()) bytes += JSON.stringify(document).length;
-    return bytes;
+    if (this.cachedSize === undefined) {
+      this.cachedSize = 0;
+      for (const document of this.documents.values()) this.cachedSize += JSON.stringify(document).length;
+    }
+    return this.cachedSize;
   }
 }
 

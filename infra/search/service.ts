@@ -12,10 +12,10 @@ import type { ServiceDefinition, StartContext } from '../stack/service.ts';
 import type { SearchEntry } from '../stack/stack-file.ts';
 import { defaultSearchPort, keysFor } from './emulator.ts';
 
-/** Answers when `GET /servicestats` with the admin key says 200: the emulator is up and knows its keys. */
+/** Answers when listing index names with the admin key says 200: the emulator is up and knows its keys. */
 async function answers(entry: SearchEntry): Promise<boolean> {
   try {
-    const response = await fetch(`${entry.endpoint}/servicestats?api-version=2026-04-01`, {
+    const response = await fetch(`${entry.endpoint}/indexes?api-version=2026-04-01&$select=name`, {
       headers: { 'api-key': entry.adminKey },
       signal: AbortSignal.timeout(2_000),
     });
