@@ -1,0 +1,288 @@
+/**
+ * `npm run bench:connectors` — what the Azure connectors move through our worker and emulators, end to end:
+ * Kafka → Cosmos sink (records/s), Cosmos change feed → source → Kafka (records/s), Kafka → Search sink
+ * (documents/s), each with tasks.max 1 and 2. Not a test: it prints figures for BENCHMARKS.md.
+ *
+ * Kafka: `KAFKA_BOOTSTRAP_SERVERS` (or `TEST_KAFKA_BOOTSTRAP_SERVERS`) when set, else a broker of its own.
+ * `BENCH_RECORDS` (default 5000) sets the records per run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import { cosmosClient } from '../infra/cosmos/client.ts';
+import { startCosmosEmulator } from '../infra/cosmos/server.ts';
+import { startLocalBroker } from '../infra/kafka/broker.ts';
+import { installKafka } from '../infra/kafka/install.ts';
+import { kafkaClient } from '../infra/kafka/connection.ts';
+import { stopProcess } from '../infra/process/index.ts';
+import { renderTable } from '../infra/console/table.ts';
+import { searchClient, searchIndexClient } from '../infra/search/client.ts';
+import { startSearchEmulator } from '../infra/search/emulator.ts';
+import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
+
+const records = Number(process.env.BENCH_RECORDS ?? 5000);
+const converters = {
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'false',
+};
+
+interface Row {
+  flow: string;
+  tasks: number;
+  seconds: number;
+}
+
+async function until(
+  probe: () => Promise<boolean>,
+  explain: () => Promise<string>,
+  timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 300_000),
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`benchmark run timed out: ${await explain()}`);
+    await sleep(100);
+  }
+}
+
+async function status(worker: RunningWorker, name: string): Promise<string> {
+  return (await fetch(`${worker.url}/connectors/${name}/status`)).text();
+}
+
+async function put(worker: RunningWorker, name: string, config: Record<string, string>): Promise<void> {
+  const response = await fetch(`${worker.url}/connectors/${name}/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  if (response.status >= 300) throw new Error(`${name}: ${response.status} ${await response.text()}`);
+}
+
+async function remove(worker: RunningWorker, name: string): Promise<void> {
+  await fetch(`${worker.url}/connectors/${name}`, { method: 'DELETE' });
+}
+
+async function fill(kafka: Kafka, topic: string, make: (n: number) => object): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let start = 0; start < records; start += 500) {
+    const messages = Array.from({ length: Math.min(500, records - start) }, (_, i) => {
+      const value = make(start + i) as { id: string };
+      return { key: value.id, value: JSON.stringify(value) };
+    });
+    await producer.send({ topic, messages, acks: -1 });
+  }
+  await producer.disconnect();
+}
+
+async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const purchase = (n: number) => ({
+  id: `pu-${n}`,
+  userId: `u-${n % 500}`,
+  productId: `p-${n % 80}`,
+  quantity: (n % 5) + 1,
+  unitPrice: 9.99,
+  totalPrice: 9.99 * ((n % 5) + 1),
+  purchasedAt: new Date(1_790_000_000_000 + n * 1000).toISOString(),
+});
+const user = (n: number) => ({
+  id: `u-${n}`,
+  fullName: `User Number ${n}`,
+  email: `user${n}@example.com`,
+  country: ['FR', 'DE', 'NL', 'ES'][n % 4] ?? 'FR',
+  city: 'Somewhere',
+  createdAt: new Date(1_790_000_000_000 + n * 1000).toISOString(),
+});
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'bench-connectors-'));
+  let brokerPid: number | undefined;
+  let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? process.env.TEST_KAFKA_BOOTSTRAP_SERVERS;
+  if (!bootstrap) {
+    await installKafka({ onProgress: (message) => process.stderr.write(`${message}\n`) });
+    const broker = await startLocalBroker({
+      dataDir: join(home, 'kafka'),
+      logFile: join(home, 'kafka.log'),
+      port: 0,
+    });
+    brokerPid = broker.pid;
+    bootstrap = broker.bootstrapServers;
+  }
+  const cosmos = await startCosmosEmulator({ dataDir: join(home, 'cosmos'), port: 0 });
+  const search = await startSearchEmulator({ dataDir: join(home, 'search'), port: 0 });
+  const prefix = `bench-${Date.now()}`;
+  const worker = await startWorker({
+    kafka: bootstrap,
+    port: 0,
+    groupId: prefix,
+    topicPrefix: prefix,
+    log: () => {},
+  });
+  const kafka = kafkaClient({ bootstrapServers: bootstrap }, 'bench-connectors');
+  const client = cosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, tlsInsecure: true });
+  const rows: Row[] = [];
+  const cosmosConnection = {
+    'azure.cosmos.account.endpoint': cosmos.endpoint,
+    'azure.cosmos.account.key': cosmos.key,
+  };
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: 'bench' });
+    for (const tasks of [1, 2]) {
+      // Kafka → Cosmos sink
+      const topic = `${prefix}-purchases-${tasks}`;
+      await fill(kafka, topic, purchase);
+      const { container } = await database.containers.createIfNotExists({
+        id: `purchases-${tasks}`,
+        partitionKey: { paths: ['/userId'] },
+      });
+      let started = performance.now();
+      await put(worker, `sink-${tasks}`, {
+        'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSinkConnector',
+        topics: topic,
+        'tasks.max': String(tasks),
+        ...converters,
+        ...cosmosConnection,
+        'azure.cosmos.sink.database.name': 'bench',
+        'azure.cosmos.sink.containers.topicMap': `${topic}#${container.id}`,
+      });
+      await until(
+        async () => {
+          const { resources } = await container.items
+            .query<number>('SELECT VALUE COUNT(1) FROM c')
+            .fetchAll();
+          return (resources[0] ?? 0) >= records;
+        },
+        () => status(worker, `sink-${tasks}`),
+      );
+      rows.push({
+        flow: 'Kafka → Cosmos sink (records)',
+        tasks,
+        seconds: (performance.now() - started) / 1000,
+      });
+      await remove(worker, `sink-${tasks}`);
+
+      // Cosmos change feed → source → Kafka: two containers, so two tasks have a feed range each.
+      const names = [`users-a-${tasks}`, `users-b-${tasks}`];
+      for (const [index, name] of names.entries()) {
+        const { container: source } = await database.containers.createIfNotExists({
+          id: name,
+          partitionKey: { paths: ['/id'] },
+        });
+        const half = Array.from({ length: records / 2 }, (_, n) => user(index * records + n));
+        for (let start = 0; start < half.length; start += 100) {
+          await source.items.executeBulkOperations(
+            half
+              .slice(start, start + 100)
+              .map((doc) => ({ operationType: 'Create' as const, partitionKey: doc.id, resourceBody: doc })),
+          );
+        }
+      }
+      const sourceTopic = `${prefix}-users-${tasks}`;
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: sourceTopic, numPartitions: 4 }], waitForLeaders: true });
+      await admin.disconnect();
+      started = performance.now();
+      await put(worker, `source-${tasks}`, {
+        'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
+        'tasks.max': String(tasks),
+        ...converters,
+        ...cosmosConnection,
+        'azure.cosmos.source.database.name': 'bench',
+        'azure.cosmos.source.containers.includedList': names.join(','),
+        'azure.cosmos.source.containers.topicMap': names.map((name) => `${sourceTopic}#${name}`).join(','),
+      });
+      await until(
+        async () => (await topicSize(kafka, sourceTopic)) >= records,
+        async () =>
+          `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
+      );
+      rows.push({
+        flow: 'Cosmos change feed → Kafka (records)',
+        tasks,
+        seconds: (performance.now() - started) / 1000,
+      });
+      await remove(worker, `source-${tasks}`);
+
+      // Kafka → Search sink
+      const searchTopic = `${prefix}-search-${tasks}`;
+      const index = `users-${tasks}`;
+      await fill(kafka, searchTopic, user);
+      const entry = { endpoint: search.endpoint, adminKey: search.adminKey, queryKey: search.queryKey };
+      await searchIndexClient(entry).createIndex({
+        name: index,
+        fields: [
+          { name: 'id', type: 'Edm.String', key: true, filterable: true },
+          { name: 'fullName', type: 'Edm.String', searchable: true },
+          { name: 'email', type: 'Edm.String', filterable: true },
+          { name: 'country', type: 'Edm.String', filterable: true, facetable: true },
+          { name: 'city', type: 'Edm.String', searchable: true },
+          { name: 'createdAt', type: 'Edm.String' },
+        ],
+      });
+      started = performance.now();
+      await put(worker, `search-${tasks}`, {
+        'connector.class': 'io.confluent.connect.azure.search.AzureSearchSinkConnector',
+        topics: searchTopic,
+        'tasks.max': String(tasks),
+        ...converters,
+        'azure.search.endpoint': search.endpoint,
+        'azure.search.api.key': search.adminKey,
+        'index.name': index,
+        'max.batch.size': '500',
+      });
+      await until(
+        async () => (await searchClient(entry, index).getDocumentsCount()) >= records,
+        () => status(worker, `search-${tasks}`),
+      );
+      rows.push({
+        flow: 'Kafka → Search sink (documents)',
+        tasks,
+        seconds: (performance.now() - started) / 1000,
+      });
+      await remove(worker, `search-${tasks}`);
+    }
+  } finally {
+    client.dispose();
+    await worker.close();
+    await search.close();
+    await cosmos.close();
+    if (brokerPid) await stopProcess(brokerPid);
+    rmSync(home, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `connect-hack connectors benchmark — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+      `Node ${process.version}, ${records} records per run (1 worker, emulators in-process; time includes task start)\n\n`,
+  );
+  process.stdout.write(
+    renderTable(
+      [
+        { header: 'flow', value: (row: Row) => row.flow },
+        { header: 'tasks.max', value: (row: Row) => row.tasks, align: 'right' },
+        { header: 'seconds', value: (row: Row) => row.seconds.toFixed(1), align: 'right' },
+        { header: 'per second', value: (row: Row) => Math.round(records / row.seconds), align: 'right' },
+      ],
+      rows,
+    ) + '\n',
+  );
+}
+
+await main();
