@@ -4,6 +4,7 @@ import type { SinkRecord } from '../runtime/api/records.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import { fileSinkSpec } from './spec.ts';
 import { javaToString } from '../runtime/data/java-values.ts';
+import { inJavaHashOrder } from './java-hash-order.ts';
 
 /** `org.apache.kafka.connect.file.FileStreamSinkConnector`: `tasks.max` identical tasks. */
 export class FileStreamSinkConnector implements Connector {
@@ -39,7 +40,7 @@ export class FileStreamSinkTask implements SinkTask {
   async put(records: SinkRecord[]): Promise<void> {
     for (const record of records)
       this.buffered.push(
-        `${record.value === null ? 'null' : javaToString(record.value, record.valueSchema)}\n`,
+        `${record.value === null ? 'null' : javaToString(inJavaHashOrder(record.value), record.valueSchema)}\n`,
       );
     // Written at once (not only on flush) so the file follows the topic as Apache's PrintStream does.
     this.write();

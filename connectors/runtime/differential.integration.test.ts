@@ -256,6 +256,7 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
       '{"schema":{"type":"array","items":{"type":"int32","optional":false},"optional":false},"payload":[1,2,3]}',
       '{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":true,"field":"name"}],"optional":false,"name":"com.acme.User"},"payload":{"id":1,"name":"Zoë"}}',
       '{"schema":{"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":false},"optional":false},"payload":{"a":1}}',
+      '{"schema":{"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":false},"optional":false},"payload":{"id":1,"name":2,"email":3,"score":4,"active":5}}',
     ];
     await produce(
       kafka,
