@@ -44,6 +44,7 @@ export const cosmosService: ServiceDefinition<CosmosEntry> = {
       String(port),
       '--http-port',
       String(httpPort),
+      ...(context.env.COSMOS_EMULATOR_ACCEPT_ANY_KEY === 'true' ? ['--accept-any-key'] : []),
     ]);
     const child = spawnDetached(command, args, {
       logFile,

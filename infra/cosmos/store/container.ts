@@ -77,6 +77,8 @@ export interface VersionChange {
 
 /** How long superseded versions and deletes stay readable in all-versions-and-deletes mode. */
 export const allVersionsRetentionMs = 60 * 60 * 1000;
+/** At most this many old versions and deletes are kept for it, whatever their age (bounds memory). */
+const maxHistory = 100_000;
 
 export interface ChangePage {
   documents: Document[];
@@ -93,6 +95,7 @@ export class ContainerState {
   readonly items = new Map<string, Document>();
   private feed: FeedEntry[] = [];
   private superseded = 0;
+  private compactAt = 10_000;
   lsn = 0;
   durableLsn = 0;
   docCounter = 0;
@@ -196,16 +199,32 @@ export class ContainerState {
   /** After the journal has the transaction: visible to the change feed; the feed is compacted now and then. */
   markDurable(lsn: number): void {
     this.durableLsn = Math.max(this.durableLsn, lsn);
-    if (this.superseded > 10_000 && this.superseded > this.feed.length / 2) {
-      // History younger than the all-versions retention stays; older superseded versions and deletes go.
-      const keepAfter = Date.now() - allVersionsRetentionMs;
-      this.feed = this.feed.filter(
-        (entry) => entry.at > keepAfter || (!entry.deleted && this.items.get(entry.key) === entry.doc),
-      );
-      this.superseded = this.feed.filter(
-        (entry) => entry.deleted || this.items.get(entry.key) !== entry.doc,
-      ).length;
-    }
+    if (this.superseded > this.compactAt && this.superseded > this.feed.length / 2) this.compactFeed();
+  }
+
+  /**
+   * Drops history the feeds no longer need: superseded versions and deletes older than the all-versions
+   * retention, and beyond `maxHistory` the oldest of them. The next compaction waits until history has doubled,
+   * so heavy update traffic costs amortized constant time per write.
+   */
+  private compactFeed(): void {
+    const keepAfter = Date.now() - allVersionsRetentionMs;
+    const isHistory = (entry: FeedEntry): boolean =>
+      entry.deleted === true || this.items.get(entry.key) !== entry.doc;
+    let history = 0;
+    for (const entry of this.feed) if (isHistory(entry) && entry.at > keepAfter) history++;
+    let drop = Math.max(0, history - maxHistory);
+    this.feed = this.feed.filter((entry) => {
+      if (!isHistory(entry)) return true;
+      if (entry.at <= keepAfter) return false;
+      if (drop > 0) {
+        drop--;
+        return false;
+      }
+      return true;
+    });
+    this.superseded = Math.min(history, maxHistory);
+    this.compactAt = Math.max(10_000, this.superseded * 2);
   }
 
   private newDocument(body: Record<string, unknown>, existing: Document | undefined): Document {

@@ -114,4 +114,19 @@ describe('CosmosStore persistence', () => {
     expect(again.readChanges(after, 10).documents.map((d) => d.id)).toEqual(['new']);
     await reopened.close();
   });
+
+  it('keeps the feeds right while history is compacted under heavy update traffic', async () => {
+    const store = await seeded(tempDir());
+    const container = store.container('db', 'c');
+    for (let i = 0; i < 30_000; i++) {
+      container.upsert(container.begin(), { id: `k${i % 10}`, pk: 1, i });
+      container.markDurable(container.lsn);
+    }
+    const latest = container.readChanges(0, 100).documents;
+    expect(latest.map((d) => d.i)).toEqual(Array.from({ length: 10 }, (_, j) => 29_990 + j));
+    const recent = container.readAllVersions(29_980, 100).changes;
+    expect(recent.map((c) => c.metadata.lsn)).toEqual(Array.from({ length: 20 }, (_, j) => 29_981 + j));
+    expect(recent.every((c) => c.metadata.operationType === 'replace')).toBe(true);
+    await store.close();
+  });
 });
