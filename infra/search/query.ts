@@ -147,24 +147,28 @@ export function executeSearch(
   }));
   const predicate = filterPredicate(index, request.filter as string | undefined);
 
-  const query = parseSearchQuery(request.search as string | undefined, queryType, searchMode);
-  // `*` (with or without a filter) needs no text index: every document scores 1.
-  const { scores, matchedTerms } =
-    query.kind === 'all' && query.boost === undefined
-      ? { scores: undefined, matchedTerms: new Set<string>() }
-      : index.text.evaluate(query, fields);
+  const { keys, scores, matchedTerms } = rankedKeys(index, request, () => {
+    const query = parseSearchQuery(request.search as string | undefined, queryType, searchMode);
+    // `*` (with or without a filter) needs no text index: every document scores 1.
+    const evaluation =
+      query.kind === 'all' && query.boost === undefined
+        ? { scores: undefined, matchedTerms: new Set<string>() }
+        : index.text.evaluate(query, fields);
+    const found = matchingKeys(index, evaluation.scores, predicate);
+    const ranked = evaluation.scores;
+    if (order) {
+      const compare = orderComparator(
+        order,
+        (key) => scopeFor(index, key, () => new Set(), ranked?.get(key) ?? 1),
+        (key) => index.documents.get(key)!,
+      );
+      found.sort(compare);
+    } else if (ranked) {
+      found.sort((a, b) => ranked.get(b)! - ranked.get(a)!);
+    }
+    return { keys: found, ...evaluation };
+  });
   const scoreOf = (key: string): number => scores?.get(key) ?? 1;
-  const keys = matchingKeys(index, scores, predicate);
-  if (order) {
-    const compare = orderComparator(
-      order,
-      (key) => scopeFor(index, key, () => new Set(), scoreOf(key)),
-      (key) => index.documents.get(key)!,
-    );
-    keys.sort(compare);
-  } else if (scores) {
-    keys.sort((a, b) => scores.get(b)! - scores.get(a)!);
-  }
 
   const response: SearchResponse = { value: [] };
   if (request.count === true) response['@odata.count'] = keys.length;
@@ -196,6 +200,34 @@ export function executeSearch(
     response['@odata.nextLink'] = nextLinkBase;
   }
   return response;
+}
+
+interface Ranked {
+  keys: string[];
+  scores: Scores | undefined;
+  matchedTerms: Set<string>;
+}
+
+/**
+ * The matching keys in result order, cached per index version and query (everything but paging), so that a
+ * client paging through 100k results with `skip` does not pay for matching and sorting again on every page.
+ */
+const rankedCache = new WeakMap<SearchIndex, { version: number; entries: Map<string, Ranked> }>();
+
+function rankedKeys(index: SearchIndex, request: SearchRequest, compute: () => Ranked): Ranked {
+  const { search, searchMode, queryType, searchFields, filter, orderby } = request;
+  const cacheKey = JSON.stringify([search, searchMode, queryType, searchFields, filter, orderby]);
+  let cache = rankedCache.get(index);
+  if (!cache || cache.version !== index.version) {
+    cache = { version: index.version, entries: new Map() };
+    rankedCache.set(index, cache);
+  }
+  const hit = cache.entries.get(cacheKey);
+  if (hit) return hit;
+  const ranked = compute();
+  if (cache.entries.size >= 8) cache.entries.delete(cache.entries.keys().next().value!);
+  cache.entries.set(cacheKey, ranked);
+  return ranked;
 }
 
 function matchingKeys(

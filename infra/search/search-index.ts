@@ -101,6 +101,7 @@ export class SearchIndex {
     this.fields = resolveFields(definition);
     this.textIndex = undefined;
     this.pending = undefined;
+    this.version++;
   }
 
   private buildTextIndex(): TextIndex {
@@ -181,9 +182,12 @@ export class SearchIndex {
   }
 
   private cachedSize: number | undefined;
+  /** Changes with every definition or document change: the key of caches derived from the index. */
+  version = 0;
 
   apply(changes: StoredChange[]): void {
     this.cachedSize = undefined;
+    this.version++;
     for (const change of changes) {
       if ('delete' in change) {
         this.documents.delete(change.delete);

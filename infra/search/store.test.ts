@@ -138,4 +138,22 @@ describe('SearchStore journal', () => {
     expect(flat.short).toBeCloseTo(flat.long!, 10);
     store.close();
   });
+
+  it('pages from a cached ranking that every write invalidates', () => {
+    const store = new SearchStore(fresh());
+    store.create({
+      ...definition,
+      name: 'pages',
+      fields: [{ name: 'id', type: 'Edm.String', key: true, sortable: true }],
+    });
+    store.indexDocuments('pages', { value: [{ id: 'b' }, { id: 'c' }, { id: 'd' }] });
+    const page = (skip: number): string[] =>
+      executeSearch(store.get('pages'), { search: '*', orderby: 'id asc', top: 2, skip }, '').value.map((d) =>
+        String(d.id),
+      );
+    expect([...page(0), ...page(2)]).toEqual(['b', 'c', 'd']);
+    store.indexDocuments('pages', { value: [{ id: 'a' }, { '@search.action': 'delete', id: 'd' }] });
+    expect([...page(0), ...page(2)]).toEqual(['a', 'b', 'c']);
+    store.close();
+  });
 });
