@@ -1,5 +1,5 @@
 import { HackError } from '../../../infra/errors.ts';
-import { parseConfig, type ConfigKey } from '../api/config.ts';
+import { isRequired, parseValue, type ConfigKey, type ConfigValue } from '../api/config.ts';
 import { ConnectException, javaClassOf } from '../api/errors.ts';
 import type { Predicate, Props, Transformation } from '../api/plugins.ts';
 import type { ConnectRecord } from '../api/records.ts';
@@ -256,15 +256,38 @@ export function validateTransformConfig(props: Props): TransformConfigValidation
         if (key.name === `${prefix}predicate` || key.name === `${prefix}negate`) continue;
         embedded.push(key);
       }
-      const parsed = parseConfig({ keys: embedded }, props);
       for (const key of embedded) {
         keys.push({ ...key, group: aliasGroup, orderInGroup: order++ });
-        errors[key.name] = parsed.errors[key.name] ?? [];
+        errors[key.name] = validateKey(key, props);
       }
     }
   }
   const errorCount = Object.values(errors).reduce((sum, list) => sum + list.length, 0);
   return { keys, errors, errorCount };
+}
+
+/**
+ * ConfigDef.parseForValidate for one key: parse errors, "Missing required …", and then the validator, which
+ * Apache runs in validate even on a null value (missing, unparsable or null by default).
+ */
+function validateKey(key: ConfigKey, props: Props): string[] {
+  const messages: string[] = [];
+  let value: ConfigValue = null;
+  const raw = props[key.name];
+  if (raw !== undefined) {
+    try {
+      value = parseValue(key, raw);
+    } catch (error) {
+      messages.push((error as Error).message);
+    }
+  } else if (isRequired(key)) {
+    messages.push(`Missing required configuration "${key.name}" which has no default value.`);
+  } else {
+    value = parseValue(key, key.default);
+  }
+  const problem = key.validate?.(value);
+  if (problem) messages.push(problem);
+  return messages;
 }
 
 /** A plugin spec without prefix support (a plain ConfigSpec): rename its keys under the prefix. */

@@ -49,6 +49,9 @@ export class ConfigReader {
 
 // ----------------------------------------------------------------------------------- Apache's validators
 
+// Validators see the key name without the `transforms.<alias>.` prefix, as Apache's embedded validators do, and
+// (in validate) also null values: missing keys and values that failed to parse.
+
 /** `NonEmptyListValidator`. */
 export const nonEmptyList =
   (name: string) =>
@@ -65,19 +68,19 @@ export const nonEmptyString =
       ? invalidValue(name, value, 'String must be non-empty')
       : undefined;
 
-/** `ConfigDef.ValidString.in(…)` (case-sensitive). */
+/** `ConfigDef.ValidString.in(…)` (case-sensitive; null is not one of them). */
 export const validString =
   (name: string, allowed: string[]) =>
   (value: ConfigValue): string | undefined =>
-    typeof value === 'string' && !allowed.includes(value)
+    !(typeof value === 'string' && allowed.includes(value))
       ? invalidValue(name, value, `String must be one of: ${allowed.join(', ')}`)
       : undefined;
 
-/** `ConfigDef.CaseInsensitiveValidString.in(…)`. */
+/** `ConfigDef.CaseInsensitiveValidString.in(…)` (null is refused). */
 export const validStringIgnoreCase =
   (name: string, allowed: string[]) =>
   (value: ConfigValue): string | undefined =>
-    typeof value === 'string' && !allowed.some((entry) => entry.toLowerCase() === value.toLowerCase())
+    !(typeof value === 'string' && allowed.some((entry) => entry.toLowerCase() === value.toLowerCase()))
       ? invalidValue(name, value, `String must be one of (case insensitive): ${allowed.join(', ')}`)
       : undefined;
 
@@ -85,6 +88,14 @@ export const validStringIgnoreCase =
 export const validRegex =
   (name: string) =>
   (value: ConfigValue): string | undefined => {
+    if (value === null) {
+      // Pattern.compile(null) fails inside the JDK with this NPE text
+      return invalidValue(
+        name,
+        null,
+        'Invalid regex: Cannot invoke "String.isEmpty()" because "this.pattern" is null',
+      );
+    }
     if (typeof value !== 'string') return undefined;
     try {
       compileJavaRegex(value);

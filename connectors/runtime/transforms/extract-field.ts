@@ -18,7 +18,7 @@ export const fieldSyntaxVersionKey = (p: string) => ({
   importance: 'HIGH' as const,
   documentation:
     'Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to access the elements at the root level of the struct or map. If set to `V2`, the syntax will support accessing nested elements. To access nested elements, dotted notation is used. If dots are already included in the field name, then backtick pairs can be used to wrap field names containing dots. E.g. to access the subfield `baz` from a field named "foo.bar" in a struct/map the following format can be used to access its elements: "`foo.bar`.baz".',
-  validate: validStringIgnoreCase(`${p}field.syntax.version`, ['V1', 'V2']),
+  validate: validStringIgnoreCase('field.syntax.version', ['V1', 'V2']),
 });
 
 const keys: SpecFactory = (p) => [

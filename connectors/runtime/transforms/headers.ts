@@ -22,8 +22,9 @@ import {
   type Side,
 } from './support.ts';
 
+/** `ConfigDef.NonNullValidator`. */
 const nonNull = (name: string) => (value: unknown) =>
-  value === null ? invalidValue(name, value, 'Entry must be non null') : undefined;
+  value === null ? invalidValue(name, 'null', 'entry must be non null') : undefined;
 
 const insertHeaderKeys: SpecFactory = (p) => [
   {
@@ -31,14 +32,14 @@ const insertHeaderKeys: SpecFactory = (p) => [
     type: 'STRING',
     importance: 'HIGH',
     documentation: 'The name of the header.',
-    validate: nonNull(`${p}header`),
+    validate: nonNull('header'),
   },
   {
     name: `${p}value.literal`,
     type: 'STRING',
     importance: 'HIGH',
     documentation: 'The literal value that is to be set as the header value on all records.',
-    validate: nonNull(`${p}value.literal`),
+    validate: nonNull('value.literal'),
   },
 ];
 
@@ -70,7 +71,7 @@ const dropHeadersKeys: SpecFactory = (p) => [
     type: 'LIST',
     importance: 'HIGH',
     documentation: 'The name of the headers to be removed.',
-    validate: nonEmptyList(`${p}headers`),
+    validate: nonEmptyList('headers'),
   },
 ];
 
@@ -94,7 +95,7 @@ const headerFromKeys: SpecFactory = (p) => [
     type: 'LIST',
     importance: 'HIGH',
     documentation: 'Field names in the record whose values are to be copied or moved to headers.',
-    validate: nonEmptyList(`${p}fields`),
+    validate: nonEmptyList('fields'),
   },
   {
     name: `${p}headers`,
@@ -102,7 +103,7 @@ const headerFromKeys: SpecFactory = (p) => [
     importance: 'HIGH',
     documentation:
       'Header names, in the same order as the field names listed in the fields configuration property.',
-    validate: nonEmptyList(`${p}headers`),
+    validate: nonEmptyList('headers'),
   },
   {
     name: `${p}operation`,
@@ -110,7 +111,7 @@ const headerFromKeys: SpecFactory = (p) => [
     importance: 'HIGH',
     documentation:
       'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value).',
-    validate: validString(`${p}operation`, ['move', 'copy']),
+    validate: validString('operation', ['move', 'copy']),
   },
   replaceNullWithDefaultKey(p),
 ];

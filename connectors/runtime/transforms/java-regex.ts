@@ -26,11 +26,47 @@ export function compileJavaRegex(source: string): JavaPattern {
     .replace(/\\A/g, '^')
     .replace(/\\[Zz]/g, '$')
     .replace(/([*+?}])\+/g, '$1'); // possessive → greedy (same result for a full match of a topic)
-  const full = new RegExp(`^(?:${body})$`, flags);
+  let full: RegExp;
+  try {
+    full = new RegExp(`^(?:${body})$`, flags);
+  } catch (error) {
+    throw new JavaRegexError(
+      javaSyntaxMessage(source, (error as Error).message),
+      'java.util.regex.PatternSyntaxException',
+    );
+  }
   const groupCount = new RegExp(`${body}|`, flags).exec('')!.length - 1;
   const pattern = { source, full, groupCount };
   cache.set(source, pattern);
   return pattern;
+}
+
+/**
+ * `PatternSyntaxException.getMessage()` for the syntax errors people make in topic patterns (JavaScript finds the
+ * same errors, with other words): description, " near index i", the pattern, and a caret under index i.
+ */
+function javaSyntaxMessage(pattern: string, jsMessage: string): string {
+  let description = jsMessage;
+  let index = -1;
+  if (/Unterminated character class/.test(jsMessage)) {
+    description = 'Unclosed character class';
+    index = pattern.length - 1;
+  } else if (/Unterminated group/.test(jsMessage)) {
+    description = 'Unclosed group';
+    index = pattern.length;
+  } else if (/Nothing to repeat/.test(jsMessage)) {
+    const at = pattern.search(/(^|[(|])[*+?]/);
+    index = at < 0 ? 0 : pattern[at] === '(' || pattern[at] === '|' ? at + 1 : at;
+    description = `Dangling meta character '${pattern[index] ?? '*'}'`;
+  } else if (/Unmatched '\)'/.test(jsMessage)) {
+    description = "Unmatched closing ')'";
+    index = Math.max(0, pattern.indexOf(')') - 1);
+  }
+  let message = description;
+  if (index >= 0) message += ` near index ${index}`;
+  message += `\n${pattern}`;
+  if (index >= 0 && index < pattern.length) message += `\n${' '.repeat(index)}^`;
+  return message;
 }
 
 export class JavaRegexError extends Error {

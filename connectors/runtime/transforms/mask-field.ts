@@ -27,7 +27,7 @@ const keys: SpecFactory = (p) => [
     type: 'LIST',
     importance: 'HIGH',
     documentation: 'Names of fields to mask.',
-    validate: nonEmptyList(`${p}fields`),
+    validate: nonEmptyList('fields'),
   },
   {
     name: `${p}replacement`,
@@ -36,7 +36,7 @@ const keys: SpecFactory = (p) => [
     importance: 'LOW',
     documentation:
       "Custom value replacement, that will be applied to all 'fields' values (numeric or non-empty string values only).",
-    validate: nonEmptyString(`${p}replacement`),
+    validate: nonEmptyString('replacement'),
   },
   replaceNullWithDefaultKey(p),
 ];

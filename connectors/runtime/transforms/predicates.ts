@@ -27,7 +27,7 @@ export class TopicNameMatches extends BasePredicate {
       type: 'STRING',
       importance: 'MEDIUM',
       documentation: "A Java regular expression for matching against the name of a record's topic.",
-      validate: (value) => nonEmptyString(`${p}pattern`)(value) ?? validRegex(`${p}pattern`)(value),
+      validate: (value) => nonEmptyString('pattern')(value) ?? validRegex('pattern')(value),
     },
   ];
   private pattern: JavaPattern | null = null;
@@ -59,7 +59,7 @@ export class HasHeaderKey extends BasePredicate {
       type: 'STRING',
       importance: 'MEDIUM',
       documentation: 'The header name.',
-      validate: nonEmptyString(`${p}name`),
+      validate: nonEmptyString('name'),
     },
   ];
   private name = '';

@@ -51,7 +51,7 @@ const regexRouterKeys: SpecFactory = (p) => [
     type: 'STRING',
     importance: 'HIGH',
     documentation: 'Regular expression to use for matching.',
-    validate: validRegex(`${p}regex`),
+    validate: validRegex('regex'),
   },
   { name: `${p}replacement`, type: 'STRING', importance: 'HIGH', documentation: 'Replacement string.' },
 ];

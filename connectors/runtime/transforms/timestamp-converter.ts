@@ -33,7 +33,7 @@ const keys: SpecFactory = (p) => [
     type: 'STRING',
     importance: 'HIGH',
     documentation: 'The desired timestamp representation: string, unix, Date, Time, or Timestamp',
-    validate: validString(`${p}target.type`, ['string', 'unix', 'Date', 'Time', 'Timestamp']),
+    validate: validString('target.type', ['string', 'unix', 'Date', 'Time', 'Timestamp']),
   },
   {
     name: `${p}format`,
@@ -50,7 +50,7 @@ const keys: SpecFactory = (p) => [
     importance: 'LOW',
     documentation:
       'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long.Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
-    validate: validString(`${p}unix.precision`, ['nanoseconds', 'microseconds', 'milliseconds', 'seconds']),
+    validate: validString('unix.precision', ['nanoseconds', 'microseconds', 'milliseconds', 'seconds']),
   },
   replaceNullWithDefaultKey(p),
 ];

@@ -140,18 +140,18 @@ describe('validateTransformConfig', () => {
     expect(result.errors['predicates.p.type']).toEqual([
       'Missing required configuration "predicates.p.type" which has no default value.',
     ]);
-    expect(result.errorCount).toBe(5);
+    expect(result.errorCount).toBe(6);
     expect(result.keys.find((key) => key.name === 'transforms.b.spec')?.group).toBe('Transforms: b');
   });
 
-  it('checks values with the plugin’s own validators', () => {
+  it('checks values with the plugin’s own validators, which name the key without its prefix', () => {
     const result = validateTransformConfig({
       transforms: 't',
       'transforms.t.type': `${T}TimestampConverter$Value`,
       'transforms.t.target.type': 'timestamp',
     });
     expect(result.errors['transforms.t.target.type']).toEqual([
-      'Invalid value timestamp for configuration transforms.t.target.type: String must be one of: string, unix, Date, Time, Timestamp',
+      'Invalid value timestamp for configuration target.type: String must be one of: string, unix, Date, Time, Timestamp',
     ]);
   });
 });

@@ -19,7 +19,7 @@ const keys: SpecFactory = (p) => [
     type: 'LIST',
     importance: 'HIGH',
     documentation: 'Field names on the record value to extract as the record key.',
-    validate: nonEmptyList(`${p}fields`),
+    validate: nonEmptyList('fields'),
   },
   replaceNullWithDefaultKey(p),
 ];

@@ -38,7 +38,7 @@ const keys: SpecFactory = (p) => [
     default: 'drop',
     importance: 'MEDIUM',
     documentation: 'Deprecated: drop (the default), rewrite or none (use delete.tombstone.handling.mode).',
-    validate: validStringIgnoreCase(`${p}delete.handling.mode`, ['drop', 'rewrite', 'none']),
+    validate: validStringIgnoreCase('delete.handling.mode', ['drop', 'rewrite', 'none']),
   },
   {
     name: `${p}route.by.field`,
