@@ -131,8 +131,10 @@ describe('validateTransformConfig', () => {
     expect(result.errors['transforms.a.type']).toEqual([
       'Invalid value com.example.Nope for configuration transforms.a.type: Class com.example.Nope could not be found.',
     ]);
+    // Apache runs the validator on the missing (null) value too
     expect(result.errors['transforms.b.spec']).toEqual([
       'Missing required configuration "transforms.b.spec" which has no default value.',
+      'Must specify at least one field to cast.',
     ]);
     expect(result.errors['transforms.c.type']).toEqual([
       "Config 'transforms.c.negate' was provided but there is no config 'transforms.c.predicate' defining a predicate to be negated.",
