@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { CATALOG_TOPICS, EVENT_TOPICS } from '../generators/model.ts';
 import { generateScenario, resolveScenario, type ScenarioPart } from '../generators/scenario.ts';
 import { catalogTargets, cosmosWriter } from '../generators/writers/cosmos.ts';
@@ -12,6 +12,9 @@ import { errorMessage, HackError } from '../infra/errors.ts';
 import { environmentFromVariables, type Environment } from '../infra/stack/environment.ts';
 import { loadEnvFile } from '../infra/stack/env-file.ts';
 import { down, up } from '../infra/stack/lifecycle.ts';
+import { readStack } from '../infra/stack/stack-file.ts';
+import { stackServices } from '../infra/stack/registry.ts';
+import { serviceDataDir } from '../infra/paths.ts';
 import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
 import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
 import { readConnectorFiles } from '../connectors/runtime/cli.ts';
@@ -113,11 +116,18 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
   scenario.liveUpdates = Math.max(5, Math.round(scenario.scale.users / 5));
   const local = !options.env;
   let startedStack = false;
+  let fresh = false;
 
   const environment: Environment = await step(
     local ? 'Local stack up' : `Environment from ${options.env}`,
     async () => {
       if (!local) return environmentFromVariables(loadEnvFile(options.env), options.env!);
+      if (!readStack()) {
+        // No stack: start from empty data dirs, quicker than starting on an old run's data and cleaning it up.
+        for (const service of stackServices)
+          rmSync(serviceDataDir(service.name), { recursive: true, force: true });
+        fresh = true;
+      }
       const { stack, outcomes } = await up({
         profile: 'local',
         progress: (message) => say(style.dim(`  ${message}`)),
@@ -143,9 +153,11 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
   const connect = new ConnectClient(environment.connect!.url);
   try {
     await step(
-      local ? 'Fresh topics, databases, containers and indexes' : 'Topics, databases, containers and indexes',
+      local && !fresh
+        ? 'Fresh topics, databases, containers and indexes'
+        : 'Topics, databases, containers and indexes',
       async () => {
-        if (local) await resetLocal(spec, { kafka, cosmos, search: environment.search!, connect });
+        if (local && !fresh) await resetLocal(spec, { kafka, cosmos, search: environment.search!, connect });
         await provision(spec, { kafka, cosmos, search: environment.search });
       },
     );
