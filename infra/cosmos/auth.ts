@@ -21,6 +21,8 @@ export interface AuthOptions {
  */
 export function resourceOf(segments: string[]): { type: string; link: string } {
   if (segments.length === 0) return { type: '', link: '' };
+  // Container operations (`…/colls/{c}/operations/partitionkeydelete`) are signed as the container.
+  if (segments[4] === 'operations') return { type: 'colls', link: segments.slice(0, 4).join('/') };
   if (segments.length % 2 === 1)
     return { type: segments[segments.length - 1]!, link: segments.slice(0, -1).join('/') };
   return { type: segments[segments.length - 2]!, link: segments.join('/') };

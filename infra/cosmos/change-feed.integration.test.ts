@@ -167,4 +167,13 @@ describe('Cosmos emulator: change feed through getChangeFeedIterator', () => {
     });
     expect((await iterator.readNext()).statusCode).toBe(304);
   });
+
+  it('serves the legacy items.changeFeed() iterator too', async () => {
+    const container = await test.container();
+    for (let i = 0; i < 4; i++) await container.items.create({ id: `${i}`, pk: i % 2 ? 'odd' : 'even' });
+    const legacy = container.items.changeFeed('even', { startFromBeginning: true });
+    const page = await legacy.fetchNext();
+    expect(page.result?.map((d: Doc) => d.id)).toEqual(['0', '2']);
+    expect((await legacy.fetchNext()).statusCode).toBe(304);
+  });
 });

@@ -227,6 +227,14 @@ describe('Cosmos emulator: items', () => {
     expect((await c.item('forever', 'a').read()).statusCode).toBe(200);
   });
 
+  it('deletes every item of a partition key', async () => {
+    const c = await test.container();
+    for (let i = 0; i < 6; i++) await c.items.create({ id: `${i}`, pk: i % 2 ? 'odd' : 'even' });
+    expect((await c.deleteAllItemsForPartitionKey('odd')).statusCode).toBe(200);
+    const { resources } = await c.items.query('SELECT VALUE c.id FROM c').fetchAll();
+    expect(resources).toEqual(['0', '2', '4']);
+  });
+
   it('rejects documents over 2 MB with 413', async () => {
     const big = { id: 'big', pk: 'a', data: 'x'.repeat(2 * 1024 * 1024) };
     expect(await errorCode(container.items.create(big))).toBe(413);

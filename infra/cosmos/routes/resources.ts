@@ -1,6 +1,6 @@
 import { badRequest, CosmosError } from '../errors.ts';
 import { isTrue, ok, type CosmosRequest, type CosmosResponse } from '../http.ts';
-import type { CosmosStore } from '../store/index.ts';
+import { parsePartitionKeyHeader, type ContainerState, type CosmosStore } from '../store/index.ts';
 import { runListQuery } from './feeds.ts';
 
 /**
@@ -100,6 +100,9 @@ export async function containers(request: CosmosRequest, store: CosmosStore): Pr
       { etag: `"${container.resource._rid}"` },
     );
   }
+  if (child === 'operations' && request.segments[5] === 'partitionkeydelete' && request.method === 'POST') {
+    return deletePartition(request, store, store.container(db!, id));
+  }
   if (child !== undefined)
     throw new CosmosError(
       400,
@@ -113,6 +116,21 @@ export async function containers(request: CosmosRequest, store: CosmosStore): Pr
     return { status: 204 };
   }
   throw methodNotAllowed(request);
+}
+
+/** `container.deleteAllItemsForPartitionKey()`: every item of the key (or key prefix), in one transaction. */
+async function deletePartition(
+  request: CosmosRequest,
+  store: CosmosStore,
+  container: ContainerState,
+): Promise<CosmosResponse> {
+  const key = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
+  if (!key) throw badRequest('PartitionKey value must be supplied for this operation.');
+  await store.write(container, (tx) => {
+    for (const doc of [...container.documents(key)])
+      container.delete(tx, doc.id, container.partitionKeyOf(doc));
+  });
+  return ok({});
 }
 
 /** Throughput is not emulated: the offers feed is empty, so `readOffer()` answers "no offer". */
