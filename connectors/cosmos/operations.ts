@@ -21,6 +21,8 @@ export interface PatchPlan {
   defaultOp: string;
   overrides: Map<string, { op: string; path?: string }>;
   filter: string;
+  /** Top-level fields holding the partition key: Cosmos DB refuses patches that touch them (400). */
+  partitionKeyFields?: ReadonlySet<string>;
 }
 
 export function parsePatchConfigs(text: string): Map<string, { op: string; path?: string }> {
@@ -44,7 +46,7 @@ const patchOps: Record<string, PatchOperation['op'] | undefined> = {
 export function patchBody(document: Record<string, JsonValue>, plan: PatchPlan): PatchRequestBody {
   const operations: PatchOperation[] = [];
   for (const [field, value] of Object.entries(document)) {
-    if (systemProperties.has(field)) continue;
+    if (systemProperties.has(field) || plan.partitionKeyFields?.has(field)) continue;
     const override = plan.overrides.get(field);
     const op = patchOps[(override?.op ?? plan.defaultOp).toLowerCase()];
     if (!op) continue;

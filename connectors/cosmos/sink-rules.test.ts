@@ -116,6 +116,14 @@ describe('write strategies', () => {
     });
   });
 
+  it('leave the partition key fields out of patches (Cosmos refuses to patch them)', () => {
+    const body = patchBody(
+      { id: 'p1', category: 'toys', stock: 2 },
+      { defaultOp: 'Set', overrides: new Map(), filter: '', partitionKeyFields: new Set(['category']) },
+    );
+    expect(body).toEqual([{ op: 'set', path: '/stock', value: 2 }]);
+  });
+
   it('split repeated writes of one item into later waves, in record order', () => {
     const result = waves([
       { key: 'a', n: 1 },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, CosmosClient, OperationInput } from '@azure/cosmos';
 import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
-import { ConnectException } from '../runtime/api/errors.ts';
+import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
@@ -17,7 +17,12 @@ import {
   type PatchPlan,
   type PlannedWrite,
 } from './operations.ts';
-import { partitionKeyOf, partitionKeyText, type PartitionKeyDefinitionLike } from './partition-key.ts';
+import {
+  partitionKeyOf,
+  partitionKeyText,
+  pathSegments,
+  type PartitionKeyDefinitionLike,
+} from './partition-key.ts';
 import { idStrategyName, keys, parseTopicMap, sinkSpec, type WriteStrategy } from './spec.ts';
 
 /** Cosmos DB rejects items over 2 MB with 413; checked before sending so the record fails alone. */
@@ -199,7 +204,10 @@ export class CosmosSinkTask implements SinkTask {
       {
         record,
         container: containerName,
-        plan: planWrite(settings.writeStrategy, document, id, partitionKey, settings.patch),
+        plan: planWrite(settings.writeStrategy, document, id, partitionKey, {
+          ...settings.patch,
+          partitionKeyFields: new Set(target.partitionKey.paths.map((path) => pathSegments(path)[0] ?? '')),
+        }),
         key: `${partitionKeyText(partitionKey)}|${id}`,
       },
     ];
@@ -230,17 +238,16 @@ export class CosmosSinkTask implements SinkTask {
         },
         (error: unknown) => {
           this.containers.delete(name);
-          throw new ConnectException(
-            `Cannot read container ${this.requireSettings().database}/${name}: ${(error as Error).message}`,
-            {
-              cause: error,
-              retriable: isTransientError(error),
-              fix:
-                statusOf(error) === 404
-                  ? 'Create the container (with its partition key) before starting the sink.'
-                  : undefined,
-            },
-          );
+          const message = `Cannot read container ${this.requireSettings().database}/${name}: ${(error as Error).message}`;
+          // A transient failure is redelivered by the framework; a missing container needs the user.
+          if (isTransientError(error)) throw new RetriableException(message, { cause: error });
+          throw new ConnectException(message, {
+            cause: error,
+            fix:
+              statusOf(error) === 404
+                ? 'Create the container (with its partition key) before starting the sink.'
+                : undefined,
+          });
         },
       );
       this.containers.set(name, target);

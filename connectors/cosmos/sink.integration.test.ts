@@ -212,4 +212,56 @@ describe('Cosmos sink through the worker', () => {
     );
     expect(ids).toEqual(['p1', 'p3']);
   });
+
+  it('accepts the v1 class and keys (item-by-item writes, id from the key) and patches with ItemPatch', async () => {
+    const run = uniqueName('v1');
+    const container = await containerFor(`${run}-stock`, ['/category']);
+    await createTopic(kafka, `${run}-v1`, 1);
+    await createTopic(kafka, `${run}-patch`, 1);
+    await produce(
+      kafka,
+      `${run}-v1`,
+      Array.from({ length: 10 }, (_, n) => ({
+        key: `k-${n}`,
+        value: JSON.stringify({ category: n % 2 ? 'toys' : 'books', name: `Item ${n}`, stock: 1 }),
+      })),
+    );
+    await connect.put(`${run}-v1`, {
+      'connector.class': 'com.azure.cosmos.kafka.connect.sink.CosmosDBSinkConnector',
+      topics: `${run}-v1`,
+      ...jsonConverters,
+      'connect.cosmos.connection.endpoint': cosmos.emulator.endpoint,
+      'connect.cosmos.master.key': cosmos.emulator.key,
+      'connect.cosmos.databasename': database.id,
+      'connect.cosmos.containers.topicmap': `${run}-v1#${container.id}`,
+      'connect.cosmos.sink.bulk.enabled': 'false',
+      'id.strategy': 'com.azure.cosmos.kafka.connect.sink.id.strategy.ProvidedInKeyStrategy',
+    });
+    await waitFor(async () => (await container.items.readAll().fetchAll()).resources.length === 10, {
+      description: '10 items written item by item',
+    });
+    await produce(kafka, `${run}-patch`, [
+      { key: 'k-0', value: JSON.stringify({ id: 'k-0', category: 'books', stock: 5 }) },
+      { key: 'k-0', value: JSON.stringify({ id: 'k-0', category: 'books', stock: 5 }) },
+    ]);
+    await connect.put(
+      `${run}-patch`,
+      sinkConfig([`${run}-patch`], `${run}-patch#${container.id}`, {
+        'tasks.max': '1',
+        'azure.cosmos.sink.write.strategy': 'ItemPatch',
+        'azure.cosmos.sink.write.patch.property.configs': 'property(stock).op(Increment)',
+      }),
+    );
+    await connect.running(`${run}-patch`);
+    const patched = await waitFor(
+      async () => {
+        const { resource } = await container.item('k-0', 'books').read<Record<string, unknown>>();
+        if (resource?.stock !== 11)
+          throw new Error(JSON.stringify([resource, await connect.status(`${run}-patch`)]));
+        return resource;
+      },
+      { description: 'k-0 stock incremented twice to 11' },
+    );
+    expect(patched).toMatchObject({ id: 'k-0', name: 'Item 0', category: 'books', stock: 11 });
+  });
 });

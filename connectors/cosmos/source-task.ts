@@ -79,6 +79,14 @@ export class CosmosSourceTask implements SourceTask {
     const config = parseConfig(sourceSpec, props);
     if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
     const read = configReader(config);
+    if (read.string(keys.changeFeedMode) === 'AllVersionsAndDeletes') {
+      throw new ConnectException(
+        'changeFeed.mode=AllVersionsAndDeletes is not supported by this implementation',
+        {
+          fix: `Use ${keys.changeFeedMode}=LatestVersion (the default).`,
+        },
+      );
+    }
     this.database = read.string(keys.sourceDatabase);
     this.messageKey = read.boolean(keys.messageKeyEnabled) ? read.string(keys.messageKeyField) : undefined;
     this.maxIdleMs = read.int(keys.v1PollInterval);
