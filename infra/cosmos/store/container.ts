@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosError, badRequest, conflict, notFound, preconditionFailed } from '../errors.ts';
 import { matches, parseCondition } from '../query/index.ts';
+import { ChangeLog, versionChange, type VersionChange } from './change-log.ts';
 import { applyPatch } from './patch.ts';
 import {
   extractPartitionKey,
@@ -33,19 +34,6 @@ export type ItemChange =
   /** `at` (ms) dates the delete for "start from a point in time"; `ttl` marks a TTL expiry. */
   | { op: 'del'; pk: unknown[]; id: string; lsn: number; at?: number; ttl?: boolean };
 
-interface FeedEntry {
-  lsn: number;
-  key: string;
-  /** The version written, or for a delete the version deleted. */
-  doc: Document;
-  /** The version this one replaced or deleted (all-versions-and-deletes mode reports it). */
-  previous?: Document;
-  deleted?: boolean;
-  ttlExpired?: boolean;
-  /** Wall-clock ms of the write, never decreasing along the feed: "start from a point in time" searches it. */
-  at: number;
-}
-
 /** Writes staged by one request; rolled back as a whole when a transactional batch fails. */
 export class Transaction {
   readonly changes: ItemChange[] = [];
@@ -60,26 +48,6 @@ export class Transaction {
 export const maxDocumentBytes = 2 * 1024 * 1024;
 const invalidId = /[/\\?#]/;
 
-/** One change as the all-versions-and-deletes feed reports it (wire format 2021-09-15). */
-export interface VersionChange {
-  current?: Document;
-  previous?: Document;
-  metadata: {
-    lsn: number;
-    crts: number;
-    operationType: 'create' | 'replace' | 'delete';
-    previousImageLSN?: number;
-    timeToLiveExpired?: boolean;
-    id?: string;
-    partitionKey?: Record<string, unknown>;
-  };
-}
-
-/** How long superseded versions and deletes stay readable in all-versions-and-deletes mode. */
-export const allVersionsRetentionMs = 60 * 60 * 1000;
-/** At most this many old versions and deletes are kept for it, whatever their age (bounds memory). */
-const maxHistory = 100_000;
-
 export interface ChangePage {
   documents: Document[];
   /** The LSN the page reads through: the next read continues after it. */
@@ -93,13 +61,10 @@ export interface ChangePage {
  */
 export class ContainerState {
   readonly items = new Map<string, Document>();
-  private feed: FeedEntry[] = [];
-  private superseded = 0;
-  private compactAt = 10_000;
+  private readonly log = new ChangeLog();
   lsn = 0;
   durableLsn = 0;
   docCounter = 0;
-  private lastAt = 0;
 
   constructor(
     public resource: ContainerResource,
@@ -141,7 +106,7 @@ export class ContainerState {
   }
 
   begin(): Transaction {
-    return new Transaction(this.lsn, this.docCounter, this.feed.length);
+    return new Transaction(this.lsn, this.docCounter, this.log.length);
   }
 
   rollback(tx: Transaction): void {
@@ -149,7 +114,7 @@ export class ContainerState {
       if (before) this.items.set(key, before);
       else this.items.delete(key);
     }
-    this.feed.length = tx.feedLengthBefore;
+    this.log.truncate(tx.feedLengthBefore);
     this.lsn = tx.lsnBefore;
     this.docCounter = tx.counterBefore;
   }
@@ -163,10 +128,8 @@ export class ContainerState {
       const doc = change.doc;
       const key = this.keyOf(this.partitionKeyOf(doc), doc.id);
       const previous = this.items.get(key);
-      if (previous) this.superseded++;
       this.items.set(key, doc);
-      this.lastAt = Math.max(this.lastAt, live ? Date.now() : doc._ts * 1000);
-      this.feed.push({ lsn: doc._lsn, key, doc, previous, at: this.lastAt });
+      this.log.recordPut(key, doc, previous, live);
       this.lsn = Math.max(this.lsn, doc._lsn);
       this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
     } else {
@@ -174,17 +137,7 @@ export class ContainerState {
       const previous = this.items.get(key);
       if (previous) {
         this.items.delete(key);
-        this.superseded += 2; // the deleted version and the delete itself are both history now
-        this.lastAt = Math.max(this.lastAt, change.at ?? (live ? Date.now() : this.lastAt));
-        this.feed.push({
-          lsn: change.lsn,
-          key,
-          doc: previous,
-          previous,
-          deleted: true,
-          ttlExpired: change.ttl,
-          at: this.lastAt,
-        });
+        this.log.recordDelete(change.lsn, key, previous, change.at, change.ttl, live);
       }
       this.lsn = Math.max(this.lsn, change.lsn);
     }
@@ -196,35 +149,10 @@ export class ContainerState {
     this.apply(change, true);
   }
 
-  /** After the journal has the transaction: visible to the change feed; the feed is compacted now and then. */
+  /** After the journal has the transaction: visible to the change feed; the log is compacted now and then. */
   markDurable(lsn: number): void {
     this.durableLsn = Math.max(this.durableLsn, lsn);
-    if (this.superseded > this.compactAt && this.superseded > this.feed.length / 2) this.compactFeed();
-  }
-
-  /**
-   * Drops history the feeds no longer need: superseded versions and deletes older than the all-versions
-   * retention, and beyond `maxHistory` the oldest of them. The next compaction waits until history has doubled,
-   * so heavy update traffic costs amortized constant time per write.
-   */
-  private compactFeed(): void {
-    const keepAfter = Date.now() - allVersionsRetentionMs;
-    const isHistory = (entry: FeedEntry): boolean =>
-      entry.deleted === true || this.items.get(entry.key) !== entry.doc;
-    let history = 0;
-    for (const entry of this.feed) if (isHistory(entry) && entry.at > keepAfter) history++;
-    let drop = Math.max(0, history - maxHistory);
-    this.feed = this.feed.filter((entry) => {
-      if (!isHistory(entry)) return true;
-      if (entry.at <= keepAfter) return false;
-      if (drop > 0) {
-        drop--;
-        return false;
-      }
-      return true;
-    });
-    this.superseded = Math.min(history, maxHistory);
-    this.compactAt = Math.max(10_000, this.superseded * 2);
+    this.log.compactIfWorthIt((entry) => this.items.get(entry.key) === entry.doc);
   }
 
   private newDocument(body: Record<string, unknown>, existing: Document | undefined): Document {
@@ -368,15 +296,7 @@ export class ContainerState {
 
   /** The LSN just before the first change at or after `ms`, for change feeds that start from a point in time. */
   lsnBefore(ms: number): number {
-    let low = 0;
-    let high = this.feed.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.feed[mid]!.at < ms) low = mid + 1;
-      else high = mid;
-    }
-    const entry = this.feed[low];
-    return entry && entry.lsn <= this.durableLsn ? entry.lsn - 1 : this.durableLsn;
+    return this.log.lsnBefore(ms, this.durableLsn);
   }
 
   /**
@@ -385,18 +305,9 @@ export class ContainerState {
    */
   readChanges(after: number, max: number, filter?: (doc: Document) => boolean): ChangePage {
     if (after >= this.durableLsn) return { documents: [], through: Math.max(after, 0) };
-    let low = 0;
-    let high = this.feed.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.feed[mid]!.lsn <= after) low = mid + 1;
-      else high = mid;
-    }
     const documents: Document[] = [];
     const now = Date.now() / 1000;
-    for (let i = low; i < this.feed.length; i++) {
-      const entry = this.feed[i]!;
-      if (entry.lsn > this.durableLsn) break;
+    for (const entry of this.log.between(after, this.durableLsn)) {
       if (entry.deleted || this.items.get(entry.key) !== entry.doc) continue;
       if (this.ttlEnabled && this.isExpired(entry.doc, now)) continue;
       if (filter && !filter(entry.doc)) continue;
@@ -416,54 +327,21 @@ export class ContainerState {
     filter?: (doc: Document) => boolean,
   ): { changes: VersionChange[]; through: number } {
     if (after >= this.durableLsn) return { changes: [], through: Math.max(after, 0) };
-    let low = 0;
-    let high = this.feed.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.feed[mid]!.lsn <= after) low = mid + 1;
-      else high = mid;
-    }
     const changes: VersionChange[] = [];
-    for (let i = low; i < this.feed.length; i++) {
-      const entry = this.feed[i]!;
-      if (entry.lsn > this.durableLsn) break;
+    for (const entry of this.log.between(after, this.durableLsn)) {
       if (filter && !filter(entry.doc)) continue;
-      changes.push(this.versionChange(entry));
+      changes.push(versionChange(entry, () => this.partitionKeyObject(entry.doc)));
       if (changes.length >= max) return { changes, through: entry.lsn };
     }
     return { changes, through: this.durableLsn };
   }
 
-  private versionChange(entry: FeedEntry): VersionChange {
-    if (entry.deleted) {
-      const partitionKey: Record<string, unknown> = {};
-      const values = this.partitionKeyOf(entry.doc);
-      this.partitionKey.paths.forEach(
-        (path, index) => (partitionKey[path.replace(/^\//, '')] = values[index]),
-      );
-      return {
-        previous: entry.previous,
-        metadata: {
-          lsn: entry.lsn,
-          crts: Math.floor(entry.at / 1000),
-          operationType: 'delete',
-          previousImageLSN: entry.doc._lsn,
-          timeToLiveExpired: entry.ttlExpired ?? false,
-          id: entry.doc.id,
-          partitionKey,
-        },
-      };
-    }
-    return {
-      current: entry.doc,
-      ...(entry.previous ? { previous: entry.previous } : {}),
-      metadata: {
-        lsn: entry.lsn,
-        crts: entry.doc._ts,
-        operationType: entry.previous ? 'replace' : 'create',
-        ...(entry.previous ? { previousImageLSN: entry.previous._lsn } : {}),
-      },
-    };
+  /** `{ "<path>": value }` for each partition key path: how deletes name their item's key. */
+  private partitionKeyObject(doc: Document): Record<string, unknown> {
+    const values = this.partitionKeyOf(doc);
+    const result: Record<string, unknown> = {};
+    this.partitionKey.paths.forEach((path, index) => (result[path.replace(/^\//, '')] = values[index]));
+    return result;
   }
 }
 
