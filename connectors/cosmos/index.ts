@@ -34,3 +34,4 @@ export { connectToJson, jsonToConnect, isConnectObject, type JsonValue } from '.
 export { cosmosClassNames, sinkSpec as cosmosSinkSpec, sourceSpec as cosmosSourceSpec } from './spec.ts';
 export { partitionKeyOf } from './partition-key.ts';
 export { itemId, sanitizeId } from './id-strategy.ts';
+export { lintConnectorConfig, lintConnectorConfigs, connectorKind, type ConnectorLint } from './lint.ts';
