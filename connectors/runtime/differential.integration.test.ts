@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  consume,
   createTopic,
   produce,
   testBootstrapServers,
   testKafka,
   uniqueName,
   waitFor,
+  withAdmin,
 } from '../../infra/testing/helpers.ts';
 import { startApacheWorker, type ApacheWorker } from './testing/apache-worker.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
@@ -104,7 +106,7 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
     await waitFor(
       async () => {
         const [theirs, mine] = await both(method, path);
-        return JSON.stringify(theirs) === JSON.stringify(mine);
+        return canonical(theirs) === canonical(mine);
       },
       { timeoutMs: 30_000, description: `${method} ${path} to answer alike` },
     ).catch(() => undefined);
@@ -280,6 +282,106 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
     await both('DELETE', '/connectors/@W@-json-sink');
   });
 
+  it('sends a malformed record to the DLQ with the same headers, and fails alike under tolerance none', async () => {
+    const kafka = testKafka();
+    const topic = uniqueName('diff-bad');
+    await createTopic(kafka, topic);
+    await produce(kafka, topic, [
+      { key: 'k1', value: '{"a":1}' },
+      { key: 'k2', value: '{not json', headers: { origin: 'test' } },
+      { key: 'k3', value: '{"a":2}' },
+    ]);
+    const sink = (extra: Record<string, string>) => ({
+      'connector.class': 'FileStreamSink',
+      topics: topic,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+      ...extra,
+    });
+    await both(
+      'PUT',
+      '/connectors/@W@-dlq-sink/config',
+      sink({
+        file: '@DIR@/dlq.out',
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': '@W@-dlq',
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      }),
+    );
+    await both('PUT', '/connectors/@W@-fail-sink/config', sink({ file: '@DIR@/fail.out' }));
+    await waitFor(
+      async () => {
+        const topics = await withAdmin(kafka, (admin) => admin.listTopics());
+        return workers().every((worker) => topics.includes(`${run}-${worker.id}-dlq`));
+      },
+      { timeoutMs: 60_000, description: 'both DLQ topics' },
+    );
+    const dead = await Promise.all(
+      workers().map(async (worker) => {
+        const [record] = await consume(kafka, `${run}-${worker.id}-dlq`, 1, { timeoutMs: 60_000 });
+        const headers = { ...record!.headers };
+        const trace = headers['__connect.errors.exception.stacktrace'] ?? '';
+        delete headers['__connect.errors.exception.stacktrace'];
+        headers['__connect.errors.connector.name'] = normalize(
+          headers['__connect.errors.connector.name'] ?? '',
+          worker,
+        );
+        return { key: record!.key, value: record!.value, headers, traceHead: trace.split('\n')[0] };
+      }),
+    );
+    expect(dead[1]).toEqual(dead[0]);
+    for (const worker of workers()) {
+      await waitFor(
+        () =>
+          existsSync(join(worker.dir, 'dlq.out')) &&
+          readFileSync(join(worker.dir, 'dlq.out'), 'utf8').split('\n').length > 2,
+      );
+    }
+    expect(readFileSync(join(root, 'ours', 'dlq.out'), 'utf8')).toBe(
+      readFileSync(join(root, 'apache', 'dlq.out'), 'utf8'),
+    );
+
+    await untilBoth('/connectors/@W@-fail-sink/status', (body) => body.tasks?.[0]?.state === 'FAILED');
+    const [theirs, mine] = await both('GET', '/connectors/@W@-fail-sink/status');
+    const traceHeads = (answer: Answer) => {
+      const body = answer.body as { tasks: Array<{ trace: string }> };
+      const lines = body.tasks[0]!.trace.split('\n');
+      return { first: lines[0], causes: lines.filter((line) => line.startsWith('Caused by:')).slice(0, 1) };
+    };
+    expect(shape(mine!.body)).toEqual(shape(theirs!.body));
+    expect(traceHeads(mine!)).toEqual(traceHeads(theirs!));
+    await both('DELETE', '/connectors/@W@-dlq-sink');
+    await both('DELETE', '/connectors/@W@-fail-sink');
+  });
+
+  it('restarts, patches and lists with expand alike', async () => {
+    const config = { 'connector.class': 'FileStreamSource', file: '@DIR@/missing2.txt', topic: '@W@-more' };
+    await same('PUT', '/connectors/more/config', config);
+    await untilBoth('/connectors/more/status', (body) => body.tasks?.[0]?.state === 'RUNNING');
+    await same('PUT', '/connectors/more/config', { ...config, 'batch.size': '100' });
+    await untilBoth('/connectors/more/status', (body) => body.tasks?.[0]?.state === 'RUNNING');
+    await same('PATCH', '/connectors/more/config', { 'batch.size': null, 'tasks.max': '2' });
+    await untilBoth('/connectors/more/status', (body) => body.tasks?.[0]?.state === 'RUNNING');
+    await same('GET', '/connectors/more/config');
+    await untilSame('GET', '/connectors/more/tasks');
+    await same('GET', '/connectors?expand=info');
+    await same('POST', '/connectors/more/restart');
+    await sameShape('POST', '/connectors/more/restart?includeTasks=true');
+    await untilBoth('/connectors/more/status', (body) => body.tasks?.[0]?.state === 'RUNNING');
+    await same('POST', '/connectors/more/restart?includeTasks=true&onlyFailed=true');
+    await same('POST', '/connectors/more/tasks/0/restart');
+    await same('POST', '/connectors/more/tasks/7/restart');
+    await same('GET', '/connectors/more/tasks/7/status');
+    await untilBoth('/connectors/more/status', (body) => body.tasks?.[0]?.state === 'RUNNING');
+    await same('GET', '/connectors/more/tasks/0/status');
+    await same('GET', '/connectors/more/tasks-config');
+    await same('GET', '/connectors/more/topics');
+    await same('PUT', '/connectors/more/topics/reset');
+    await same('DELETE', '/connectors/more');
+  });
+
   it('runs the same FileStreamSource → FileStreamSink pipeline to the same output', async () => {
     for (const worker of workers()) writeFileSync(join(worker.dir, 'in.txt'), 'alpha\nbeta\n\ngamma δ\n');
     await both('PUT', '/connectors/@W@-pipe-src/config', {
@@ -304,7 +406,7 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
       async () => {
         const [theirs, mine] = await both('GET', '/connectors/@W@-pipe-src/offsets');
         return (
-          JSON.stringify(theirs!.body) === JSON.stringify(mine!.body) &&
+          canonical(theirs!.body) === canonical(mine!.body) &&
           (mine!.body as { offsets: unknown[] }).offsets.length === 1
         );
       },
@@ -332,4 +434,15 @@ function shape(value: unknown): unknown {
     );
   }
   return typeof value;
+}
+
+/** JSON with object keys sorted: equality regardless of key order (Apache sorts config maps, ours keeps order). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : item,
+  );
 }

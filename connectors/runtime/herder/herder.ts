@@ -306,8 +306,8 @@ export class Herder {
   }
 
   async restartTask(name: string, id: number): Promise<void> {
-    if (!this.configs.connectors.has(name)) throw new NotFoundException(`Connector ${name} not found`);
-    if (!this.slots.get(name)?.tasks.has(id)) throw new NotFoundException(`Task ${name}-${id} not found`);
+    if (!this.configs.connectors.has(name)) throw new NotFoundException(`Unknown connector: ${name}`);
+    if (!this.slots.get(name)?.tasks.has(id)) throw new NotFoundException(`Unknown task: ${name}-${id}`);
     await this.exclusive(name, () => this.restartTaskNow(name, id));
   }
 
