@@ -15,6 +15,9 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**', '.hack/**'],
           testTimeout: 10_000,
+          // Unit tests first, then integration: vitest needs distinct group orders for projects whose worker
+          // limits differ, and the fast feedback comes first.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -28,6 +31,7 @@ export default defineConfig({
           pool: 'forks',
           // Two cores: one broker plus two test files at a time keeps the machine responsive.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -27,6 +27,7 @@ async function answersHealth(url: string): Promise<boolean> {
  */
 export const connectService: ServiceDefinition<ConnectEntry> = {
   name: 'connect',
+  dependsOn: ['kafka'],
 
   describe: (entry) => entry.url,
 

@@ -112,7 +112,8 @@ export function registerStackCommands(program: Command): void {
           ephemeralPorts: options.ephemeralPorts,
           progress: say,
         });
-        for (const [name, outcome] of Object.entries(outcomes)) {
+        const ordered = stackServices.map((service) => service.name).filter((name) => outcomes[name]);
+        for (const [name, outcome] of ordered.map((name) => [name, outcomes[name]!] as const)) {
           const entry = stack.services[name];
           const service = findService(name);
           process.stdout.write(

@@ -41,25 +41,39 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     const stack: StackFile = existing ?? { profile, startedAt: new Date().toISOString(), services: {} };
     const outcomes: Record<string, ServiceOutcome> = {};
     const progress = options.progress ?? (() => {});
+    // Services start concurrently, each as soon as the ones it depends on are up (the emulators do not wait
+    // for Kafka's JVM; the worker does).
+    const done = new Map<string, Promise<void>>();
     for (const service of stackServices) {
       if (options.only && !options.only.includes(service.name)) continue;
-      const recorded = stack.services[service.name];
-      if (recorded && (await service.isHealthy(recorded))) {
-        outcomes[service.name] = 'already running';
-        continue;
-      }
-      if (recorded?.pid && isAlive(recorded.pid)) await stopService(service, recorded); // alive but not answering
-      progress(`${recorded ? 'Restarting' : 'Starting'} ${service.name}…`);
-      stack.services[service.name] = await service.start({
-        profile,
-        services: stack.services,
-        env: options.env ?? process.env,
-        ephemeralPorts: options.ephemeralPorts ?? false,
-        progress,
-      });
-      outcomes[service.name] = recorded ? 'recovered' : 'started';
-      writeStack(stack); // after each service: a failure later still leaves the running ones recorded
+      const dependencies = (service.dependsOn ?? [])
+        .map((name) => done.get(name))
+        .filter((promise) => promise !== undefined);
+      done.set(
+        service.name,
+        Promise.all(dependencies).then(async () => {
+          const recorded = stack.services[service.name];
+          if (recorded && (await service.isHealthy(recorded))) {
+            outcomes[service.name] = 'already running';
+            return;
+          }
+          if (recorded?.pid && isAlive(recorded.pid)) await stopService(service, recorded); // alive but not answering
+          progress(`${recorded ? 'Restarting' : 'Starting'} ${service.name}…`);
+          stack.services[service.name] = await service.start({
+            profile,
+            services: stack.services,
+            env: options.env ?? process.env,
+            ephemeralPorts: options.ephemeralPorts ?? false,
+            progress,
+          });
+          outcomes[service.name] = recorded ? 'recovered' : 'started';
+          writeStack(stack); // after each service: a failure elsewhere still leaves the running ones recorded
+        }),
+      );
     }
+    const results = await Promise.allSettled(done.values());
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
     writeStack(stack);
     return { stack, outcomes };
   });
@@ -73,7 +87,10 @@ export async function down(
     const stack = readStack();
     const outcomes: Record<string, ServiceOutcome> = {};
     if (!stack) return outcomes;
-    const names = Object.keys(stack.services).reverse();
+    // Dependents first (the worker before Kafka): registry order, reversed; unknown entries last.
+    const order = stackServices.map((service) => service.name);
+    const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : -1);
+    const names = Object.keys(stack.services).sort((a, b) => rank(b) - rank(a));
     for (const name of names) {
       const entry = stack.services[name];
       if (!entry) continue;

@@ -7,6 +7,8 @@ import type { Profile, StackServices } from './stack-file.ts';
  */
 export interface ServiceDefinition<Entry extends { pid?: number } = { pid?: number }> {
   name: string;
+  /** Services that must be up before this one starts (e.g. the worker needs Kafka); the others start alongside. */
+  dependsOn?: string[];
   /** Shown by `hack status`: where to reach it. */
   describe(entry: Entry): string;
   /** Starts the service, waits until it answers, returns its stack.json entry. */
