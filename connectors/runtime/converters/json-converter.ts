@@ -1,24 +1,23 @@
 import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
-import { SchemaBuilderException } from '../data/builders.ts';
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';
-import {
-  JsonDouble,
-  jsonNodeType,
-  parseJson,
-  parseObjectMembers,
-  quoteJson,
-  type JsonNode,
-} from '../data/json.ts';
-import {
-  decodeDecimalBytes,
-  encodeDecimalBytes,
-  fromLogicalDate,
-  fromLogicalTime,
-  toJavaInt,
-} from '../data/logical.ts';
+import { jsonNodeType, parseJson, parseObjectMembers, quoteJson, type JsonNode } from '../data/json.ts';
+import { encodeDecimalBytes, fromLogicalDate, fromLogicalTime, toJavaInt } from '../data/logical.ts';
 import { DataException, Struct, logicalNames, type Schema, type SchemaType } from '../data/schema.ts';
+import {
+  decodeBase64,
+  doubleOf,
+  invalidType,
+  jsonDouble,
+  keyText,
+  logicalToConnect,
+  numberOf,
+  schemalessToConnect,
+  schemalessType,
+  toJavaLong,
+} from './json-nodes.ts';
+import { schemaFromJson, schemaToJson } from './json-schema.ts';
 
 /**
  * `org.apache.kafka.connect.json.JsonConverter`, byte-for-byte where it shows: the `{"schema","payload"}` envelope,
@@ -178,120 +177,11 @@ export class JsonConverter implements Converter, HeaderConverter {
   // ------------------------------------------------------------------------------------------- schemas
 
   schemaJson(schema: Schema): string {
-    const cached = this.schemaJsonCache.get(schema);
-    if (cached !== undefined) return cached;
-    const parts: string[] = [`"type":"${jsonTypeName(schema.type)}"`];
-    if (schema.type === 'array') parts.push(`"items":${this.schemaJson(schema.valueSchema!)}`);
-    if (schema.type === 'map') {
-      parts.push(`"keys":${this.schemaJson(schema.keySchema!)}`);
-      parts.push(`"values":${this.schemaJson(schema.valueSchema!)}`);
-    }
-    if (schema.type === 'struct') {
-      const fields = (schema.fields ?? []).map((field) => {
-        const inner = this.schemaJson(field.schema);
-        return `${inner.slice(0, -1)},"field":${quoteJson(field.name)}}`;
-      });
-      parts.push(`"fields":[${fields.join(',')}]`);
-    }
-    parts.push(`"optional":${schema.optional}`);
-    if (schema.name !== undefined) parts.push(`"name":${quoteJson(schema.name)}`);
-    if (schema.version !== undefined) parts.push(`"version":${schema.version}`);
-    if (schema.doc !== undefined) parts.push(`"doc":${quoteJson(schema.doc)}`);
-    if (schema.parameters !== undefined) {
-      const params = Object.entries(schema.parameters).map(([k, v]) => `${quoteJson(k)}:${quoteJson(v)}`);
-      parts.push(`"parameters":{${params.join(',')}}`);
-    }
-    if (schema.defaultValue !== undefined && schema.defaultValue !== null) {
-      parts.push(`"default":${this.valueJson(schema, schema.defaultValue)}`);
-    }
-    const json = `{${parts.join(',')}}`;
-    this.schemaJsonCache.set(schema, json);
-    return json;
+    return schemaToJson(schema, this.schemaJsonCache, (s, v) => this.valueJson(s, v));
   }
 
   asConnectSchema(node: JsonNode): Schema | null {
-    if (node === null) return null;
-    const type = node instanceof Map ? node.get('type') : undefined;
-    if (typeof type !== 'string') throw new DataException("Schema must contain 'type' field");
-    const json = node as Map<string, JsonNode>;
-    let schema: Schema;
-    switch (type) {
-      case 'boolean':
-      case 'int8':
-      case 'int16':
-      case 'int32':
-      case 'int64':
-      case 'string':
-      case 'bytes':
-        schema = { type, optional: false };
-        break;
-      case 'float':
-        schema = { type: 'float32', optional: false };
-        break;
-      case 'double':
-        schema = { type: 'float64', optional: false };
-        break;
-      case 'array': {
-        const items = json.get('items');
-        if (items === undefined || items === null)
-          throw new DataException('Array schema did not specify the element type');
-        schema = { type: 'array', optional: false, valueSchema: this.asConnectSchema(items)! };
-        break;
-      }
-      case 'map': {
-        const keys = json.get('keys');
-        if (keys === undefined) throw new DataException('Map schema did not specify the key type');
-        const values = json.get('values');
-        if (values === undefined) throw new DataException('Map schema did not specify the value type');
-        schema = {
-          type: 'map',
-          optional: false,
-          keySchema: this.asConnectSchema(keys)!,
-          valueSchema: this.asConnectSchema(values)!,
-        };
-        break;
-      }
-      case 'struct': {
-        const fields = json.get('fields');
-        if (!Array.isArray(fields))
-          throw new DataException('Struct schema\'s "fields" argument is not an array.');
-        const seen = new Set<string>();
-        schema = { type: 'struct', optional: false, fields: [] };
-        for (const field of fields) {
-          const name = field instanceof Map ? field.get('field') : undefined;
-          if (typeof name !== 'string')
-            throw new DataException("Struct schema's field name not specified properly");
-          if (seen.has(name))
-            throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
-          seen.add(name);
-          schema.fields!.push({ name, index: schema.fields!.length, schema: this.asConnectSchema(field)! });
-        }
-        break;
-      }
-      default:
-        throw new DataException(`Unknown schema type: ${type}`);
-    }
-    schema.optional = json.get('optional') === true;
-    const name = json.get('name');
-    if (typeof name === 'string') schema.name = name;
-    const version = json.get('version');
-    if (typeof version === 'bigint') schema.version = toJavaInt(version);
-    const doc = json.get('doc');
-    if (typeof doc === 'string') schema.doc = doc;
-    const params = json.get('parameters');
-    if (params instanceof Map) {
-      schema.parameters = {};
-      for (const [k, v] of params) {
-        if (typeof v !== 'string') throw new DataException('Schema parameters must have string values.');
-        schema.parameters[k] = v;
-      }
-    }
-    const fallback = json.get('default');
-    if (fallback !== undefined) {
-      const value = this.toConnect(schema, fallback);
-      if (value !== null) schema.defaultValue = value;
-    }
-    return schema;
+    return schemaFromJson(node, (s, n) => this.toConnect(s, n));
   }
 
   // -------------------------------------------------------------------------------------- JSON → Connect
@@ -505,129 +395,4 @@ export class JsonConverter implements Converter, HeaderConverter {
         return undefined;
     }
   }
-}
-
-function invalidType(schema: Schema | null, value: unknown): never {
-  throw new DataException(
-    `Invalid type for ${schema ? schema.type.toUpperCase() : 'unknown schema'}: ${javaClassDescription(value)}`,
-  );
-}
-
-/** Jackson `asText()` of a serialized key: strings unquoted, anything else as written. */
-function keyText(json: string): string {
-  return json.startsWith('"') ? (JSON.parse(json) as string) : json;
-}
-
-function jsonDouble(value: number, format: (n: number) => string): string {
-  // Jackson writes NaN and infinities as quoted strings unless told otherwise
-  return Number.isFinite(value) ? format(value) : `"${format(value)}"`;
-}
-
-function jsonTypeName(type: SchemaType): string {
-  return type === 'float32' ? 'float' : type === 'float64' ? 'double' : type;
-}
-
-function schemalessType(value: unknown): SchemaType | undefined {
-  if (typeof value === 'bigint') return 'int64';
-  if (typeof value === 'number') return 'float64';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'boolean') return 'boolean';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Map) return 'map';
-  if (value instanceof Struct) return 'struct';
-  return undefined;
-}
-
-function schemalessToConnect(node: JsonNode | undefined): unknown {
-  if (node === undefined || node === null) return null;
-  if (typeof node === 'bigint') return BigInt.asIntN(64, node);
-  if (node instanceof JsonDouble) return node.value;
-  if (Array.isArray(node)) return node.map(schemalessToConnect);
-  if (node instanceof Map) {
-    const result = new Map<string, unknown>();
-    for (const [k, v] of node) result.set(k, schemalessToConnect(v));
-    return result;
-  }
-  return node;
-}
-
-function numberOf(node: JsonNode): bigint | number {
-  if (typeof node === 'bigint') return node;
-  if (node instanceof JsonDouble) return node.value;
-  return 0; // Jackson's intValue() of a non-number node
-}
-
-function doubleOf(node: JsonNode): number {
-  return typeof node === 'bigint' ? Number(node) : node instanceof JsonDouble ? node.value : 0;
-}
-
-function toJavaLong(value: bigint | number): bigint {
-  if (typeof value === 'bigint') return BigInt.asIntN(64, value);
-  if (Number.isNaN(value)) return 0n;
-  if (value >= 2 ** 63) return 2n ** 63n - 1n;
-  if (value <= -(2 ** 63)) return -(2n ** 63n);
-  return BigInt(Math.trunc(value));
-}
-
-function decodeBase64(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/\r\n]*={0,2}$/.test(text)) throw new DataException('Invalid bytes field');
-  return new Uint8Array(Buffer.from(text, 'base64'));
-}
-
-function logicalToConnect(schema: Schema, node: JsonNode): unknown {
-  switch (schema.name) {
-    case logicalNames.decimal: {
-      if (typeof node === 'bigint') return { unscaled: node, scale: 0 };
-      if (node instanceof JsonDouble) return decimalFromLexeme(node.lexeme);
-      if (typeof node === 'string') {
-        try {
-          return decodeDecimalBytes(schema, decodeBase64(node));
-        } catch (error) {
-          throw new DataException('Invalid bytes for Decimal field', { cause: error });
-        }
-      }
-      throw new DataException(
-        `Invalid type for Decimal, underlying representation should be numeric or bytes but was ${jsonNodeType(node)}`,
-      );
-    }
-    case logicalNames.date:
-      if (!isJacksonInt(node))
-        throw new DataException(
-          `Invalid type for Date, underlying representation should be integer but was ${jsonNodeType(node)}`,
-        );
-      return new Date(Number(node) * 86_400_000);
-    case logicalNames.time:
-      if (!isJacksonInt(node))
-        throw new DataException(
-          `Invalid type for Time, underlying representation should be integer but was ${jsonNodeType(node)}`,
-        );
-      if (node < 0n || node >= 86_400_000n)
-        throw new DataException(
-          'Time values must use number of milliseconds greater than 0 and less than 86400000',
-        );
-      return new Date(Number(node));
-    case logicalNames.timestamp:
-      if (typeof node !== 'bigint')
-        throw new DataException(
-          `Invalid type for Timestamp, underlying representation should be integral but was ${jsonNodeType(node)}`,
-        );
-      return new Date(Number(node));
-    default:
-      return undefined;
-  }
-}
-
-/** Jackson parses integers that fit an int as IntNode; `isInt()` is true only for those. */
-function isJacksonInt(node: JsonNode): node is bigint {
-  return typeof node === 'bigint' && node >= -(2n ** 31n) && node < 2n ** 31n;
-}
-
-function decimalFromLexeme(lexeme: string): { unscaled: bigint; scale: number } {
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lexeme)!;
-  const fraction = match[3] ?? '';
-  return {
-    unscaled: BigInt(`${match[1]}${match[2]}${fraction}`),
-    scale: fraction.length - Number(match[4] ?? 0),
-  };
 }
