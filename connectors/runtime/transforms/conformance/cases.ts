@@ -1555,4 +1555,49 @@ add(
   }),
 );
 
+// --- StringConverter on the value: Java toString forms on the way out
+const STRING_VALUE = { 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' };
+add(
+  'StringConverter HoistField struct toString',
+  { ...smt(`${T}HoistField$Value`, { field: 'v' }), ...STRING_VALUE },
+  record('hello'),
+);
+add(
+  'StringConverter Cast whole to int32',
+  { ...smt(`${T}Cast$Value`, { spec: 'int32' }), ...STRING_VALUE },
+  record('12'),
+);
+add(
+  'StringConverter Cast whole to float64',
+  { ...smt(`${T}Cast$Value`, { spec: 'float64' }), ...STRING_VALUE },
+  record('12'),
+);
+add(
+  'StringConverter InsertField needs a struct',
+  { ...smt(`${T}InsertField$Value`, { 'topic.field': 't' }), ...STRING_VALUE },
+  record('x'),
+);
+add(
+  'StringConverter SetSchemaMetadata on string',
+  { ...smt(`${T}SetSchemaMetadata$Value`, { 'schema.name': 'n' }), ...STRING_VALUE },
+  record('x'),
+);
+add(
+  'StringConverter tombstone',
+  { ...smt(`${T}HoistField$Value`, { field: 'v' }), ...STRING_VALUE },
+  record(null),
+);
+add(
+  'StringConverter value from a JSON key chain',
+  {
+    ...chain([
+      ['k', `${T}HoistField$Key`, { field: 'id' }],
+      ['h', `${T}HoistField$Value`, { field: 'payload' }],
+    ]),
+    ...STRING_VALUE,
+    'key.converter.schemas.enable': 'false',
+  },
+  record('{"a":1}', { key: '5' }),
+);
+
 export const conformanceCases: Case[] = cases;
