@@ -235,6 +235,14 @@ describe('Cosmos emulator: items', () => {
     expect(resources).toEqual(['0', '2', '4']);
   });
 
+  it('enforces unique key policies within a logical partition', async () => {
+    const c = await test.container(['/pk'], { uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/email'] }] } });
+    await c.items.create({ id: '1', pk: 'a', email: 'x@example.com' });
+    expect(await errorCode(c.items.create({ id: '2', pk: 'a', email: 'x@example.com' }))).toBe(409);
+    expect((await c.items.create({ id: '3', pk: 'b', email: 'x@example.com' })).statusCode).toBe(201);
+    expect((await c.items.upsert({ id: '1', pk: 'a', email: 'x@example.com', v: 2 })).statusCode).toBe(200);
+  });
+
   it('rejects documents over 2 MB with 413', async () => {
     const big = { id: 'big', pk: 'a', data: 'x'.repeat(2 * 1024 * 1024) };
     expect(await errorCode(container.items.create(big))).toBe(413);

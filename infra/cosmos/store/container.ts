@@ -4,6 +4,7 @@ import { matches, parseCondition } from '../query/index.ts';
 import { ChangeLog, versionChange, type VersionChange } from './change-log.ts';
 import { applyPatch } from './patch.ts';
 import {
+  valueAtPath,
   extractPartitionKey,
   partitionKeyHasPrefix,
   partitionKeyString,
@@ -155,7 +156,32 @@ export class ContainerState {
     this.log.compactIfWorthIt((entry) => this.items.get(entry.key) === entry.doc);
   }
 
+  /**
+   * Unique key policies, enforced within the logical partition as the service does (a missing value counts as
+   * null). A scan of the partition, and only for containers that declare unique keys.
+   */
+  private checkUniqueKeys(body: Record<string, unknown>): void {
+    const policy = this.resource.uniqueKeyPolicy as { uniqueKeys?: { paths?: string[] }[] } | undefined;
+    const uniqueKeys = (policy?.uniqueKeys ?? []).filter(
+      (key) => Array.isArray(key.paths) && key.paths.length > 0,
+    );
+    if (uniqueKeys.length === 0) return;
+    const signature = (doc: Record<string, unknown>, paths: string[]): string =>
+      JSON.stringify(paths.map((path) => valueAtPath(doc, path) ?? null));
+    const pk = this.partitionKeyOf(body);
+    for (const other of this.documents(pk)) {
+      if (other.id === body.id || partitionKeyString(this.partitionKeyOf(other)) !== partitionKeyString(pk))
+        continue;
+      for (const { paths } of uniqueKeys) {
+        if (signature(other, paths!) === signature(body, paths!)) {
+          throw new CosmosError(409, 'Unique index constraint violation.');
+        }
+      }
+    }
+  }
+
   private newDocument(body: Record<string, unknown>, existing: Document | undefined): Document {
+    this.checkUniqueKeys(body);
     const lsn = ++this.lsn;
     const rid = existing?._rid ?? documentRid(this.resource._rid, ++this.docCounter);
     const user: Record<string, unknown> = {};

@@ -28,6 +28,18 @@ function parsedPath(path: string): string[] {
   return segments;
 }
 
+/** The value at a path such as `/address/zip`, or undefined. */
+export function valueAtPath(document: Record<string, unknown>, path: string): unknown {
+  let value: unknown = document;
+  for (const segment of parsedPath(path)) {
+    value =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[segment]
+        : undefined;
+  }
+  return value;
+}
+
 /** What the SDK sends for "no value at this path": `{}` (its NonePartitionKeyLiteral). */
 const none = {};
 
