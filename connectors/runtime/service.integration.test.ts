@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, stopProcess } from '../../infra/process/index.ts';
 import type { StartContext } from '../../infra/stack/service.ts';
-import type { ConnectEntry } from '../../infra/stack/stack-file.ts';
+import type { ConnectEntry, KafkaEntry } from '../../infra/stack/stack-file.ts';
 import { testBootstrapServers } from '../../infra/testing/helpers.ts';
 import { connectService } from './service.ts';
 
@@ -12,9 +12,10 @@ const home = mkdtempSync(join(tmpdir(), 'connect-service-'));
 const started: ConnectEntry[] = [];
 
 function context(profile: StartContext['profile'] = 'local', env: NodeJS.ProcessEnv = {}): StartContext {
+  const kafka: KafkaEntry = { bootstrapServers: testBootstrapServers() };
   return {
     profile,
-    services: { kafka: { bootstrapServers: testBootstrapServers() } },
+    services: { kafka },
     env,
     ephemeralPorts: true,
     progress: () => undefined,
