@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBootstrapServers, uniqueName } from '../../../../infra/testing/helpers.ts';
 import { startApacheWorker, type ApacheWorker } from '../../testing/apache-worker.ts';
+import type { ConfigKey } from '../../api/config.ts';
 import { validateTransformConfig } from '../chain.ts';
+import { predicatePlugins, transformPlugins } from '../plugins.ts';
 
 /**
  * Validate parity: a real Apache Kafka Connect 4.1.2 worker's `PUT /connector-plugins/{c}/config/validate`
@@ -169,4 +171,48 @@ describe('transform validate parity with Apache Kafka Connect', () => {
     const apache = apacheErrors((await response.json()) as ConfigInfos);
     expect(ourErrors(props)).toEqual(apache);
   });
+});
+
+/** What `GET /connector-plugins/{class}/config` shows of a key, from our spec, as Apache renders ConfigKeyInfo. */
+function keyInfo(key: ConfigKey): Record<string, unknown> {
+  const fallback = key.default;
+  return {
+    name: key.name,
+    type: key.type,
+    required: !('default' in key) || key.default === undefined,
+    default_value:
+      fallback === undefined || fallback === null
+        ? null
+        : Array.isArray(fallback)
+          ? fallback.join(',')
+          : String(fallback),
+    importance: key.importance,
+    documentation: key.documentation,
+  };
+}
+
+describe('transform and predicate config definitions match Apache’s', () => {
+  const apachePlugins = [...transformPlugins, ...predicatePlugins].filter((plugin) =>
+    plugin.className.startsWith('org.apache.kafka.'),
+  );
+
+  it.each(apachePlugins.map((plugin) => [plugin.className, plugin] as const))(
+    '%s',
+    async (className, plugin) => {
+      const response = await fetch(`${worker.url}/connector-plugins/${encodeURIComponent(className)}/config`);
+      expect(response.status).toBe(200);
+      const apache = ((await response.json()) as Array<Record<string, unknown>>).map((info) => ({
+        name: info.name,
+        type: info.type,
+        required: info.required,
+        default_value: info.default_value,
+        importance: info.importance,
+        documentation: info.documentation,
+      }));
+      const ours = plugin.config().keys.map(keyInfo);
+      const byName = (a: { name: unknown }, b: { name: unknown }): number =>
+        String(a.name).localeCompare(String(b.name));
+      expect(ours.sort(byName)).toEqual(apache.filter((info) => info.name !== 'plugin.version').sort(byName));
+    },
+  );
 });
