@@ -45,10 +45,20 @@ export function isTransientError(error: unknown): boolean {
   return (typeof code === 'string' && transientCodes.has(code)) || name === 'TimeoutError';
 }
 
-/** The HTTP status of an SDK error (`ErrorResponse.code`), when it has one. */
+/**
+ * The HTTP status of an SDK error (`ErrorResponse.code`). Bulk failures arrive as plain `Error`s ("Bulk request
+ * errored with: …") without a code; their diagnostics still name the status the gateway answered.
+ */
 export function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown; statusCode?: unknown } | null)?.code;
+  if (error === null || typeof error !== 'object') return undefined;
+  const { code, statusCode, diagnostics } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    diagnostics?: { clientSideRequestStatistics?: { gatewayStatistics?: Array<{ statusCode?: unknown }> } };
+  };
   if (typeof code === 'number') return code;
-  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof statusCode === 'number' ? statusCode : undefined;
+  if (typeof statusCode === 'number') return statusCode;
+  const gateway = diagnostics?.clientSideRequestStatistics?.gatewayStatistics ?? [];
+  const last = gateway[gateway.length - 1]?.statusCode;
+  return typeof last === 'number' && last >= 400 ? last : undefined;
 }
