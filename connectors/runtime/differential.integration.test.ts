@@ -380,19 +380,31 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
     await same('GET', '/connectors/more/topics');
     await same('PUT', '/connectors/more/topics/reset');
     await same('DELETE', '/connectors/more');
+    await same('POST', '/connectors', { name: 'later', config, initial_state: 'stopped' });
+    await untilBoth('/connectors/later/status', (body) => body.connector?.state === 'STOPPED');
+    await same('GET', '/connectors/later/status');
+    await same('DELETE', '/connectors/later');
   });
 
   it('runs the same FileStreamSource → FileStreamSink pipeline to the same output', async () => {
     for (const worker of workers()) writeFileSync(join(worker.dir, 'in.txt'), 'alpha\nbeta\n\ngamma δ\n');
+    // With SMTs on both sides: the source wraps each line in a struct, the sink adds a field to it.
     await both('PUT', '/connectors/@W@-pipe-src/config', {
       'connector.class': 'FileStreamSource',
       file: '@DIR@/in.txt',
       topic: '@W@-pipe',
+      transforms: 'hoist',
+      'transforms.hoist.type': 'org.apache.kafka.connect.transforms.HoistField$Value',
+      'transforms.hoist.field': 'line',
     });
     await both('PUT', '/connectors/@W@-pipe-sink/config', {
       'connector.class': 'FileStreamSink',
       file: '@DIR@/out.txt',
       topics: '@W@-pipe',
+      transforms: 'origin',
+      'transforms.origin.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+      'transforms.origin.static.field': 'origin',
+      'transforms.origin.static.value': 'file',
     });
     const output = (worker: { dir: string }) =>
       existsSync(join(worker.dir, 'out.txt')) ? readFileSync(join(worker.dir, 'out.txt'), 'utf8') : '';
@@ -402,6 +414,7 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
     });
     const [apacheOut, ourOut] = workers().map(output);
     expect(ourOut).toBe(apacheOut);
+    expect(ourOut!.split('\n')[0]).toBe('Struct{line=alpha,origin=file}');
     await waitFor(
       async () => {
         const [theirs, mine] = await both('GET', '/connectors/@W@-pipe-src/offsets');
