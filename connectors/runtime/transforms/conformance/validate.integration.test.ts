@@ -210,7 +210,7 @@ describe('transform and predicate config definitions match Apache’s', () => {
         documentation: info.documentation,
       }));
       const ours = plugin.config().keys.map(keyInfo);
-      const byName = (a: { name: unknown }, b: { name: unknown }): number =>
+      const byName = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
         String(a.name).localeCompare(String(b.name));
       expect(ours.sort(byName)).toEqual(apache.filter((info) => info.name !== 'plugin.version').sort(byName));
     },
