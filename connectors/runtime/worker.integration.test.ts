@@ -12,6 +12,41 @@ import {
   waitFor,
 } from '../../infra/testing/helpers.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
+import { RetriableException } from './api/errors.ts';
+import type { RegisteredPlugin, SinkTask } from './api/plugins.ts';
+import type { SinkRecord } from './api/records.ts';
+
+/** A sink whose `put` fails with RetriableException twice per batch: the framework must redeliver, not skip. */
+const delivered: string[] = [];
+let failures = 0;
+const flakySink: RegisteredPlugin = {
+  type: 'sink',
+  kind: 'sink',
+  className: 'test.FlakySinkConnector',
+  version: '1',
+  create: () => ({
+    type: 'sink',
+    config: () => ({ keys: [] }),
+    start: () => undefined,
+    taskConfigs: (max: number) => Array.from({ length: max }, () => ({})),
+    stop: () => undefined,
+  }),
+  createTask: (): SinkTask => {
+    let attempts = 0;
+    return {
+      initialize: (context) => context.timeout?.(50),
+      start: () => undefined,
+      put: async (records: SinkRecord[]) => {
+        if (records.length > 0 && attempts++ % 3 < 2) {
+          failures++;
+          throw new RetriableException('the store is busy');
+        }
+        delivered.push(...records.map((record) => String(record.value)));
+      },
+      stop: () => undefined,
+    };
+  },
+};
 
 /** The worker in-process on the run's broker: pipelines, DLQ, failure traces, and resuming from stored state. */
 describe('Connect worker on Kafka', () => {
@@ -26,6 +61,7 @@ describe('Connect worker on Kafka', () => {
       port: 0,
       topicPrefix: prefix,
       workerProps: { 'offset.flush.interval.ms': '500' },
+      plugins: [flakySink],
       log: () => undefined,
     });
   const call = async (method: string, path: string, body?: unknown) => {
@@ -109,6 +145,32 @@ describe('Connect worker on Kafka', () => {
     expect((await call('GET', `/connectors/${topic}-sink/topics`)).body).toEqual({
       [`${topic}-sink`]: { topics: [topic] },
     });
+  });
+
+  it('redelivers a batch whose put threw RetriableException, and commits only what put accepted', async () => {
+    const topic = uniqueName('flaky');
+    await createTopic(kafka, topic);
+    await produce(
+      kafka,
+      topic,
+      ['a', 'b', 'c'].map((value) => ({ value })),
+    );
+    await call('PUT', `/connectors/${topic}/config`, {
+      'connector.class': 'FlakySink',
+      topics: topic,
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    });
+    await waitFor(() => delivered.length >= 3, { description: 'the three records put successfully' });
+    expect(delivered).toEqual(['a', 'b', 'c']);
+    expect(failures).toBeGreaterThanOrEqual(2);
+    expect((await call('GET', `/connectors/${topic}/status`)).body.tasks[0].state).toBe('RUNNING');
+    await waitFor(
+      async () =>
+        (await call('GET', `/connectors/${topic}/offsets`)).body.offsets[0]?.offset.kafka_offset === 3,
+      {
+        description: 'offset 3 committed for connect-<name>',
+      },
+    );
   });
 
   const badRecords = async (topic: string) => {
