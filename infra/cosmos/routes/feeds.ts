@@ -65,6 +65,7 @@ function page(request: CosmosRequest, name: string, rid: string, compute: () => 
   const headers: Record<string, string> = { 'x-ms-item-count': String(documents.length) };
   if (next < results.length) {
     const id = token?.id ?? randomUUID();
+    if (resultCache.size >= 200) resultCache.delete(resultCache.keys().next().value!); // bound memory: oldest first
     resultCache.set(id, { results, expires: now + 5 * 60_000 });
     headers['x-ms-continuation'] = JSON.stringify({ id, offset: next });
   } else if (token) {

@@ -3,7 +3,7 @@ import {
   existsSync,
   fsyncSync,
   openSync,
-  readFileSync,
+  readSync,
   renameSync,
   truncateSync,
   writeSync,
@@ -35,17 +35,32 @@ export class Journal {
     const path = journalPath(dir);
     const records: unknown[] = [];
     if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      let end = 0;
-      for (let start = 0; start < text.length; start = end + 1) {
-        end = text.indexOf('\n', start);
-        if (end === -1) break; // a torn last line: its writer was never acknowledged
-        const line = text.slice(start, end);
-        if (line.length > 0) records.push(JSON.parse(line));
-      }
-      const complete = text.lastIndexOf('\n') + 1;
-      if (complete < Buffer.byteLength(text)) {
-        truncateSync(path, Buffer.byteLength(text.slice(0, complete)));
+      // Read in chunks, not as one string: a journal may outgrow V8's maximum string length.
+      const fd = openSync(path, 'r');
+      let complete = 0; // bytes up to the end of the last complete line
+      try {
+        const chunk = Buffer.alloc(4 << 20);
+        let carry = Buffer.alloc(0);
+        let offset = 0;
+        for (;;) {
+          const read = readSync(fd, chunk, 0, chunk.length, offset);
+          if (read === 0) break;
+          offset += read;
+          let data =
+            carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+          let start = 0;
+          for (let end = data.indexOf(10, start); end !== -1; end = data.indexOf(10, start)) {
+            if (end > start) records.push(JSON.parse(data.toString('utf8', start, end)));
+            complete = offset - data.length + end + 1;
+            start = end + 1;
+          }
+          data = data.subarray(start);
+          carry = Buffer.from(data); // copy: the chunk buffer is reused
+        }
+        // A torn last line is a write that was never acknowledged: cut it off.
+        if (complete < offset) truncateSync(path, complete);
+      } finally {
+        closeSync(fd);
       }
     }
     const file = await open(path, 'a');

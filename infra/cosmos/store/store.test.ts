@@ -129,4 +129,19 @@ describe('CosmosStore persistence', () => {
     expect(recent.every((c) => c.metadata.operationType === 'replace')).toBe(true);
     await store.close();
   });
+
+  it('replays a journal larger than one read chunk', async () => {
+    const dir = tempDir();
+    const store = await seeded(dir);
+    const container = store.container('db', 'c');
+    const padding = 'x'.repeat(300_000);
+    for (let i = 0; i < 20; i++)
+      await store.write(container, (tx) => container.create(tx, { id: `big${i}`, pk: 1, padding }));
+    await store.close();
+    const reopened = await CosmosStore.open(dir);
+    const docs = [...reopened.container('db', 'c').documents()];
+    expect(docs.map((d) => d.id)).toEqual(Array.from({ length: 20 }, (_, i) => `big${i}`));
+    expect(docs.every((d) => d.padding === padding)).toBe(true);
+    await reopened.close();
+  });
 });

@@ -46,7 +46,7 @@ export class CosmosStore {
     let store = new CosmosStore(dir, journal);
     for (const record of records) store.replay(record as JournalRecord);
     // Compact when most of the journal is history: start-up time then stays proportional to the live data.
-    if (records.length > 1000 && records.length > 2 * store.liveRecordEstimate()) {
+    if (changeCount(records) > 1000 && changeCount(records) > 2 * store.liveRecordEstimate()) {
       await journal.close();
       writeSnapshot(dir, store.snapshot());
       const reopened = await Journal.open(dir);
@@ -273,6 +273,13 @@ export class CosmosStore {
       }
     }
   }
+}
+
+/** Changes a journal holds (a transaction record holds many): what the live state is compared against. */
+function changeCount(records: unknown[]): number {
+  let count = 0;
+  for (const record of records as JournalRecord[]) count += record.op === 'tx' ? record.changes.length : 1;
+  return count;
 }
 
 function checkName(id: unknown): string {
