@@ -1,6 +1,6 @@
 import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RetriableException } from '../api/errors.ts';
+import { ConnectException, RetriableException } from '../api/errors.ts';
 import type { Header, SinkRecord } from '../api/records.ts';
 import type { Props, SinkTask, TopicPartition } from '../api/plugins.ts';
 import { newTaskMetrics, recordBatch, recordCommit, type TaskMetrics } from '../metrics.ts';
@@ -267,7 +267,12 @@ export class SinkTaskRunner implements TaskRunner {
           }
           return;
         } catch (error) {
-          if (!(error instanceof RetriableException) || this.stopping) throw error;
+          if (this.stopping) throw error;
+          if (!(error instanceof RetriableException)) {
+            throw new ConnectException('Exiting WorkerSinkTask due to unrecoverable exception.', {
+              cause: error,
+            });
+          }
           this.host.log(
             `WARN ${this.connector}-${this.id}: put failed, will redeliver the batch: ${error.message}`,
           );

@@ -1,5 +1,6 @@
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RetriableException } from '../api/errors.ts';
 import type { Props, SourceTask } from '../api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../api/records.ts';
 import { newTaskMetrics, recordBatch, recordCommit, type TaskMetrics } from '../metrics.ts';
@@ -77,16 +78,21 @@ export class SourceTaskRunner implements TaskRunner {
         await sleep(100);
         continue;
       }
-      const polled = await this.errors.execute('TASK_POLL', this.taskClass(), () => this.task.poll());
-      const records = polled.ok ? (polled.value ?? []) : [];
+      let records: SourceRecord[];
+      try {
+        records = (await this.task.poll()) ?? [];
+      } catch (error) {
+        // Apache: a RetriableException from poll is logged and polled again; anything else fails the task as is.
+        if (!(error instanceof RetriableException)) throw error;
+        this.host.log(`WARN ${this.connector}-${this.id}: poll failed, will poll again: ${error.message}`);
+        this.metrics.errors.totalRetries++;
+        await sleep(100);
+        continue;
+      }
       if (records.length > 0) await this.send(records);
       if (Date.now() - this.lastFlush >= this.host.offsetFlushIntervalMs) await this.flushOffsets();
       if (records.length === 0) await sleep(10);
     }
-  }
-
-  private taskClass(): string {
-    return this.connectorProps['connector.class']?.replace(/Connector$/, 'Task') ?? 'SourceTask';
   }
 
   private async send(records: SourceRecord[]): Promise<void> {
