@@ -79,6 +79,7 @@ function healthy(): PipelineState {
     indexes: new Map(),
     connectors: connectorsOf(),
     deadLetters: new Map([['dlq-cosmos-sink', 0]]),
+    deadLetterSamples: new Map(),
     unavailable: {},
   };
   const system = { _rid: 'x', _etag: '"1"', _ts: 1 };
@@ -226,7 +227,9 @@ describe('verify checks', () => {
     expect(checks['cosmos-to-kafka']!.passed).toBe(false);
     expect(checks['cosmos-to-kafka']!.hint).toContain('feedback loop');
     expect(checks['connectors-healthy']!.passed).toBe(false);
-    expect(checks['connectors-healthy']!.hint).toContain('cosmos-sink writes into retail, the database the source reads');
+    expect(checks['connectors-healthy']!.hint).toContain(
+      'cosmos-sink writes into retail, the database the source reads',
+    );
   });
 
   it('cosmos-to-search: documents rejected because of Cosmos system properties', () => {
@@ -246,12 +249,18 @@ describe('verify checks', () => {
       { id: 0, state: 'FAILED', trace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat x' },
     ];
     state.deadLetters.set('dlq-cosmos-sink', 3);
+    state.deadLetterSamples.set('dlq-cosmos-sink', [
+      'purchases@7 (VALUE_CONVERTER): Converting byte[] to Kafka Connect data failed',
+    ]);
     const check = byId(state)['connectors-healthy']!;
     expect(check.passed).toBe(false);
     expect(check.missing).toEqual([`${state.connectors![1]!.name}-0`, state.connectors![2]!.name]);
     expect(check.hint).toContain('STOPPED');
     expect(check.hint).toContain('3 record(s) went to dead-letter topic dlq-cosmos-sink');
     expect(check.details).toContain('dead-letter topic dlq-cosmos-sink: 3 record(s)');
+    expect(check.details).toContain(
+      '  purchases@7 (VALUE_CONVERTER): Converting byte[] to Kafka Connect data failed',
+    );
   });
 
   it('connectors-healthy: a missing connector role and an unreachable worker', () => {

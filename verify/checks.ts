@@ -19,6 +19,8 @@ export interface PipelineState {
   connectError?: string;
   /** Records in each dead-letter topic the connectors name. */
   deadLetters: Map<string, number>;
+  /** Why the first few dead-lettered records failed (`__connect.errors.*` headers), by topic. */
+  deadLetterSamples: Map<string, string[]>;
   /** Why a whole service could not be read (unreachable, not configured). */
   unavailable: { cosmos?: string; search?: string };
 }
@@ -205,7 +207,10 @@ export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState
   const deadLettered = [...state.deadLetters].filter(([, count]) => count > 0);
   const details = [
     ...units.map((unit) => unit.line),
-    ...[...state.deadLetters].map(([topic, count]) => `dead-letter topic ${topic}: ${count} record(s)`),
+    ...[...state.deadLetters].flatMap(([topic, count]) => [
+      `dead-letter topic ${topic}: ${count} record(s)`,
+      ...(state.deadLetterSamples.get(topic) ?? []).map((sample) => `  ${sample}`),
+    ]),
   ];
   const hint = connectorsHint(spec, state.connectors, deadLettered);
   return {

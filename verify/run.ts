@@ -8,7 +8,7 @@ import { containerKey, runChecks, type PipelineState } from './checks.ts';
 import { readConnectors } from './connect-state.ts';
 import { deadLetterTopic } from './connector-keys.ts';
 import { readContainer, type ContainerSnapshot } from './readers/cosmos.ts';
-import { TopicReader } from './readers/kafka.ts';
+import { peekTopic, TopicReader } from './readers/kafka.ts';
 import { readIndex, type IndexSnapshot } from './readers/search.ts';
 import type { CheckResult, VerifyReport } from './report.ts';
 
@@ -26,6 +26,7 @@ export async function collectState(
   reader: TopicReader,
 ): Promise<PipelineState> {
   const state: PipelineState = {
+    deadLetterSamples: new Map(),
     topics: new Map(),
     containers: new Map(),
     indexes: new Map(),
@@ -127,10 +128,12 @@ async function countDeadLetters(environment: Environment, state: PipelineState):
         continue;
       }
       const offsets = await admin.fetchTopicOffsets(topic);
-      state.deadLetters.set(
-        topic,
-        offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0),
+      const count = offsets.reduce(
+        (sum, partition) => sum + Number(partition.high) - Number(partition.low),
+        0,
       );
+      state.deadLetters.set(topic, count);
+      if (count > 0) state.deadLetterSamples.set(topic, await deadLetterSamples(environment, topic));
     }
   } finally {
     await admin.disconnect();
@@ -172,4 +175,18 @@ export async function verifyChallenge(
     environment: environment.source,
     attempts: attempt,
   };
+}
+
+/** Where and why the first dead-lettered records failed, from their `__connect.errors.*` headers. */
+async function deadLetterSamples(environment: Environment, topic: string): Promise<string[]> {
+  const samples = await peekTopic(environment.kafka, topic, 3).catch(() => []);
+  return samples.map(({ key, headers }) => {
+    const where = headers['__connect.errors.topic']
+      ? `${headers['__connect.errors.topic']}@${headers['__connect.errors.offset'] ?? '?'}`
+      : `key ${key}`;
+    const why =
+      headers['__connect.errors.exception.message'] ??
+      'no __connect.errors.* headers (set errors.deadletterqueue.context.headers.enable=true)';
+    return `${where} (${headers['__connect.errors.stage'] ?? 'stage unknown'}): ${why}`;
+  });
 }

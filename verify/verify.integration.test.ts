@@ -13,6 +13,7 @@ import { environmentFromVariables, type Environment } from '../infra/stack/envir
 import { loadEnvFile } from '../infra/stack/env-file.ts';
 import { writeStack, type StackFile } from '../infra/stack/stack-file.ts';
 import { testBootstrapServers, uniqueName, waitFor } from '../infra/testing/helpers.ts';
+import { kafkaClient } from '../infra/kafka/connection.ts';
 import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
 import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
 import { readConnectorFiles } from '../connectors/runtime/cli.ts';
@@ -184,5 +185,24 @@ describe('verify on a broken pipeline', () => {
     expect(result.missing.length).toBeGreaterThan(0);
     expect(result.missing.every((id) => id.startsWith('returns:'))).toBe(true);
     expect(result.hint).toContain("No Cosmos DB sink consumes topic returns: add it to the sink's `topics`");
+  });
+
+  it('connectors-healthy: a malformed record lands in the dead-letter topic, counted and explained', async () => {
+    const producer = kafkaClient(environment.kafka).producer();
+    await producer.connect();
+    await producer.send({
+      topic: 'purchases',
+      acks: -1,
+      messages: [{ key: 'broken', value: '{"id": "broken", not json' }],
+    });
+    await producer.disconnect();
+    const result = await check('connectors-healthy', 30_000);
+    expect(result.passed).toBe(false);
+    expect(result.hint).toContain('went to dead-letter topic dlq-cosmos-sink');
+    expect(
+      result.details.some((line) =>
+        /purchases@\d+ \(VALUE_CONVERTER\): Converting byte\[\] to Kafka Connect data failed/.test(line),
+      ),
+    ).toBe(true);
   });
 });

@@ -157,3 +157,46 @@ export class TopicReader {
 function emptySnapshot(topic: string, exists: boolean): TopicSnapshot {
   return { topic, exists, records: 0, latest: new Map(), versions: new Map(), unreadable: 0 };
 }
+
+/** The first `count` records of a topic with their headers (a throwaway group that commits nothing). */
+export async function peekTopic(
+  connection: KafkaConnection,
+  topic: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<Array<{ key: string | null; headers: Record<string, string> }>> {
+  const kafka = kafkaClient(connection, 'connect-hack-verify');
+  const groupId = `connect-hack-verify-${randomBytes(4).toString('hex')}`;
+  const consumer = kafka.consumer({ groupId });
+  const seen: Array<{ key: string | null; headers: Record<string, string> }> = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          if (seen.length >= count) return;
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(message.headers ?? {})) {
+            const first = Array.isArray(value) ? value[0] : value;
+            if (first !== undefined) headers[name] = first.toString();
+          }
+          seen.push({ key: message.key?.toString() ?? null, headers });
+          if (seen.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
+  }
+  return seen;
+}
