@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpClient } from '@azure/core-rest-pipeline';
 import {
   AzureKeyCredential,
   IndexDocumentsBatch,
@@ -80,6 +81,9 @@ const retriableRequestStatuses = new Set([408, 429, 502, 503, 504]);
  * failures to the error topic, the dead letter queue, or the task's failure, per `behavior.on.error`.
  */
 export class AzureSearchSinkTask implements SinkTask {
+  /** `httpClient` replaces the SDK's transport (tests answer 207s without a service). */
+  constructor(private readonly transport: { httpClient?: HttpClient } = {}) {}
+
   private context: SinkTaskContext | undefined;
   private settings: SearchSinkSettings | undefined;
   private indexClient: SearchIndexClient | undefined;
@@ -113,6 +117,7 @@ export class AzureSearchSinkTask implements SinkTask {
       new AzureKeyCredential(this.settings.apiKey),
       {
         allowInsecureConnection: this.settings.endpoint.startsWith('http://'),
+        ...this.transport,
       },
     );
     const connector = props.name ?? 'azure-search-sink';
@@ -220,6 +225,7 @@ export class AzureSearchSinkTask implements SinkTask {
       const settings = this.requireSettings();
       client = new SearchClient<Document>(settings.endpoint, index, new AzureKeyCredential(settings.apiKey), {
         allowInsecureConnection: settings.endpoint.startsWith('http://'),
+        ...this.transport,
       });
       this.clients.set(index, client);
     }
@@ -233,11 +239,18 @@ export class AzureSearchSinkTask implements SinkTask {
     for (let attempt = 0; pending.length > 0; attempt++) {
       const retry: Action[] = [];
       const canRetry = Date.now() < deadline && !this.stopping;
+      let result: Awaited<ReturnType<SearchClient<Document>['indexDocuments']>> | undefined;
+      let requestError: unknown;
       try {
-        const result = await this.client(pending[0]!.index).indexDocuments(
+        result = await this.client(pending[0]!.index).indexDocuments(
           new IndexDocumentsBatch(pending.map((entry) => entry.action)),
           { throwOnAnyFailure: false },
         );
+      } catch (error) {
+        requestError = error;
+      }
+      // Outcomes are handled outside the try: a FAIL from `failed` must reach the framework, not be retried.
+      if (result) {
         const byKey = new Map(result.results.map((item) => [item.key, item]));
         for (const entry of pending) {
           const item = byKey.get(entry.key);
@@ -254,8 +267,8 @@ export class AzureSearchSinkTask implements SinkTask {
               entry,
             );
         }
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
+      } else {
+        const status = (requestError as { statusCode?: number }).statusCode;
         if ((status === undefined || retriableRequestStatuses.has(status)) && canRetry)
           retry.push(...pending);
         else if (pending.length > 1 && status !== undefined && status < 500) {
@@ -266,7 +279,7 @@ export class AzureSearchSinkTask implements SinkTask {
             await this.failed(
               entry.record,
               new SearchIndexingException(
-                `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(error as Error).message}`,
+                `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(requestError as Error).message}`,
                 status,
               ),
               entry,
