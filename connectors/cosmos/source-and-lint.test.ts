@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../runtime/api/config.ts';
 import { sourceContainers, spread } from './connector.ts';
 import { lintConnectorConfig, lintConnectorConfigs } from './lint.ts';
-import { sourcePartition, startFromOf } from './source-task.ts';
+import { pageRecords, sourcePartition, startFromOf } from './source-task.ts';
 import { keys, sourceSpec } from './spec.ts';
 
 const source = {
@@ -133,5 +133,33 @@ describe('lintConnectorConfig', () => {
       { ...sink, 'azure.cosmos.sink.database.name': 'retail-sink' },
     ]);
     expect(fine!.errors).toEqual({});
+  });
+});
+
+describe('change feed page records', () => {
+  it('key by messageKey.field, keep the document whole, and give only the last record the new continuation', () => {
+    const partition = { database: 'retail', containerRid: 'r', feedRange: '{}' };
+    const records = pageRecords(
+      [
+        { id: 'u1', email: 'a@x', _ts: 100, _lsn: 7 },
+        { id: 'u2', email: 'b@x', _ts: 101, _lsn: 8 },
+      ],
+      { topic: 'users', partition, messageKey: 'email', before: 'c1', after: 'c2' },
+    );
+    expect(records.map((record) => record.key)).toEqual(['a@x', 'b@x']);
+    expect(records.map((record) => record.sourceOffset)).toEqual([
+      { continuationState: 'c1', itemLsn: 7 },
+      { continuationState: 'c2', itemLsn: 8 },
+    ]);
+    expect(records[0]!.timestamp).toBe(100_000);
+    expect((records[0]!.value as Map<string, unknown>).get('_lsn')).toBe(7n);
+    const unkeyed = pageRecords([{ id: 'u3' }], {
+      topic: 't',
+      partition,
+      messageKey: undefined,
+      before: null,
+      after: 'c',
+    });
+    expect(unkeyed[0]!.key).toBeNull();
   });
 });

@@ -157,30 +157,55 @@ export class CosmosSourceTask implements SourceTask {
     if (items.length === 0) return [];
     const before = reader.continuation;
     reader.continuation = after;
-    return items.map((item, index) => {
-      const last = index === items.length - 1;
-      const keyValue = this.messageKey === undefined ? undefined : item[this.messageKey];
-      const lsn = typeof item._lsn === 'number' ? item._lsn : null;
-      return {
-        kind: 'source',
-        topic: reader.assignment.topic,
-        kafkaPartition: null,
-        keySchema: null,
-        key:
-          keyValue === undefined || keyValue === null
-            ? null
-            : typeof keyValue === 'object'
-              ? JSON.stringify(keyValue)
-              : String(keyValue),
-        valueSchema: null,
-        value: jsonToConnect(item),
-        timestamp: typeof item._ts === 'number' ? item._ts * 1000 : Date.now(),
-        headers: [],
-        sourcePartition: reader.partition,
-        sourceOffset: { continuationState: last ? after : before, itemLsn: lsn },
-      } satisfies SourceRecord;
+    return pageRecords(items, {
+      topic: reader.assignment.topic,
+      partition: reader.partition,
+      messageKey: this.messageKey,
+      before,
+      after,
     });
   }
+}
+
+/**
+ * The records of one change-feed page. Only the last carries the continuation *after* the page; the others carry
+ * the one before it, so offsets committed for part of a page make a restart read the page again (at-least-once)
+ * rather than skip its unsent rest.
+ */
+export function pageRecords(
+  items: Array<Record<string, unknown>>,
+  page: {
+    topic: string;
+    partition: SourceOffsetMap;
+    messageKey: string | undefined;
+    before: string | null;
+    after: string | null;
+  },
+): SourceRecord[] {
+  return items.map((item, index) => {
+    const keyValue = page.messageKey === undefined ? undefined : item[page.messageKey];
+    return {
+      kind: 'source',
+      topic: page.topic,
+      kafkaPartition: null,
+      keySchema: null,
+      key:
+        keyValue === undefined || keyValue === null
+          ? null
+          : typeof keyValue === 'object'
+            ? JSON.stringify(keyValue)
+            : String(keyValue as string | number | boolean),
+      valueSchema: null,
+      value: jsonToConnect(item),
+      timestamp: typeof item._ts === 'number' ? item._ts * 1000 : Date.now(),
+      headers: [],
+      sourcePartition: page.partition,
+      sourceOffset: {
+        continuationState: index === items.length - 1 ? page.after : page.before,
+        itemLsn: typeof item._lsn === 'number' ? item._lsn : null,
+      },
+    } satisfies SourceRecord;
+  });
 }
 
 /** The SDK's FeedRange matching an assignment; ranges split since the assignment fall back to the whole container. */

@@ -149,4 +149,30 @@ describe('Cosmos source through the worker', () => {
     expect(latestById(records).get('b1')?.note).toBe('created after the connector');
     await connect.running(`${run}-source`, 2);
   });
+
+  it('with changeFeed.startFrom=Now, sends only changes made after it started', async () => {
+    const run = uniqueName('now');
+    const { container } = await database.containers.create({ id: run, partitionKey: { paths: ['/id'] } });
+    await createTopic(kafka, run, 1);
+    for (const id of ['old1', 'old2']) await container.items.create({ id });
+    await connect.put(
+      `${run}-source`,
+      sourceConfig({
+        'azure.cosmos.source.containers.includedList': run,
+        'azure.cosmos.source.changeFeed.startFrom': 'Now',
+      }),
+    );
+    await connect.running(`${run}-source`);
+    // The task reads "now" when it starts; keep writing until a change made after that shows up.
+    let n = 0;
+    const records = await waitFor(
+      async () => {
+        await container.items.create({ id: `new${n++}` });
+        const seen = await consume(kafka, run, 1, { timeoutMs: 3_000 }).catch(() => []);
+        return seen.length > 0 ? seen : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, description: 'a change made after the start' },
+    );
+    expect(records.map((record) => record.key).filter((key) => key?.startsWith('old'))).toEqual([]);
+  });
 });
