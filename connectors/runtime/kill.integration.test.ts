@@ -70,8 +70,20 @@ describe('Connect worker killed with SIGKILL', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(config),
       });
-    await put('kill-src', { 'connector.class': 'FileStreamSource', file: input, topic, 'batch.size': '50' });
-    await put('kill-sink', { 'connector.class': 'FileStreamSink', file: output, topics: topic });
+    await put(`${topic}-src`, {
+      'connector.class': 'FileStreamSource',
+      file: input,
+      topic,
+      'batch.size': '50',
+    });
+    await put(`${topic}-sink`, {
+      'connector.class': 'FileStreamSink',
+      file: output,
+      topics: topic,
+      // The killed worker's consumer stays in the group until its session times out: keep that short.
+      'consumer.override.session.timeout.ms': '10000',
+      'consumer.override.heartbeat.interval.ms': '1000',
+    });
     let written = 0;
     const writer = setInterval(() => {
       const next = expected.slice(written, written + 50);
@@ -94,7 +106,7 @@ describe('Connect worker killed with SIGKILL', () => {
       offset: `${prefix}-offsets`,
       status: `${prefix}-status`,
     });
-    const stored = Number(storage.offsets.get('kill-src', { filename: input })?.position ?? 0);
+    const stored = Number(storage.offsets.get(`${topic}-src`, { filename: input })?.position ?? 0);
     await storage.close();
     expect(stored).toBeGreaterThan(0);
     const linesUpToStored = readFileSync(input).subarray(0, stored).toString().split('\n').length - 1;

@@ -78,9 +78,14 @@ export class SinkTaskRunner implements TaskRunner {
     );
     this.dlqProducer = dlqProducer;
     const groupId = this.connectorProps['consumer.override.group.id'] ?? `connect-${this.connector}`;
-    this.consumer = this.host
-      .client(`connector-consumer-${this.connector}-${this.id}`)
-      .consumer({ groupId, sessionTimeout: 30_000, rebalanceTimeout: 30_000, allowAutoTopicCreation: true });
+    this.consumer = this.host.client(`connector-consumer-${this.connector}-${this.id}`).consumer({
+      groupId,
+      // `consumer.override.*` as Apache's default override policy (All) allows; 30 s otherwise.
+      sessionTimeout: Number(this.connectorProps['consumer.override.session.timeout.ms'] ?? 30_000),
+      rebalanceTimeout: Number(this.connectorProps['consumer.override.max.poll.interval.ms'] ?? 30_000),
+      heartbeatInterval: Number(this.connectorProps['consumer.override.heartbeat.interval.ms'] ?? 3_000),
+      allowAutoTopicCreation: true,
+    });
     this.task.initialize({
       configs: () => ({ ...this.taskProps }),
       offset: (offsets) => {
