@@ -92,7 +92,7 @@ describe('Connect worker killed with SIGKILL', () => {
     }, 100);
     const lines = () => (existsSync(output) ? readFileSync(output, 'utf8').split('\n').filter(Boolean) : []);
     await waitFor(() => lines().length >= 500, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       description: '500 lines through the pipeline',
     });
     first.child.kill('SIGKILL');
