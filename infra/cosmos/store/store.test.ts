@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -143,5 +143,15 @@ describe('CosmosStore persistence', () => {
     expect(docs.map((d) => d.id)).toEqual(Array.from({ length: 20 }, (_, i) => `big${i}`));
     expect(docs.every((d) => d.padding === padding)).toBe(true);
     await reopened.close();
+  });
+
+  it('refuses a data dir another live process has open, and takes over one left by a dead process', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'emulator.pid'), String(process.ppid)); // alive: whoever started this test process
+    await expect(CosmosStore.open(dir)).rejects.toThrow(/in use by process/);
+    writeFileSync(join(dir, 'emulator.pid'), '2147483646'); // no such process
+    const store = await CosmosStore.open(dir);
+    expect(readFileSync(join(dir, 'emulator.pid'), 'utf8')).toBe(String(process.pid));
+    await store.close();
   });
 });

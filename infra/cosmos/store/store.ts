@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HackError } from '../../errors.ts';
+import { isAlive } from '../../process/index.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
@@ -42,6 +45,7 @@ export class CosmosStore {
 
   static async open(dir: string): Promise<CosmosStore> {
     mkdirSync(dir, { recursive: true });
+    lockDataDir(dir);
     let { journal, records } = await Journal.open(dir);
     let store = new CosmosStore(dir, journal);
     for (const record of records) store.replay(record as JournalRecord);
@@ -66,6 +70,7 @@ export class CosmosStore {
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.journal.close();
+    rmSync(join(this.dir, lockFileName), { force: true });
   }
 
   private liveRecordEstimate(): number {
@@ -280,6 +285,23 @@ function changeCount(records: unknown[]): number {
   let count = 0;
   for (const record of records as JournalRecord[]) count += record.op === 'tx' ? record.changes.length : 1;
   return count;
+}
+
+const lockFileName = 'emulator.pid';
+
+/**
+ * Two emulators appending to one journal would corrupt it: the data dir holds the pid of the process that has
+ * it open, and another live process is refused. A lock left by a dead process (kill -9) is taken over.
+ */
+function lockDataDir(dir: string): void {
+  const lock = join(dir, lockFileName);
+  const holder = existsSync(lock) ? Number(readFileSync(lock, 'utf8').trim()) : 0;
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new HackError(`The Cosmos DB emulator data dir ${dir} is in use by process ${holder}.`, {
+      fix: 'Stop that emulator (`npx hack down`), or give this one another data dir.',
+    });
+  }
+  writeFileSync(lock, String(process.pid));
 }
 
 function checkName(id: unknown): string {
