@@ -37,7 +37,13 @@ export function registerConnectorRoutes(app: Hono, herder: Herder): void {
     const result: Record<string, Record<string, unknown>> = {};
     for (const name of names) {
       const entry: Record<string, unknown> = {};
-      if (expand.includes('status')) entry.status = herder.status(name);
+      if (expand.includes('status')) {
+        try {
+          entry.status = herder.status(name);
+        } catch {
+          // a connector still starting has no status yet: list it without one rather than fail the whole call
+        }
+      }
       if (expand.includes('info')) entry.info = herder.info(name);
       result[name] = entry;
     }
