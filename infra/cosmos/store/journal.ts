@@ -102,6 +102,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     await this.drain();
     this.closed = true;
     await this.file.close();

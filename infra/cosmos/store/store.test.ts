@@ -154,4 +154,18 @@ describe('CosmosStore persistence', () => {
     expect(readFileSync(join(dir, 'emulator.pid'), 'utf8')).toBe(String(process.pid));
     await store.close();
   });
+
+  it('answers 503 to every write once the journal cannot be written', async () => {
+    const store = await seeded(tempDir());
+    const container = store.container('db', 'c');
+    await (store as unknown as { journal: { close(): Promise<void> } }).journal.close(); // the disk "fails"
+    await expect(
+      store.write(container, (tx) => container.create(tx, { id: 'a', pk: 1 })),
+    ).rejects.toMatchObject({ status: 503 });
+    await expect(
+      store.write(container, (tx) => container.create(tx, { id: 'b', pk: 1 })),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(container.find([1], 'b')).toBeUndefined();
+    await store.close();
+  });
 });

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HackError } from '../../errors.ts';
+import { HackError, errorMessage } from '../../errors.ts';
 import { isAlive } from '../../process/index.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { CosmosError, badRequest, conflict, notFound } from '../errors.ts';
 import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
 
@@ -37,6 +37,8 @@ const validName = /^[^/\\?#]{1,255}$/;
 export class CosmosStore {
   readonly databases = new Map<string, DatabaseState>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Set when the journal could not be written: from then on writes answer 503. */
+  private failure: CosmosError | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -246,6 +248,7 @@ export class CosmosStore {
    * back; otherwise they are journaled as one record and the promise resolves when durable.
    */
   async write<T>(container: ContainerState, body: (tx: Transaction) => T): Promise<T> {
+    if (this.failure) throw this.failure;
     const tx = container.begin();
     let result: T;
     try {
@@ -259,12 +262,22 @@ export class CosmosStore {
         (d) => d.containers.get(container.resource.id) === container,
       );
       const lsn = container.lsn;
-      await this.journal.append({
-        op: 'tx',
-        db: database?.resource.id ?? '',
-        coll: container.resource.id,
-        changes: tx.changes,
-      } satisfies JournalRecord);
+      try {
+        await this.journal.append({
+          op: 'tx',
+          db: database?.resource.id ?? '',
+          coll: container.resource.id,
+          changes: tx.changes,
+        } satisfies JournalRecord);
+      } catch (error) {
+        // Memory now holds a write the disk does not (and later writes may build on it): refuse all further
+        // writes rather than acknowledge anything that a restart would lose.
+        this.failure = new CosmosError(
+          503,
+          `The emulator could not write its journal (${errorMessage(error)}); no further writes are accepted until it is restarted.`,
+        );
+        throw this.failure;
+      }
       container.markDurable(lsn);
     }
     return result;
