@@ -226,6 +226,11 @@ describe('Connect worker on Kafka', () => {
       /^org\.apache\.kafka\.connect\.errors\.DataException/,
     );
     expect((await call('GET', `/connectors/${topic}/status`)).body.tasks[0].state).toBe('RUNNING');
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const labels = `{connector="${topic}",task="0"}`;
+    expect(metrics).toContain(`kafka_connect_task_error_metrics_total_records_skipped${labels} 1`);
+    expect(metrics).toContain(`kafka_connect_task_error_metrics_deadletterqueue_produce_requests${labels} 1`);
+    expect(metrics).toContain(`kafka_connect_sink_task_metrics_sink_record_send_total${labels} 2`);
   });
 
   it('fails the task with a Java-style trace under errors.tolerance=none', async () => {

@@ -239,3 +239,46 @@ describe('Connect REST API', () => {
     );
   });
 });
+
+describe('secrets', () => {
+  it('hides PASSWORD values in status traces while GET config shows the raw placeholder', async () => {
+    process.env.TEST_CONNECT_SECRET = 's3cr3t-value';
+    const worker = fakeWorker();
+    worker.registry.register({
+      type: 'source',
+      kind: 'source',
+      className: 'test.SecretSourceConnector',
+      version: '1',
+      create: () => ({
+        type: 'source',
+        config: () => ({
+          keys: [{ name: 'api.key', type: 'PASSWORD', importance: 'HIGH', documentation: 'the key' }],
+        }),
+        start: (props) => {
+          throw new Error(`login refused for key ${props['api.key']}`);
+        },
+        taskConfigs: () => [],
+        stop: () => undefined,
+      }),
+      createTask: () => {
+        throw new Error('no tasks');
+      },
+    });
+    const config = {
+      'connector.class': 'test.SecretSourceConnector',
+      'api.key': '${env:TEST_CONNECT_SECRET}',
+    };
+    expect((await worker.call('PUT', '/connectors/secret/config', config)).status).toBe(201);
+    const status = (await worker.call('GET', '/connectors/secret/status')).body as {
+      connector: { state: string; trace: string };
+    };
+    expect(status.connector.state).toBe('FAILED');
+    expect(status.connector.trace).toContain('login refused for key [hidden]');
+    expect(status.connector.trace).not.toContain('s3cr3t-value');
+    expect(worker.lines.join('\n')).not.toContain('s3cr3t-value');
+    expect((await worker.call('GET', '/connectors/secret/config')).body).toMatchObject({
+      'api.key': '${env:TEST_CONNECT_SECRET}',
+    });
+    await worker.close();
+  });
+});
