@@ -97,6 +97,26 @@ describe('Cosmos emulator: items', () => {
     expect((await container.items.create({ id: 'i1', pk: 'b' })).statusCode).toBe(201);
   });
 
+  it('answers queries that pin the id from the id index, across partition keys', async () => {
+    const byId = await container.items
+      .query({
+        query: 'SELECT c.pk FROM c WHERE c.id = @id ORDER BY c.pk',
+        parameters: [{ name: '@id', value: 'i1' }],
+      })
+      .fetchAll();
+    expect(byId.resources).toEqual([{ pk: 'a' }, { pk: 'b' }]);
+    const narrowed = await container.items
+      .query("SELECT VALUE c.n FROM c WHERE c.n = 2 AND 'i1' = c.id")
+      .fetchAll();
+    expect(narrowed.resources).toEqual([2]);
+    const scoped = await container.items
+      .query("SELECT VALUE c.pk FROM c WHERE c.id = 'i1'", { partitionKey: 'b' })
+      .fetchAll();
+    expect(scoped.resources).toEqual(['b']);
+    const none = await container.items.query("SELECT VALUE COUNT(1) FROM c WHERE c.id = 'nope'").fetchAll();
+    expect(none.resources).toEqual([0]);
+  });
+
   it('honours If-Match (412) and If-None-Match (304)', async () => {
     const { resource } = await container.items.create({ id: 'etag', pk: 'e', v: 1 });
     const stale = resource!._etag;

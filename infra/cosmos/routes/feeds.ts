@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest } from '../errors.ts';
 import { isTrue, ok, pageSize, type CosmosRequest, type CosmosResponse } from '../http.ts';
-import { executeQuery, parseQuery, type Query } from '../query/index.ts';
+import { executeQuery, parseQuery, type Expr, type Query } from '../query/index.ts';
 import { parsePartitionKeyHeader, type ContainerState, type Document } from '../store/index.ts';
 
 interface QuerySpec {
@@ -114,10 +114,44 @@ export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse>
 export async function queryItems(request: CosmosRequest, container: ContainerState): Promise<CosmosResponse> {
   const spec = await querySpec(request);
   const query = parse(spec.query);
+  const params = parameters(spec);
   const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
-  return page(request, 'Documents', container.resource._rid, () =>
-    executeQuery(query, container.documents(partitionKey), parameters(spec)),
-  );
+  const id = pinnedId(query, params);
+  const documents =
+    id === undefined ? container.documents(partitionKey) : container.documentsWithId(id, partitionKey);
+  return page(request, 'Documents', container.resource._rid, () => executeQuery(query, documents, params));
+}
+
+/**
+ * The id a query pins with a top-level `AND`-ed `c.id = 'x'` (or `= @p`): only documents with that id can
+ * match, so the query reads those instead of scanning the container. The WHERE clause still runs in full.
+ */
+function pinnedId(query: Query, params: ReadonlyMap<string, unknown>): string | undefined {
+  const source = query.from[0];
+  if (query.from.length !== 1 || source?.kind !== 'alias' || source.expr.kind !== 'ident' || !query.where)
+    return undefined;
+  const conjuncts: Expr[] = [];
+  const flatten = (expr: Expr): void => {
+    if (expr.kind === 'binary' && expr.op === 'AND') {
+      flatten(expr.left);
+      flatten(expr.right);
+    } else conjuncts.push(expr);
+  };
+  flatten(query.where);
+  const isId = (expr: Expr): boolean =>
+    expr.kind === 'member' &&
+    expr.object.kind === 'ident' &&
+    expr.object.name === source.alias &&
+    expr.property.kind === 'literal' &&
+    expr.property.value === 'id';
+  const valueOf = (expr: Expr): unknown =>
+    expr.kind === 'literal' ? expr.value : expr.kind === 'param' ? params.get(expr.name) : undefined;
+  for (const expr of conjuncts) {
+    if (expr.kind !== 'binary' || expr.op !== '=') continue;
+    const value = isId(expr.left) ? valueOf(expr.right) : isId(expr.right) ? valueOf(expr.left) : undefined;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
 }
 
 /** `GET …/docs` without A-IM: every item, paged. */

@@ -62,6 +62,8 @@ export interface ChangePage {
  */
 export class ContainerState {
   readonly items = new Map<string, Document>();
+  /** id → item keys: ids repeat across partition keys, so one id may name several items. */
+  private readonly idIndex = new Map<string, Set<string>>();
   private readonly log = new ChangeLog();
   lsn = 0;
   durableLsn = 0;
@@ -112,8 +114,8 @@ export class ContainerState {
 
   rollback(tx: Transaction): void {
     for (const { key, before } of tx.undo.reverse()) {
-      if (before) this.items.set(key, before);
-      else this.items.delete(key);
+      if (before) this.setItem(key, before);
+      else this.deleteItem(key);
     }
     this.log.truncate(tx.feedLengthBefore);
     this.lsn = tx.lsnBefore;
@@ -129,7 +131,7 @@ export class ContainerState {
       const doc = change.doc;
       const key = this.keyOf(this.partitionKeyOf(doc), doc.id);
       const previous = this.items.get(key);
-      this.items.set(key, doc);
+      this.setItem(key, doc);
       this.log.recordPut(key, doc, previous, live);
       this.lsn = Math.max(this.lsn, doc._lsn);
       this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
@@ -137,10 +139,37 @@ export class ContainerState {
       const key = this.keyOf(change.pk, change.id);
       const previous = this.items.get(key);
       if (previous) {
-        this.items.delete(key);
+        this.deleteItem(key);
         this.log.recordDelete(change.lsn, key, previous, change.at, change.ttl, live);
       }
       this.lsn = Math.max(this.lsn, change.lsn);
+    }
+  }
+
+  private setItem(key: string, doc: Document): void {
+    this.items.set(key, doc);
+    const keys = this.idIndex.get(doc.id);
+    if (keys) keys.add(key);
+    else this.idIndex.set(doc.id, new Set([key]));
+  }
+
+  private deleteItem(key: string): void {
+    const doc = this.items.get(key);
+    if (!doc) return;
+    this.items.delete(key);
+    const keys = this.idIndex.get(doc.id);
+    keys?.delete(key);
+    if (keys?.size === 0) this.idIndex.delete(doc.id);
+  }
+
+  /** Live documents with this id (one per partition key): queries that pin `c.id` read only these. */
+  *documentsWithId(id: string, partitionKey?: unknown[]): Generator<Document> {
+    const now = Date.now() / 1000;
+    for (const key of this.idIndex.get(id) ?? []) {
+      const doc = this.items.get(key);
+      if (!doc || (this.ttlEnabled && this.isExpired(doc, now))) continue;
+      if (partitionKey && !partitionKeyHasPrefix(this.partitionKeyOf(doc), partitionKey)) continue;
+      yield doc;
     }
   }
 
