@@ -197,6 +197,15 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
     {},
     percentage(worker.taskStartupFailure, worker.taskStartupAttempts),
   );
+  // One worker, no group protocol: the rebalance metrics describe a cluster that never rebalances.
+  add(
+    'connect_worker_rebalance_metrics_completed_rebalances_total',
+    'The total number of rebalances completed by this worker.',
+    {},
+    0,
+  );
+  add('connect_worker_rebalance_metrics_rebalancing', 'Whether this worker is currently rebalancing.', {}, 0);
+  add('connect_worker_rebalance_metrics_epoch', 'The epoch or generation number of this worker.', {}, 1);
   for (const connector of snapshot.connectors) {
     const labels = {
       connector: connector.name,

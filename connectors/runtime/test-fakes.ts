@@ -87,7 +87,7 @@ export function fakeStorage(
 }
 
 /** A REST app over a herder whose Kafka is fake: source tasks run, their records land in `storage.producer.sent`. */
-export function fakeWorker() {
+export function fakeWorker(workerProps: Record<string, string> = {}) {
   const storage = fakeStorage();
   const registry = defaultRegistry();
   const lines: string[] = [];
@@ -95,7 +95,7 @@ export function fakeWorker() {
   const herder = new Herder({
     storage,
     registry,
-    workerProps: {},
+    workerProps,
     workerId: '127.0.0.1:8083',
     client: () => ({ producer: () => storage.producer }) as unknown as Kafka,
     offsetFlushIntervalMs: 60_000,

@@ -95,6 +95,11 @@ export class Herder {
     );
   }
 
+  /** The worker's own properties (`topic.tracking.*`, converters…). */
+  get workerProps(): Props {
+    return this.options.workerProps;
+  }
+
   // ------------------------------------------------------------------------------------------------ reads
 
   connectorNames(): string[] {

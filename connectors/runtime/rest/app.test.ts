@@ -228,6 +228,15 @@ describe('Connect REST API', () => {
     });
   });
 
+  it('answers 403 on topics when the worker disables topic tracking', async () => {
+    worker = fakeWorker({ 'topic.tracking.enable': 'false' });
+    await worker.call('POST', '/connectors', { name: 'src', config: source() });
+    expect((await worker.call('GET', '/connectors/src/topics')).body).toEqual({
+      error_code: 403,
+      message: 'Topic tracking is disabled.',
+    });
+  });
+
   it('serves the metrics in Prometheus text format', async () => {
     worker = fakeWorker();
     await worker.call('POST', '/connectors', { name: 'src', config: source() });

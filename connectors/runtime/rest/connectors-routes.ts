@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Herder } from '../herder/herder.ts';
-import { badRequest, notFound } from '../herder/errors.ts';
+import { badRequest, ConnectRestException, notFound } from '../herder/errors.ts';
 import type { TargetState } from '../storage/index.ts';
 import { configMap, jsonBody } from './body.ts';
 
@@ -139,11 +139,22 @@ export function registerConnectorRoutes(app: Hono, herder: Herder): void {
     c.json({ message: await herder.resetOffsets(c.req.param('name')) }),
   );
 
+  const topicTracking = (reset: boolean): void => {
+    const props = herder.workerProps;
+    if (props['topic.tracking.enable'] === 'false')
+      throw new ConnectRestException(403, 'Topic tracking is disabled.');
+    if (reset && props['topic.tracking.allow.reset'] === 'false') {
+      throw new ConnectRestException(403, 'Topic tracking reset is disabled.');
+    }
+  };
+
   app.get('/connectors/:name/topics', (c) => {
+    topicTracking(false);
     const name = c.req.param('name');
     return c.json({ [name]: { topics: herder.topics(name) } });
   });
   app.put('/connectors/:name/topics/reset', async (c) => {
+    topicTracking(true);
     await herder.resetTopics(c.req.param('name'));
     return c.body(null, 202);
   });
