@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 
 async function queries(container: Container, rows: { what: string; value: string }[]): Promise<void> {
   const cases: { what: string; query: string; partitionKey?: string }[] = [
-    { what: 'point lookup by id (full scan)', query: "SELECT * FROM c WHERE c.id = 'u4242'" },
+    { what: 'lookup by id in WHERE (id index)', query: "SELECT * FROM c WHERE c.id = 'u4242'" },
     {
       what: 'filter in one partition key',
       query: 'SELECT * FROM c WHERE c.age > 70',
