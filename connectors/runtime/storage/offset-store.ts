@@ -9,7 +9,8 @@ export interface StoredOffset {
 
 /**
  * Source offsets in Apache's offsets-topic format: key `["<connector>",{partition}]`, value the offset map, null
- * = reset. Keys are compared by their JSON text, as Apache compares the serialized bytes.
+ * = reset. Partitions are matched whatever their key order: Apache writes them in Java HashMap order, a task
+ * looks them up in its own.
  */
 export class OffsetStore {
   private readonly offsets = new Map<string, Map<string, StoredOffset>>();
@@ -30,14 +31,14 @@ export class OffsetStore {
 
   private set(connector: string, partition: SourceOffsetMap, offset: SourceOffsetMap | null): void {
     const partitions = this.offsets.get(connector) ?? new Map<string, StoredOffset>();
-    const id = JSON.stringify(partition);
+    const id = partitionId(partition);
     if (offset === null) partitions.delete(id);
     else partitions.set(id, { partition, offset });
     this.offsets.set(connector, partitions);
   }
 
   get(connector: string, partition: SourceOffsetMap): SourceOffsetMap | null {
-    return this.offsets.get(connector)?.get(JSON.stringify(partition))?.offset ?? null;
+    return this.offsets.get(connector)?.get(partitionId(partition))?.offset ?? null;
   }
 
   all(connector: string): StoredOffset[] {
@@ -70,3 +71,8 @@ export class OffsetStore {
 }
 
 export { writeRecord };
+
+/** A partition's identity regardless of key order. */
+function partitionId(partition: SourceOffsetMap): string {
+  return JSON.stringify(Object.entries(partition).sort(([a], [b]) => a.localeCompare(b)));
+}
