@@ -386,6 +386,50 @@ describe('differential: Apache Kafka Connect vs our worker', () => {
     await same('DELETE', '/connectors/later');
   });
 
+  it("reads Apache's internal topics: a worker started on them resumes Apache's connectors, states and offsets", async () => {
+    const apacheOnly = async (method: string, path: string, body?: unknown) =>
+      fetch(`${apache.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const config = {
+      'connector.class': 'FileStreamSource',
+      file: '/nonexistent/handover.txt',
+      topic: `${run}-handover`,
+      'tasks.max': '1',
+    };
+    await apacheOnly('POST', '/connectors', { name: 'handover', config, initial_state: 'STOPPED' });
+    const offsets = {
+      offsets: [{ partition: { filename: '/nonexistent/handover.txt' }, offset: { position: 77 } }],
+    };
+    await waitFor(
+      async () => (await apacheOnly('PATCH', '/connectors/handover/offsets', offsets)).status === 200,
+      {
+        description: 'Apache to accept the offsets of its stopped connector',
+      },
+    );
+    const reader = await startWorker({
+      kafka: testBootstrapServers(),
+      port: 0,
+      topicPrefix: `${run}-apache`, // Apache's config/offset/status topics, named by its group
+      registry: apacheEquivalentRegistry(),
+      log: () => undefined,
+    });
+    try {
+      const get = async (path: string) => (await fetch(`${reader.url}${path}`)).json();
+      expect(await get('/connectors/handover/config')).toEqual({ ...config, name: 'handover' });
+      expect(await get('/connectors/handover/status')).toMatchObject({
+        connector: { state: 'STOPPED' },
+        tasks: [],
+      });
+      expect(await get('/connectors/handover/offsets')).toEqual(offsets);
+    } finally {
+      await reader.close();
+      await apacheOnly('DELETE', '/connectors/handover');
+    }
+  });
+
   it('runs the same FileStreamSource → FileStreamSink pipeline to the same output', async () => {
     for (const worker of workers()) writeFileSync(join(worker.dir, 'in.txt'), 'alpha\nbeta\n\ngamma δ\n');
     // With SMTs on both sides: the source wraps each line in a struct, the sink adds a field to it.
