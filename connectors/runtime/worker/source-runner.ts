@@ -207,7 +207,8 @@ export class SourceTaskRunner implements TaskRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.loop;
+    // A poll that blocks (waiting for data) must not hold the worker: give it a while, then stop the task anyway.
+    await Promise.race([this.loop, sleep(10_000)]);
     await this.flushOffsets();
     try {
       await this.task?.stop();
