@@ -354,8 +354,9 @@ export class SinkTaskRunner implements TaskRunner {
 
   async stop(): Promise<void> {
     if (this.commitTimer) clearInterval(this.commitTimer);
-    if (!this.failed) await this.commit().catch(() => undefined);
+    // Stopping first ends a redelivery loop in flight; then what was delivered is flushed and committed.
     this.stopping = true;
+    if (!this.failed) await this.commit().catch(() => undefined);
     await this.consumer?.disconnect().catch(() => undefined);
     await serially(this.lock, async () => {
       await this.task?.close?.(this.assignment);
