@@ -42,7 +42,13 @@ export function isTransientError(error: unknown): boolean {
   if (status !== undefined) return transientStatuses.has(status);
   const code = (error as { code?: unknown } | null)?.code;
   const name = (error as { name?: unknown } | null)?.name;
-  return (typeof code === 'string' && transientCodes.has(code)) || name === 'TimeoutError';
+  if ((typeof code === 'string' && transientCodes.has(code)) || name === 'TimeoutError') return true;
+  // Whole bulk requests fail as plain Errors ("Bulk request errored with: …") that keep only the message.
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    typeof message === 'string' &&
+    /Request rate is large|Service ?Unavailable|Request ?Timeout|ECONNRESET|socket hang up/i.test(message)
+  );
 }
 
 /**

@@ -71,10 +71,12 @@ describe('Cosmos sink task under throttling', () => {
   it("retries 429s beyond the SDK's own retries until every record lands", async () => {
     const reported: Array<[SinkRecord, Error]> = [];
     const task = startTask({}, reported);
+    await task.put([record(0)]); // reads the container definition before the throttling starts
+    // Four requests in five throttled: more than the SDK's own retries absorb, so the task must retry too.
     throttle.retryAfterMs = 1;
     throttle.probability = 0.8;
     try {
-      await task.put(Array.from({ length: 40 }, (_, n) => record(n)));
+      await task.put(Array.from({ length: 39 }, (_, n) => record(n + 1)));
     } finally {
       throttle.probability = 0;
       task.stop();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Container, CosmosClient, OperationInput } from '@azure/cosmos';
+import type { Container, CosmosClient } from '@azure/cosmos';
 import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
@@ -303,15 +303,22 @@ export class CosmosSinkTask implements SinkTask {
     for (const [index, write] of writes.entries()) {
       if (bulkable && !write.plan.etag) bulkIndexes.push(index);
     }
-    if (bulkIndexes.length > 0) {
-      // `items.bulk`, not `executeBulkOperations`: SDK 4.9's executeBulkOperations holds every partial batch back
-      // for a second (BulkHelper's intervalForPartialBatchInMs), so each put of a small batch took a second.
-      // `items.bulk` takes at most 100 operations per call.
-      for (let start = 0; start < bulkIndexes.length; start += bulkCallLimit) {
-        const chunk = bulkIndexes.slice(start, start + bulkCallLimit);
-        const operations: OperationInput[] = chunk.map((index) => writes[index]!.plan.operation);
+    // `items.bulk`, not `executeBulkOperations`: SDK 4.9's executeBulkOperations holds every partial batch back
+    // for a second (BulkHelper's intervalForPartialBatchInMs), so each put of a small batch took a second.
+    // `items.bulk` takes at most 100 operations per call; the calls of one wave touch distinct items, so they
+    // run side by side.
+    const chunks: number[][] = [];
+    for (let start = 0; start < bulkIndexes.length; start += bulkCallLimit) {
+      chunks.push(bulkIndexes.slice(start, start + bulkCallLimit));
+    }
+    await Promise.all(
+      chunks.map(async (chunk) => {
         try {
-          const answers = await container.items.bulk(operations, { continueOnError: true });
+          // Copies, so that a retry sends each operation exactly as planned.
+          const answers = await container.items.bulk(
+            chunk.map((index) => ({ ...writes[index]!.plan.operation })),
+            { continueOnError: true },
+          );
           for (const [position, answer] of answers.entries()) {
             const status = answer.statusCode;
             const failed = status >= 400 || status === 0;
@@ -323,8 +330,8 @@ export class CosmosSinkTask implements SinkTask {
         } catch (error) {
           for (const index of chunk) results[index] = { error: error as Error, ...withStatus(error) };
         }
-      }
-    }
+      }),
+    );
     for (const [index, write] of writes.entries()) {
       if (results[index]) continue;
       try {
@@ -405,6 +412,7 @@ async function pointWrite(container: Container, plan: PlannedWrite): Promise<num
   }
 }
 
+/** Operations per `items.bulk` call (the SDK refuses more). */
 const bulkCallLimit = 100;
 
 /** A failed bulk operation's message: the service's error body when it sent one, else the status. */
