@@ -1,7 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { AlreadyExistsException, ConnectException, NotFoundException } from '../api/errors.ts';
 import type { Connector, Props } from '../api/plugins.ts';
-import type { SourceOffsetMap } from '../api/records.ts';
 import { maskSecrets, resolveConfig, unresolve } from '../config-providers.ts';
 import { validateConnectorConfig, validationMessages, type ConfigInfos } from '../connector-config.ts';
 import { newWorkerMetrics, type MetricsSnapshot, type TaskMetrics, type WorkerMetrics } from '../metrics.ts';
@@ -13,7 +12,7 @@ import { SourceTaskRunner } from '../worker/source-runner.ts';
 import type { TaskHost, TaskRunner, TaskState } from '../worker/task-host.ts';
 import { badRequest } from './errors.ts';
 import type { ConnectorInfo, ConnectorOffsets, ConnectorStateInfo, StateInfo, TaskInfo } from './shapes.ts';
-import { alterSinkOffsets, readSinkOffsets, resetSinkOffsets, validateSourceOffsets } from './offsets.ts';
+import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 
 interface TaskSlot {
   runner?: TaskRunner;
@@ -47,7 +46,8 @@ export interface HerderOptions {
 /**
  * The single-worker herder: connector and task lifecycle under target states STARTED / PAUSED / STOPPED, task
  * config generation, statuses, restarts and offsets. Every change is written to the internal topics first,
- * then acted on, so a worker restarted from them does what the last one was told.
+ * then acted on, so a worker restarted from them does what the last one was told. (Longer than our usual file:
+ * lifecycle, target states and statuses are one state machine over the same slots, easier to read together.)
  */
 export class Herder {
   private readonly slots = new Map<string, ConnectorSlot>();
@@ -335,67 +335,28 @@ export class Herder {
 
   // -------------------------------------------------------------------------------------------- offsets
 
-  async offsets(name: string): Promise<ConnectorOffsets> {
+  private offsetContext(name: string) {
     const config = this.requireConfig(name);
-    if (this.connectorType(config) === 'sink')
-      return readSinkOffsets(this.options.storage.admin, this.groupOf(name, config));
     return {
-      offsets: this.options.storage.offsets.all(name).map(({ partition, offset }) => ({ partition, offset })),
+      name,
+      config,
+      kind: this.connectorType(config),
+      stopped: this.configs.targetState(name) === 'STOPPED',
+      storage: this.options.storage,
+      registry: this.options.registry,
     };
   }
 
-  private groupOf(name: string, config: Props): string {
-    return config['consumer.override.group.id'] ?? `connect-${name}`;
+  offsets(name: string): Promise<ConnectorOffsets> {
+    return readOffsets(this.offsetContext(name));
   }
 
-  private requireStopped(name: string): Props {
-    const config = this.requireConfig(name);
-    if (this.configs.targetState(name) !== 'STOPPED') {
-      throw badRequest(
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      );
-    }
-    return config;
+  alterOffsets(name: string, body: unknown): Promise<string> {
+    return alterOffsets(this.offsetContext(name), body);
   }
 
-  async alterOffsets(name: string, body: unknown): Promise<string> {
-    const config = this.requireStopped(name);
-    const offsets = (body as { offsets?: unknown } | null)?.offsets;
-    if (!Array.isArray(offsets) || offsets.length === 0) {
-      throw badRequest('Partitions / offsets need to be provided for an alter offsets request');
-    }
-    const connector = this.options.registry.connector(config['connector.class'] ?? '').create();
-    let handled: boolean;
-    if (this.connectorType(config) === 'sink') {
-      const parsed = await alterSinkOffsets(this.options.storage.admin, this.groupOf(name, config), offsets);
-      handled = connector.alterOffsets?.(config, parsed) ?? false;
-    } else {
-      const entries = validateSourceOffsets(offsets);
-      handled = connector.alterOffsets?.(config, entries) ?? false;
-      await this.options.storage.offsets.write(name, entries);
-    }
-    return handled
-      ? 'The offsets for this connector have been altered successfully'
-      : 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
-  }
-
-  async resetOffsets(name: string): Promise<string> {
-    const config = this.requireStopped(name);
-    const connector = this.options.registry.connector(config['connector.class'] ?? '').create();
-    let handled: boolean;
-    if (this.connectorType(config) === 'sink') {
-      await resetSinkOffsets(this.options.storage.admin, this.groupOf(name, config));
-      handled = connector.alterOffsets?.(config, []) ?? false;
-    } else {
-      const entries = this.options.storage.offsets
-        .all(name)
-        .map(({ partition }) => ({ partition, offset: null }));
-      handled = connector.alterOffsets?.(config, entries) ?? false;
-      await this.options.storage.offsets.resetAll(name);
-    }
-    return handled
-      ? 'The offsets for this connector have been reset successfully'
-      : 'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
+  resetOffsets(name: string): Promise<string> {
+    return resetOffsets(this.offsetContext(name));
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -626,5 +587,3 @@ export class Herder {
 function taskClassOf(connectorClass: string): string {
   return connectorClass.replace(/Connector$/, 'Task');
 }
-
-export type { SourceOffsetMap };
