@@ -23,12 +23,30 @@ export function hashMapOrder(keys: string[]): string[] {
     .map((entry) => entry.key);
 }
 
+/** Records of a topic share their key sets, so the order of each set is computed once (bounded cache). */
+const orderCache = new Map<string, string[]>();
+
+function cachedOrder(keys: string[]): string[] {
+  const id = keys.join('\u0000');
+  let order = orderCache.get(id);
+  if (!order) {
+    if (orderCache.size >= 1000) orderCache.clear();
+    order = hashMapOrder(keys);
+    orderCache.set(id, order);
+  }
+  return order;
+}
+
 /** Schemaless maps with string keys (nested too) re-ordered as Java's HashMap iterates them. */
 export function inJavaHashOrder(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(inJavaHashOrder);
-  if (value instanceof Map && [...value.keys()].every((key) => typeof key === 'string')) {
-    const keys = hashMapOrder([...value.keys()] as string[]);
-    return new Map(keys.map((key) => [key, inJavaHashOrder(value.get(key))]));
+  if (Array.isArray(value))
+    return value.some((item) => item instanceof Map || Array.isArray(item))
+      ? value.map(inJavaHashOrder)
+      : value;
+  if (value instanceof Map) {
+    const keys = [...value.keys()];
+    if (!keys.every((key) => typeof key === 'string')) return value;
+    return new Map(cachedOrder(keys as string[]).map((key) => [key, inJavaHashOrder(value.get(key))]));
   }
   return value;
 }
