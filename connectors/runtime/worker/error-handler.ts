@@ -119,6 +119,23 @@ export class ErrorHandler {
     }
   }
 
+  /**
+   * A synchronous stage (converters, transforms) on the hot path: no promise unless it fails, and then the
+   * failure goes through `execute` (retries, tolerance, log, DLQ) as any other.
+   */
+  run<T>(
+    stage: Stage,
+    executingClass: string | (() => string),
+    operation: () => T,
+    consumed?: ConsumedRecord,
+  ): Outcome<T> | Promise<Outcome<T>> {
+    try {
+      return { ok: true, value: operation() };
+    } catch {
+      return this.execute(stage, executingClass, operation, consumed);
+    }
+  }
+
   /** 300 ms × 2^(attempt-1), capped at `errors.retry.delay.max.ms` (then a random value below it, as Apache). */
   private backoff(attempt: number, remainingMs: number): number {
     let delay = 300 * 2 ** (attempt - 1);

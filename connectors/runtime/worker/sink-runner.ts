@@ -202,21 +202,24 @@ export class SinkTaskRunner implements TaskRunner {
       headers: message.headers,
     };
     const { key: keyConverter, value: valueConverter, header: headerConverter } = this.converters;
-    const key = await this.errors.execute(
+    // `run` answers synchronously unless the stage fails: no promise per stage per record on the hot path.
+    let key = this.errors.run(
       'KEY_CONVERTER',
       this.converters.keyClass,
       () => keyConverter.toConnectData(topic, consumed.key),
       consumed,
     );
+    if (key instanceof Promise) key = await key;
     if (!key.ok) return null;
-    const value = await this.errors.execute(
+    let value = this.errors.run(
       'VALUE_CONVERTER',
       this.converters.valueClass,
       () => valueConverter.toConnectData(topic, consumed.value),
       consumed,
     );
+    if (value instanceof Promise) value = await value;
     if (!value.ok) return null;
-    const headers = await this.errors.execute(
+    let headers = this.errors.run(
       'HEADER_CONVERTER',
       this.converters.headerClass,
       () =>
@@ -226,6 +229,7 @@ export class SinkTaskRunner implements TaskRunner {
         }),
       consumed,
     );
+    if (headers instanceof Promise) headers = await headers;
     if (!headers.ok) return null;
     const record: SinkRecord = {
       kind: 'sink',
@@ -243,12 +247,13 @@ export class SinkTaskRunner implements TaskRunner {
       originalKafkaPartition: partition,
       originalKafkaOffset: Number(message.offset),
     };
-    const transformed = await this.errors.execute(
+    let transformed = this.errors.run(
       'TRANSFORMATION',
       () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
       () => this.transforms.apply(record),
       consumed,
     );
+    if (transformed instanceof Promise) transformed = await transformed;
     if (!transformed.ok || transformed.value === null) return null;
     this.raw.set(`${topic}:${partition}:${message.offset}`, consumed);
     return transformed.value as SinkRecord;
