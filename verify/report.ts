@@ -30,6 +30,8 @@ export interface VerifyReport {
   environment?: string;
   /** How many times the checks ran before they converged or the time ran out. */
   attempts?: number;
+  /** True when verification stopped before the timeout because nothing changed any more. */
+  stalled?: boolean;
 }
 
 export const listLimit = 100;

@@ -16,6 +16,8 @@ export interface VerifyOptions {
   /** Keep polling until every check passes or this much time has passed. */
   timeoutMs?: number;
   intervalMs?: number;
+  /** Stop early when nothing has changed for this long (default 30 s): the pipeline is stuck, not slow. */
+  stallMs?: number;
   onProgress?: (checks: CheckResult[], attempt: number, state: PipelineState) => void;
 }
 
@@ -155,13 +157,26 @@ export async function verifyChallenge(
   const reader = new TopicReader(environment.kafka, topics);
   let checks: CheckResult[] = [];
   let attempt = 0;
+  let stalled = false;
   try {
+    let fingerprint = '';
+    let changedAt = Date.now();
     for (;;) {
       attempt++;
       const state = await collectState(spec, environment, reader);
       checks = runChecks(spec, state);
       options.onProgress?.(checks, attempt, state);
       if (checks.every((check) => check.passed) || Date.now() >= deadline) break;
+      // A pipeline that is converging changes something between passes; one that stopped moving will not pass
+      // by waiting longer, so report it instead of making the participant wait for the whole timeout.
+      const now = progressFingerprint(checks, state);
+      if (now !== fingerprint) {
+        fingerprint = now;
+        changedAt = Date.now();
+      } else if (Date.now() - changedAt >= (options.stallMs ?? 30_000)) {
+        stalled = true;
+        break;
+      }
       await sleep(Math.min(options.intervalMs ?? 2000, Math.max(0, deadline - Date.now())));
     }
   } finally {
@@ -174,6 +189,7 @@ export async function verifyChallenge(
     checks,
     environment: environment.source,
     attempts: attempt,
+    ...(stalled ? { stalled: true } : {}),
   };
 }
 
@@ -189,4 +205,16 @@ async function deadLetterSamples(environment: Environment, topic: string): Promi
       'no __connect.errors.* headers (set errors.deadletterqueue.context.headers.enable=true)';
     return `${where} (${headers['__connect.errors.stage'] ?? 'stage unknown'}): ${why}`;
   });
+}
+
+/** What moves while a pipeline converges: the counts of every check and the records read from every topic. */
+function progressFingerprint(checks: CheckResult[], state: PipelineState): string {
+  const counts = checks.map((check) => [
+    check.found,
+    check.missingCount,
+    check.mismatchedCount,
+    check.extraCount,
+  ]);
+  const topics = [...state.topics.values()].map((topic) => topic.records);
+  return JSON.stringify([counts, topics, [...state.deadLetters.values()]]);
 }

@@ -19,6 +19,8 @@ export function renderScoreboard(report: VerifyReport): string {
     ),
   );
   if (report.environment) lines.push(style.dim(`against ${report.environment}`));
+  if (report.stalled)
+    lines.push(style.dim('stopped early: nothing changed any more, so waiting longer would not help'));
   lines.push('');
   lines.push(
     renderTable<CheckResult>(
