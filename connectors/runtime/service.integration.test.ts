@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, stopProcess } from '../../infra/process/index.ts';
 import type { StartContext } from '../../infra/stack/service.ts';
 import type { ConnectEntry, KafkaEntry } from '../../infra/stack/stack-file.ts';
-import { testBootstrapServers } from '../../infra/testing/helpers.ts';
+import { testBootstrapServers, uniqueName } from '../../infra/testing/helpers.ts';
 import { connectService } from './service.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'connect-service-'));
@@ -32,7 +32,9 @@ afterAll(async () => {
 
 describe('the Connect worker as a stack service', () => {
   it('starts as its own process on a free port, answers, logs to connect.log and stops', async () => {
-    const entry = await connectService.start(context());
+    const entry = await connectService.start(
+      context('local', { CONNECT_TOPIC_PREFIX: uniqueName('connect-service') }),
+    );
     started.push(entry);
     expect(entry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(entry.pid && isAlive(entry.pid)).toBe(true);

@@ -46,11 +46,17 @@ export const connectService: ServiceDefinition<ConnectEntry> = {
     const port = context.ephemeralPorts ? await freePort() : await preferredPort(defaultConnectPort);
     const url = `http://127.0.0.1:${port}`;
     context.progress(`Starting the Kafka Connect worker on ${url}…`);
+    // Several stacks on one (external) Kafka need their own internal topics: CONNECT_TOPIC_PREFIX / CONNECT_GROUP_ID.
+    const cluster = [
+      ...(context.env.CONNECT_TOPIC_PREFIX ? ['--topic-prefix', context.env.CONNECT_TOPIC_PREFIX] : []),
+      ...(context.env.CONNECT_GROUP_ID ? ['--group-id', context.env.CONNECT_GROUP_ID] : []),
+    ];
     const { command, args } = typescriptServiceCommand(mainScript, [
       '--port',
       String(port),
       '--kafka',
       JSON.stringify(kafka),
+      ...cluster,
     ]);
     const logFile = serviceLogFile('connect');
     const child = spawnDetached(command, args, { logFile });
