@@ -88,6 +88,7 @@ export function sinkSettings(config: ParsedConfig, props: Props): SinkSettings {
 export class CosmosSinkTask implements SinkTask {
   private context: SinkTaskContext | undefined;
   private client: CosmosClient | undefined;
+  private config: ParsedConfig | undefined;
   private settings: SinkSettings | undefined;
   private readonly containers = new Map<string, Promise<TargetContainer>>();
   private stopping = false;
@@ -100,6 +101,7 @@ export class CosmosSinkTask implements SinkTask {
     const config = parseConfig(sinkSpec, props);
     if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
     this.settings = sinkSettings(config, props);
+    this.config = config;
     this.client = cosmosClientFor(config, 'connect-hack-cosmos-sink');
     this.stopping = false;
   }
@@ -133,8 +135,7 @@ export class CosmosSinkTask implements SinkTask {
     }
     await Promise.all(
       [...byContainer].map(async ([name, containerWrites]) => {
-        const target = await this.target(name);
-        for (const wave of waves(containerWrites)) await this.writeWave(target.container, wave, settings);
+        for (const wave of waves(containerWrites)) await this.writeWave(name, wave, settings);
       }),
     );
   }
@@ -257,10 +258,14 @@ export class CosmosSinkTask implements SinkTask {
 
   // ------------------------------------------------------------------------------------------- writing
 
-  private async writeWave(container: Container, wave: Write[], settings: SinkSettings): Promise<void> {
+  private async writeWave(containerName: string, wave: Write[], settings: SinkSettings): Promise<void> {
     let pending = wave;
     for (let attempt = 0; pending.length > 0; attempt++) {
+      const { container } = await this.target(containerName);
       const outcomes = await this.execute(container, pending, settings.bulk);
+      // The SDK can keep a failed metadata lookup (a throttled partition-key-range read) and fail every later
+      // call with it without sending a request: after a whole request failed, the next attempt gets a fresh client.
+      if (outcomes.some((outcome) => outcome.requestFailed)) this.renewClient();
       const retry: Write[] = [];
       for (const [index, write] of pending.entries()) {
         const { status, error } = outcomes[index]!;
@@ -296,9 +301,11 @@ export class CosmosSinkTask implements SinkTask {
     container: Container,
     writes: Write[],
     bulk: boolean,
-  ): Promise<Array<{ status?: number; error?: Error }>> {
+  ): Promise<Array<{ status?: number; error?: Error; requestFailed?: boolean }>> {
     const bulkable = bulk && writes.length > 1;
-    const results: Array<{ status?: number; error?: Error }> = new Array(writes.length);
+    const results: Array<{ status?: number; error?: Error; requestFailed?: boolean }> = new Array(
+      writes.length,
+    );
     const bulkIndexes: number[] = [];
     for (const [index, write] of writes.entries()) {
       if (bulkable && !write.plan.etag) bulkIndexes.push(index);
@@ -328,7 +335,9 @@ export class CosmosSinkTask implements SinkTask {
             };
           }
         } catch (error) {
-          for (const index of chunk) results[index] = { error: error as Error, ...withStatus(error) };
+          for (const index of chunk) {
+            results[index] = { error: error as Error, requestFailed: true, ...withStatus(error) };
+          }
         }
       }),
     );
@@ -363,6 +372,14 @@ export class CosmosSinkTask implements SinkTask {
         fix: `Fix the record, or set ${keys.toleranceLevel}=All (and errors.deadletterqueue.topic.name) to send such records to a dead letter queue.`,
       },
     );
+  }
+
+  /** A new client (and container handles) for the next attempt; the old one may hold a failed lookup. */
+  private renewClient(): void {
+    if (!this.config || this.stopping) return;
+    this.client?.dispose();
+    this.client = cosmosClientFor(this.config, 'connect-hack-cosmos-sink');
+    this.containers.clear();
   }
 
   private requireSettings(): SinkSettings {
