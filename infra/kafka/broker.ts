@@ -33,9 +33,15 @@ export interface LocalBroker {
   bootstrapServers: string;
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). Like
+ * Kafka's `Uuid.randomUuid()`, never one that starts with `-`, which command-line parsers take for an option.
+ */
 export function newClusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function serverProperties(state: BrokerState, logDir: string): string {
@@ -124,8 +130,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
         ...jvm,
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        state.clusterId,
+        `--cluster-id=${state.clusterId}`,
         '-c',
         propertiesFile,
       ]);

@@ -72,6 +72,9 @@ describe('broker configuration', () => {
     const id = newClusterId();
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(newClusterId()).not.toBe(id);
+    // One in 64 random ids starts with '-', which kafka-storage's argument parser takes for an option.
+    const many = Array.from({ length: 2000 }, newClusterId);
+    expect(many.some((candidate) => candidate.startsWith('-'))).toBe(false);
   });
 
   it('binds loopback only and sizes internal topics for one broker', () => {
