@@ -5,6 +5,7 @@ import { generateScenario, resolveScenario, type ScenarioPart } from '../generat
 import { catalogTargets, cosmosWriter } from '../generators/writers/cosmos.ts';
 import { kafkaWriter } from '../generators/writers/kafka.ts';
 import type { RecordWriter } from '../generators/writers/record-writer.ts';
+import type { CosmosClient } from '@azure/cosmos';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { kafkaClient } from '../infra/kafka/connection.ts';
 import { mark, style } from '../infra/console/style.ts';
@@ -115,43 +116,44 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
   const scenario = resolveScenario({ seed: options.seed, scale: options.scale });
   scenario.liveUpdates = Math.max(5, Math.round(scenario.scale.users / 5));
   const local = !options.env;
+  // No stack running: this run owns the one it starts, from empty data dirs (quicker than starting on an old
+  // run's data and cleaning it up), and takes it down again — also when anything below fails.
+  const fresh = local && !readStack();
   let startedStack = false;
-  let fresh = false;
-
-  const environment: Environment = await step(
-    local ? 'Local stack up' : `Environment from ${options.env}`,
-    async () => {
-      if (!local) return environmentFromVariables(loadEnvFile(options.env), options.env!);
-      if (!readStack()) {
-        // No stack: start from empty data dirs, quicker than starting on an old run's data and cleaning it up.
-        for (const service of stackServices)
-          rmSync(serviceDataDir(service.name), { recursive: true, force: true });
-        fresh = true;
-      }
-      const { stack, outcomes } = await up({
-        profile: 'local',
-        progress: (message) => say(style.dim(`  ${message}`)),
-      });
-      startedStack = Object.values(outcomes).some(
-        (outcome) => outcome === 'started' || outcome === 'recovered',
-      );
-      const { kafka, cosmos, search, connect } = stack.services;
-      if (!kafka || !cosmos || !search || !connect)
-        throw new HackError('The local stack is incomplete.', { fix: 'Run `npx hack status`.' });
-      return { source: 'the local stack', kafka: kafkaConnectionOf(kafka), cosmos, search, connect };
-    },
-  );
-  const missing = (['cosmos', 'search', 'connect'] as const).filter((service) => !environment[service]);
-  if (missing.length > 0) {
-    throw new HackError(`${environment.source} has no ${missing.join(', ')} endpoint.`, {
-      fix: 'Set COSMOS_ENDPOINT/COSMOS_KEY, SEARCH_ENDPOINT/SEARCH_ADMIN_KEY and CONNECT_URL.',
-    });
-  }
-
-  const kafka = kafkaClient(environment.kafka, 'connect-hack-challenge');
-  const cosmos = cosmosClient(environment.cosmos!);
-  const connect = new ConnectClient(environment.connect!.url);
+  let cosmosToDispose: CosmosClient | undefined;
   try {
+    const environment: Environment = await step(
+      local ? 'Local stack up' : `Environment from ${options.env}`,
+      async () => {
+        if (!local) return environmentFromVariables(loadEnvFile(options.env), options.env!);
+        if (fresh) {
+          for (const service of stackServices)
+            rmSync(serviceDataDir(service.name), { recursive: true, force: true });
+        }
+        const { stack, outcomes } = await up({
+          profile: 'local',
+          progress: (message) => say(style.dim(`  ${message}`)),
+        });
+        startedStack = Object.values(outcomes).some(
+          (outcome) => outcome === 'started' || outcome === 'recovered',
+        );
+        const { kafka, cosmos, search, connect } = stack.services;
+        if (!kafka || !cosmos || !search || !connect)
+          throw new HackError('The local stack is incomplete.', { fix: 'Run `npx hack status`.' });
+        return { source: 'the local stack', kafka: kafkaConnectionOf(kafka), cosmos, search, connect };
+      },
+    );
+    const missing = (['cosmos', 'search', 'connect'] as const).filter((service) => !environment[service]);
+    if (missing.length > 0) {
+      throw new HackError(`${environment.source} has no ${missing.join(', ')} endpoint.`, {
+        fix: 'Set COSMOS_ENDPOINT/COSMOS_KEY, SEARCH_ENDPOINT/SEARCH_ADMIN_KEY and CONNECT_URL.',
+      });
+    }
+
+    const kafka = kafkaClient(environment.kafka, 'connect-hack-challenge');
+    const cosmos = cosmosClient(environment.cosmos!);
+    cosmosToDispose = cosmos;
+    const connect = new ConnectClient(environment.connect!.url);
     await step(
       local && !fresh
         ? 'Fresh topics, databases, containers and indexes'
@@ -199,8 +201,8 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
       liveView: liveView(spec),
     });
   } finally {
-    cosmos.dispose();
-    if (startedStack && !options.keep) {
+    cosmosToDispose?.dispose();
+    if ((fresh || startedStack) && !options.keep) {
       await down((message) => say(style.dim(`  ${message}`)));
       say(style.dim('Stack stopped (use --keep to leave it running and explore).'));
     } else if (local) {
