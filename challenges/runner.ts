@@ -17,8 +17,8 @@ import { readStack } from '../infra/stack/stack-file.ts';
 import { stackServices } from '../infra/stack/registry.ts';
 import { serviceDataDir } from '../infra/paths.ts';
 import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
-import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
-import { readConnectorFiles } from '../connectors/runtime/cli.ts';
+import { ConnectClient } from '../connectors/runtime/connect-client.ts';
+import { applyConnector, readConnectorFiles } from '../connectors/runtime/cli.ts';
 import { verifyAndReport } from '../verify/cli.ts';
 import type { ReportFormat } from '../verify/reporters/index.ts';
 import type { VerifyReport } from '../verify/report.ts';
@@ -173,8 +173,7 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
     await step(`Apply ${files.length} connector(s) from ${dir}`, async () => {
       for (const file of files) {
         try {
-          const { status } = await connect.call('PUT', connectorPath(file.name, '/config'), file.config);
-          say(`  ${mark.ok()} ${file.name} ${status === 201 ? 'created' : 'updated'}`);
+          say(`  ${mark.ok()} ${file.name} ${await applyConnector(connect, file)}`);
         } catch (error) {
           say(`  ${mark.fail()} ${file.name}: ${errorMessage(error)}`);
         }

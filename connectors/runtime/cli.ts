@@ -77,6 +77,25 @@ export function readConnectorFiles(path: string): ConnectorFile[] {
   });
 }
 
+/**
+ * Creates or updates one connector from its file, idempotently (`kcctl apply`): an identical config is left alone,
+ * so applying a folder twice restarts nothing.
+ */
+export async function applyConnector(
+  api: ConnectClient,
+  { name, config }: Pick<ConnectorFile, 'name' | 'config'>,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const current = await api.get<Props>(connectorPath(name, '/config')).catch((error: unknown) => {
+    if (error instanceof ConnectApiError && error.status === 404) return undefined;
+    throw error;
+  });
+  const same = (a: Props, b: Props): boolean =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  if (current && same(current, config)) return 'unchanged';
+  const { status } = await api.call('PUT', connectorPath(name, '/config'), config);
+  return status === 201 ? 'created' : 'updated';
+}
+
 /** Values of PASSWORD keys (per the plugin's own spec) shown as `[hidden]`. */
 async function maskPasswords(client: ConnectClient, config: Props): Promise<Props> {
   const keys = await client
@@ -110,21 +129,8 @@ export function registerConnectorsCommands(program: Command): void {
     )
     .action(async (path: string) => {
       const api = client();
-      for (const { name, config } of readConnectorFiles(path)) {
-        const current = await api.get<Props>(connectorPath(name, '/config')).catch((error: unknown) => {
-          if (error instanceof ConnectApiError && error.status === 404) return undefined;
-          throw error;
-        });
-        if (
-          current &&
-          JSON.stringify(Object.entries(current).sort()) === JSON.stringify(Object.entries(config).sort())
-        ) {
-          out(`${mark.ok()} ${name} unchanged`);
-          continue;
-        }
-        const { status } = await api.call('PUT', connectorPath(name, '/config'), config);
-        out(`${mark.ok()} ${name} ${status === 201 ? 'created' : 'updated'}`);
-      }
+      for (const file of readConnectorFiles(path))
+        out(`${mark.ok()} ${file.name} ${await applyConnector(api, file)}`);
     });
 
   connectors
