@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type IHeaders, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { UsageError } from '../errors.ts';
 import type { KafkaEntry } from '../stack/stack-file.ts';
 
@@ -115,4 +115,14 @@ export function kafkajsConfig(connection: KafkaConnection, clientId: string): Ka
 
 export function kafkaClient(connection: KafkaConnection, clientId = 'connect-hack'): Kafka {
   return new Kafka(kafkajsConfig(connection, clientId));
+}
+
+/** A record's headers as UTF-8 strings, first value per name (kafkajs gives Buffers, sometimes arrays of them). */
+export function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, IHeaders, Kafka, Message } from 'kafkajs';
+import type { Admin, Kafka, Message } from 'kafkajs';
 import { inject } from 'vitest';
-import { kafkaClient } from '../kafka/connection.ts';
+import { headerStrings, kafkaClient } from '../kafka/connection.ts';
 
 /**
  * Shared test helpers (kafkajs' testHelpers are the model): tests that share the run's one broker isolate
@@ -84,15 +84,6 @@ export interface ConsumedRecord {
   timestamp: string;
 }
 
-function headersOf(headers: IHeaders | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) result[name] = first.toString();
-  }
-  return result;
-}
-
 /**
  * Reads a topic from the beginning until `count` records arrived (or the timeout passes, which fails with the
  * records seen so far). Uses a throwaway group.
@@ -119,7 +110,7 @@ export async function consume(
           offset: message.offset,
           key: message.key?.toString() ?? null,
           value: message.value?.toString() ?? null,
-          headers: headersOf(message.headers),
+          headers: headerStrings(message.headers),
           timestamp: message.timestamp,
         });
       },

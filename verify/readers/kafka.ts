@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { kafkaClient, type KafkaConnection } from '../../infra/kafka/connection.ts';
+import { headerStrings, kafkaClient, type KafkaConnection } from '../../infra/kafka/connection.ts';
 
 /** One key's latest record on a topic (a changelog view: later offsets win; a null value is a tombstone). */
 export interface LatestRecord {
@@ -178,12 +178,7 @@ export async function peekTopic(
         autoCommit: false,
         eachMessage: async ({ message }) => {
           if (seen.length >= count) return;
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(message.headers ?? {})) {
-            const first = Array.isArray(value) ? value[0] : value;
-            if (first !== undefined) headers[name] = first.toString();
-          }
-          seen.push({ key: message.key?.toString() ?? null, headers });
+          seen.push({ key: message.key?.toString() ?? null, headers: headerStrings(message.headers) });
           if (seen.length >= count) {
             clearTimeout(timer);
             resolve();
