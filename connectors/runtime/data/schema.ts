@@ -27,6 +27,22 @@ export type SchemaType =
   | 'map'
   | 'struct';
 
+/** Every schema type, in the order of Java's `Schema.Type` enum (error messages list types in this order). */
+export const schemaTypes: readonly SchemaType[] = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'boolean',
+  'string',
+  'bytes',
+  'array',
+  'map',
+  'struct',
+];
+
 export interface Field {
   name: string;
   index: number;

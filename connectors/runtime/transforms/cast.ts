@@ -3,7 +3,14 @@ import { copySchemaBasics, primitive } from '../data/builders.ts';
 import { decimalToNumber, formatJavaDecimal, formatJavaFloat } from '../data/java-format.ts';
 import { formatJavaNumber, isDecimal, javaClassDescription } from '../data/java-values.ts';
 import { fromLogicalDate, fromLogicalTime } from '../data/logical.ts';
-import { DataException, Struct, logicalNames, type Schema, type SchemaType } from '../data/schema.ts';
+import {
+  DataException,
+  Struct,
+  logicalNames,
+  schemaTypes,
+  type Schema,
+  type SchemaType,
+} from '../data/schema.ts';
 import { formatTemporal } from '../data/values.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import { ConfigException, invalidValue } from './errors.ts';
@@ -20,41 +27,10 @@ import {
 } from './support.ts';
 
 const PURPOSE = 'cast types';
-const INPUT_TYPES: SchemaType[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-];
-const OUTPUT_TYPES: SchemaType[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-];
-const ALL_TYPES = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-  'map',
-  'struct',
-];
+const ALL_TYPES: readonly string[] = schemaTypes;
+/** Cast reads the primitive types (bytes only to string) and writes the primitive types but bytes. */
+const INPUT_TYPES: SchemaType[] = schemaTypes.filter((type) => !['array', 'map', 'struct'].includes(type));
+const OUTPUT_TYPES: SchemaType[] = INPUT_TYPES.filter((type) => type !== 'bytes');
 const javaSet = (types: SchemaType[]): string => `[${types.map((t) => t.toUpperCase()).join(', ')}]`;
 
 /** The whole-value cast is keyed by null in Apache's map; we use this symbol-like key. */

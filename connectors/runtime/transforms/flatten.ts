@@ -1,7 +1,7 @@
 import type { ConnectRecord } from '../api/records.ts';
 import { copySchemaBasics } from '../data/builders.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';
-import { DataException, Struct, type Field, type Schema } from '../data/schema.ts';
+import { DataException, Struct, schemaTypes, type Field, type Schema } from '../data/schema.ts';
 import type { ConfigReader, SpecFactory } from './config.ts';
 import {
   BaseTransformation,
@@ -25,18 +25,8 @@ const keys: SpecFactory = (p) => [
   },
 ];
 
-const LEAF_TYPES = new Set([
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-]);
+/** Flatten copies every field but maps and structs as it is. */
+const LEAF_TYPES = new Set<string>(schemaTypes.filter((type) => type !== 'map' && type !== 'struct'));
 
 /** `org.apache.kafka.connect.transforms.Flatten$Key|$Value`: nested maps/structs → `parent.child` fields. */
 export class Flatten extends BaseTransformation {
