@@ -84,16 +84,17 @@ describe('Cosmos sink task under throttling', () => {
     const reported: Array<[SinkRecord, Error]> = [];
     const task = startTask({}, reported);
     await task.put([record(0)]); // reads the container definition before the throttling starts
-    // Four requests in five throttled: more than the SDK's own retries absorb, so the task must retry too.
+    // The next 25 requests are throttled: more than the SDK's own 9 retries absorb, so the task must retry too.
+    // A fixed count rather than a probability, so the test cannot fail by bad luck under load.
     throttle.retryAfterMs = 1;
-    throttle.probability = 0.8;
+    throttle.next = 25;
     try {
       await putAsTheWorkerDoes(
         task,
         Array.from({ length: 39 }, (_, n) => record(n + 1)),
       );
     } finally {
-      throttle.probability = 0;
+      throttle.next = 0;
       task.stop();
     }
     expect(reported).toEqual([]);
