@@ -3,11 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectException, RetriableException } from '../api/errors.ts';
 import type { Header, SinkRecord } from '../api/records.ts';
 import type { Props, SinkTask, TopicPartition } from '../api/plugins.ts';
-import { newTaskMetrics, recordBatch, recordCommit, type TaskMetrics } from '../metrics.ts';
-import { buildTransforms, type TransformChain } from '../transforms-integration.ts';
-import { createConverters, type TaskConverters } from './converters.ts';
+import { recordBatch, recordCommit } from '../metrics.ts';
 import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
-import { serially, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
+import { serially, TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
 
 const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
@@ -23,12 +21,8 @@ function headerBytes(value: IHeaders[string]): Buffer | null {
  * and on stop — only offsets of records `put` accepted and `flush`/`preCommit` made durable: at-least-once.
  * A RetriableException from `put` backs off and redelivers the same batch.
  */
-export class SinkTaskRunner implements TaskRunner {
-  readonly metrics: TaskMetrics;
+export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunner {
   private consumer!: Consumer;
-  private task!: SinkTask;
-  private converters!: TaskConverters;
-  private transforms!: TransformChain;
   private errors!: ErrorHandler;
   private readonly lock = { chain: Promise.resolve() as Promise<unknown> };
   /** Next offset to read per partition, for records delivered to `put`. */
@@ -43,21 +37,18 @@ export class SinkTaskRunner implements TaskRunner {
   private paused = false;
 
   constructor(
-    readonly connector: string,
-    readonly id: number,
-    private readonly connectorProps: Props,
-    private readonly taskProps: Props,
-    private readonly host: TaskHost,
-    private readonly listener: TaskListener,
+    connector: string,
+    id: number,
+    connectorProps: Props,
+    taskProps: Props,
+    host: TaskHost,
+    listener: TaskListener,
   ) {
-    this.metrics = newTaskMetrics(connector, id, 'sink');
+    super(connector, id, connectorProps, taskProps, host, listener, 'sink');
   }
 
   async start(): Promise<void> {
-    const plugin = this.host.registry.connector(this.connectorProps['connector.class'] ?? '');
-    this.task = plugin.createTask() as SinkTask;
-    this.converters = createConverters(this.host.registry, this.connectorProps, this.host.workerProps);
-    this.transforms = buildTransforms(this.host.registry, this.connectorProps);
+    this.createPipeline();
     const errorConfig = errorHandlingConfig(this.connectorProps);
     const dlqProducer = errorConfig.dlqTopic
       ? this.host

@@ -3,23 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RetriableException } from '../api/errors.ts';
 import type { Props, SourceTask } from '../api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../api/records.ts';
-import { newTaskMetrics, recordBatch, recordCommit, type TaskMetrics } from '../metrics.ts';
-import { buildTransforms, type TransformChain } from '../transforms-integration.ts';
-import { createConverters, type TaskConverters } from './converters.ts';
+import { recordBatch, recordCommit } from '../metrics.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
-import type { TaskHost, TaskListener, TaskRunner } from './task-host.ts';
+import { TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
 
 /**
  * Apache's WorkerSourceTask: poll → transforms → converters → produce (acks=all); offsets of acknowledged
  * records are written to the offsets topic every `offset.flush.interval.ms` and on stop, then `commit()` is
  * called. A record is always produced before its offset is stored, so a crash re-reads, never skips.
  */
-export class SourceTaskRunner implements TaskRunner {
-  readonly metrics: TaskMetrics;
-  private task!: SourceTask;
+export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements TaskRunner {
   private producer!: Producer;
-  private converters!: TaskConverters;
-  private transforms!: TransformChain;
   private errors!: ErrorHandler;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -30,21 +24,18 @@ export class SourceTaskRunner implements TaskRunner {
   private lastFlush = Date.now();
 
   constructor(
-    readonly connector: string,
-    readonly id: number,
-    private readonly connectorProps: Props,
-    private readonly taskProps: Props,
-    private readonly host: TaskHost,
-    private readonly listener: TaskListener,
+    connector: string,
+    id: number,
+    connectorProps: Props,
+    taskProps: Props,
+    host: TaskHost,
+    listener: TaskListener,
   ) {
-    this.metrics = newTaskMetrics(connector, id, 'source');
+    super(connector, id, connectorProps, taskProps, host, listener, 'source');
   }
 
   async start(): Promise<void> {
-    const plugin = this.host.registry.connector(this.connectorProps['connector.class'] ?? '');
-    this.task = plugin.createTask() as SourceTask;
-    this.converters = createConverters(this.host.registry, this.connectorProps, this.host.workerProps);
-    this.transforms = buildTransforms(this.host.registry, this.connectorProps);
+    this.createPipeline();
     this.errors = new ErrorHandler(
       errorHandlingConfig(this.connectorProps),
       { connector: this.connector, id: this.id },

@@ -2,7 +2,9 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Props } from '../api/plugins.ts';
 import type { PluginRegistry } from '../plugins.ts';
 import type { Storage } from '../storage/index.ts';
-import type { TaskMetrics } from '../metrics.ts';
+import { newTaskMetrics, type TaskMetrics } from '../metrics.ts';
+import { buildTransforms, type TransformChain } from '../transforms-integration.ts';
+import { createConverters, type TaskConverters } from './converters.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING';
 
@@ -38,4 +40,35 @@ export async function serially<T>(lock: { chain: Promise<unknown> }, body: () =>
   const run = lock.chain.then(body, body);
   lock.chain = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * What a sink and a source runner share: the task's identity, its props, metrics and listener, and the pipeline
+ * built from the connector config — the task instance, its converters and its transform chain.
+ */
+export abstract class TaskRunnerBase<Task> {
+  readonly metrics: TaskMetrics;
+  protected task!: Task;
+  protected converters!: TaskConverters;
+  protected transforms!: TransformChain;
+
+  constructor(
+    readonly connector: string,
+    readonly id: number,
+    protected readonly connectorProps: Props,
+    protected readonly taskProps: Props,
+    protected readonly host: TaskHost,
+    protected readonly listener: TaskListener,
+    kind: 'sink' | 'source',
+  ) {
+    this.metrics = newTaskMetrics(connector, id, kind);
+  }
+
+  /** Instantiates the task class, the converters and the transform chain the connector config names. */
+  protected createPipeline(): void {
+    const plugin = this.host.registry.connector(this.connectorProps['connector.class'] ?? '');
+    this.task = plugin.createTask() as Task;
+    this.converters = createConverters(this.host.registry, this.connectorProps, this.host.workerProps);
+    this.transforms = buildTransforms(this.host.registry, this.connectorProps);
+  }
 }
