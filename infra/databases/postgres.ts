@@ -11,6 +11,7 @@ import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.ts'
 import {
   choosePort,
   databaseLayout,
+  finishFirstStart,
   launchServer,
   loadState,
   localEntry,
@@ -123,7 +124,7 @@ export async function startPostgres(context: StartContext): Promise<DatabaseEntr
   const binaries = await postgresBinaries(context.env, context.progress);
   const prefix = await nonRootPrefix();
   const state = loadState(layout);
-  const port = await choosePort(state, defaultPostgresPort, context.ephemeralPorts);
+  const port = await choosePort(layout, state, defaultPostgresPort, context);
   const firstStart = !state.initialized;
   if (firstStart) {
     saveState(layout, state);
@@ -149,7 +150,9 @@ export async function startPostgres(context: StartContext): Promise<DatabaseEntr
     damagedPattern: postgresDamage,
   });
   if (firstStart) {
-    await withSession('postgres', entry, (session) => session.run(`CREATE DATABASE ${postgresDatabase}`));
+    await finishFirstStart(pid, () =>
+      withSession('postgres', entry, (session) => session.run(`CREATE DATABASE ${postgresDatabase}`)),
+    );
     state.initialized = true;
     saveState(layout, state);
   }

@@ -9,9 +9,11 @@ import {
   logSize,
   reusePort,
   spawnDetached,
+  stopProcess,
   stopStaleProcess,
   waitUntil,
 } from '../process/index.ts';
+import type { StartContext } from '../stack/service.ts';
 import type { DatabaseEntry } from '../stack/stack-file.ts';
 
 /**
@@ -85,9 +87,24 @@ export function damaged(layout: DatabaseLayout, why: string, cause?: unknown): H
   });
 }
 
-/** The port to listen on: last start's when free, else the well-known one, else (or with ephemeral ports) any. */
-export function choosePort(state: DatabaseState, wellKnown: number, ephemeral: boolean): Promise<number> {
-  return reusePort(state.port || undefined, ephemeral ? 0 : wellKnown);
+/**
+ * The port to listen on: last start's when free, else the well-known one, else (or with ephemeral ports) any. A
+ * move away from the port clients know is said, with what to do about it.
+ */
+export async function choosePort(
+  layout: DatabaseLayout,
+  state: DatabaseState,
+  wellKnown: number,
+  context: Pick<StartContext, 'ephemeralPorts' | 'progress'>,
+): Promise<number> {
+  const port = await reusePort(state.port || undefined, context.ephemeralPorts ? 0 : wellKnown);
+  const expected = state.port || (context.ephemeralPorts ? undefined : wellKnown);
+  if (expected && port !== expected) {
+    context.progress(
+      `Port ${expected} is busy (\`ss -ltnp 'sport = :${expected}'\` shows who holds it): ${layout.service} listens on ${port} instead. Configs should name \${stack:${layout.service}.port} rather than a number.`,
+    );
+  }
+  return port;
 }
 
 export interface LaunchOptions {
@@ -127,6 +144,19 @@ export async function launchServer(options: LaunchOptions): Promise<number> {
     fix: `Look at its log: \`npx hack logs ${layout.service}\` (${layout.logFile}).`,
   });
   return child.pid;
+}
+
+/**
+ * The first start's own setup (our user, our database) once the server answers. When it fails, the server is
+ * stopped again — the state still says "not initialised", so the next start begins afresh.
+ */
+export async function finishFirstStart(pid: number, setup: () => Promise<unknown>): Promise<void> {
+  try {
+    await setup();
+  } catch (error) {
+    await stopProcess(pid);
+    throw error;
+  }
 }
 
 /** Why a server that exited during start did so, as an error that names the fix. */

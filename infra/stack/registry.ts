@@ -1,5 +1,6 @@
 import { connectService } from '../../connectors/runtime/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
+import { mysqlService } from '../databases/mysql.ts';
 import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
@@ -15,6 +16,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   cosmosService,
   searchService,
   connectService,
+  mysqlService,
   postgresService,
 ];
 
