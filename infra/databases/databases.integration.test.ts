@@ -12,6 +12,7 @@ import { serviceLogFile } from '../paths.ts';
 import { applySqlFile } from './apply-sql.ts';
 import { openSession, withSession, type DatabaseService, type SqlSession } from './clients.ts';
 import { findExecutable } from './binaries.ts';
+import { waitFor } from '../testing/helpers.ts';
 
 const run = promisify(execFile);
 
@@ -140,6 +141,9 @@ describe.each([postgresCase, mysqlCase])('$service as a stack service', (testCas
 
     expect((await up({ only: [service], ephemeralPorts: true })).outcomes[service]).toBe('already running');
     process.kill(entry.pid!, 'SIGKILL');
+    await waitFor(() => !isAlive(entry.pid), {
+      description: `${service} (pid ${entry.pid}) gone after SIGKILL`,
+    });
     const again = await up({ only: [service], ephemeralPorts: true });
     expect(again.outcomes[service]).toBe('recovered');
     const recovered = readStack()!.services[service]!;

@@ -8,7 +8,6 @@ import { pomProperty, resolveClasspath } from '../java/maven.ts';
 import {
   binariesChoice,
   findExecutable,
-  isExecutable,
   isInstalled,
   markInstalled,
   type ServerBinaries,
