@@ -174,7 +174,8 @@ export function exitedError(
   }
   const damage = lines.find((line) => options.damagedPattern.test(line));
   if (damage) return damaged(layout, `${options.label} says "${damage.trim()}"`);
-  const lastError = lines.filter((line) => /ERROR|FATAL|PANIC|\[ERROR\]/.test(line)).pop();
+  const lastError =
+    lines.filter((line) => /ERROR|FATAL|PANIC/.test(line)).pop() ?? lines.filter((line) => line.trim()).pop();
   return new ServiceError(
     `${options.label} exited during start${lastError ? `: ${lastError.trim()}` : ''}.`,
     { fix: `Its log: \`npx hack logs ${layout.service}\` (${layout.logFile}).` },
