@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,27 @@ describe.each(['postgres', 'mysql'] as const)('%s when things go wrong', (servic
       expect(rows!.rows.map((row) => Number(row[0]))).toEqual([7]);
     } finally {
       squatter.close();
+    }
+  });
+
+  it('says so at once when the server refuses the password the data dir recorded', async () => {
+    process.env.HACK_HOME = home;
+    await down();
+    const layout = databaseLayout(service);
+    const recorded = readFileSync(layout.stateFile, 'utf8');
+    writeFileSync(layout.stateFile, JSON.stringify({ ...JSON.parse(recorded), password: 'not-it' }));
+    try {
+      const failure = await up({ only: [service], ephemeralPorts: true }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(HackError);
+      expect((failure as HackError).message).toContain(
+        `started but refused our user: its password is no longer the one ${layout.stateFile} records`,
+      );
+      expect((failure as HackError).fix).toContain(`Write the current password into the "password" field`);
+    } finally {
+      writeFileSync(layout.stateFile, recorded);
     }
   });
 
