@@ -18,35 +18,24 @@ export const maxRequestBytes = 16 * 1024 * 1024;
 
 type Access = 'admin' | 'query';
 
-/** A parsed route: both the SDK's `/indexes('n')/docs('k')` and the REST docs' `/indexes/n/docs/k` forms. */
-interface Route {
-  index?: string;
-  rest: string;
+/**
+ * The SDK addresses resources as OData keys (`/indexes('n')/docs('k')`, `/synonymmaps('n')`), curl users and the
+ * REST docs as path segments (`/indexes/n/docs/k`). Routing sees one spelling: the quoted form is rewritten into
+ * the segment form (its `''` unescaped, the name percent-encoded) before hono matches a route.
+ */
+export function routePath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const query = url.indexOf('?', start);
+  const path = start < 0 ? '/' : url.slice(start, query < 0 ? undefined : query);
+  return path.replace(
+    /\/(indexes|synonymmaps|docs)\('((?:[^']|'')*)'\)/g,
+    (_, collection: string, quoted: string) => `/${collection}/${encodeURIComponent(unquote(quoted))}`,
+  );
 }
 
 function unquote(segment: string): string {
   return decodeURIComponent(segment).replace(/''/g, "'");
-}
-
-function parseIndexPath(path: string): Route | undefined {
-  const match = /^\/indexes(?:\('((?:[^']|'')*)'\)|\/([^/]+))?(?:\/(.*))?$/.exec(path);
-  if (!match) return undefined;
-  const name =
-    match[1] !== undefined
-      ? unquote(match[1])
-      : match[2] !== undefined
-        ? decodeURIComponent(match[2])
-        : undefined;
-  return { index: name, rest: match[3] ?? '' };
-}
-
-function parseDocKey(rest: string): string | undefined {
-  const quoted = /^docs\('((?:[^']|'')*)'\)$/.exec(rest);
-  if (quoted) return unquote(quoted[1]!);
-  const plain = /^docs\/([^/]+)$/.exec(rest);
-  if (plain && !plain[1]!.startsWith('search.') && plain[1] !== '$count')
-    return decodeURIComponent(plain[1]!);
-  return undefined;
 }
 
 const json = (c: Context, status: number, body: unknown): Response =>
@@ -59,7 +48,7 @@ const json = (c: Context, status: number, body: unknown): Response =>
  * `app.request()` in-process; the SDK sees the service's paths, status codes and error envelope.
  */
 export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
-  const app = new Hono();
+  const app = new Hono({ getPath: routePath });
 
   app.onError((error, c) => {
     if (error instanceof SearchRequestError)
@@ -73,7 +62,12 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     });
   });
   app.notFound((c) =>
-    json(c, 404, { error: { code: 'ResourceNotFound', message: `No resource at ${c.req.path}.` } }),
+    json(c, 404, {
+      error: {
+        code: 'ResourceNotFound',
+        message: `No resource at ${c.req.path}; the emulator serves /indexes, /synonymmaps and /servicestats.`,
+      },
+    }),
   );
 
   const authorize = (c: Context, needed: Access): void => {
@@ -144,110 +138,133 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     });
   });
 
-  app.all('*', async (c) => {
-    const route = parseIndexPath(c.req.path);
-    if (!route)
-      throw notFound(`No resource at ${c.req.path}; the emulator serves /indexes and /servicestats only.`);
-    const method = c.req.method;
-    const query = queryParameters(new URL(c.req.url).searchParams);
-    const docBase = `${new URL(c.req.url).origin}/indexes('${route.index ?? ''}')/docs/search.post.search?api-version=${query.get('api-version') ?? ''}`;
+  const index = (c: Context) => store.get(c.req.param('index')!);
+  const searchQuery = (c: Context): URLSearchParams =>
+    withoutApiVersion(queryParameters(new URL(c.req.url).searchParams));
+  const nextLink = (c: Context): string => {
+    const url = new URL(c.req.url);
+    return `${url.origin}/indexes('${c.req.param('index') ?? ''}')/docs/search.post.search?api-version=${url.searchParams.get('api-version') ?? ''}`;
+  };
 
-    if (route.index === undefined) {
-      if (method === 'GET') {
-        authorize(c, 'admin');
-        const select = query.get('$select');
-        const value = [...store.indexes.values()].map((index) =>
-          select === 'name' ? { name: index.definition.name } : index.definition,
-        );
-        return json(c, 200, { value });
-      }
-      if (method === 'POST') {
-        authorize(c, 'admin');
-        return json(c, 201, store.create(await body(c)));
-      }
-      throw methodNotAllowed(method, c.req.path);
-    }
+  app.get('/indexes', (c) => {
+    authorize(c, 'admin');
+    const select = queryParameters(new URL(c.req.url).searchParams).get('$select');
+    const value = [...store.indexes.values()].map((each) =>
+      select === 'name' ? { name: each.definition.name } : each.definition,
+    );
+    return json(c, 200, { value });
+  });
+  app.post('/indexes', async (c) => {
+    authorize(c, 'admin');
+    return json(c, 201, store.create(await body(c)));
+  });
+  app.get('/indexes/:index', (c) => {
+    authorize(c, 'admin');
+    return json(c, 200, index(c).definition);
+  });
+  app.put('/indexes/:index', async (c) => {
+    authorize(c, 'admin');
+    const { definition, created } = store.createOrUpdate(
+      c.req.param('index'),
+      await body(c),
+      c.req.header('if-match'),
+      c.req.header('if-none-match'),
+    );
+    return json(c, created ? 201 : 200, definition);
+  });
+  app.delete('/indexes/:index', (c) => {
+    authorize(c, 'admin');
+    const name = c.req.param('index');
+    if (!store.delete(name, c.req.header('if-match')))
+      throw notFound(`No index with the name '${name}' was found in the service.`);
+    return c.body(null, 204);
+  });
+  app.get('/indexes/:index/search.stats', (c) => {
+    authorize(c, 'admin');
+    const stats = index(c);
+    return json(c, 200, {
+      documentCount: stats.documents.size,
+      storageSize: stats.storageSize(),
+      vectorIndexSize: 0,
+    });
+  });
+  app.post('/indexes/:index/search.analyze', async (c) => {
+    authorize(c, 'admin');
+    index(c);
+    const text = (await body(c)) as { text?: string };
+    const tokens = analyze(text.text ?? '').map((token, position) => ({
+      token: token.term,
+      startOffset: token.start,
+      endOffset: token.end,
+      position,
+    }));
+    return json(c, 200, { tokens });
+  });
 
-    const name = route.index;
-    const rest = route.rest;
-    if (rest === '') {
-      authorize(c, 'admin');
-      if (method === 'GET') return json(c, 200, store.get(name).definition);
-      if (method === 'PUT') {
-        const { definition, created } = store.createOrUpdate(
-          name,
-          await body(c),
-          c.req.header('if-match'),
-          c.req.header('if-none-match'),
-        );
-        return json(c, created ? 201 : 200, definition);
-      }
-      if (method === 'DELETE') {
-        if (!store.delete(name, c.req.header('if-match')))
-          throw notFound(`No index with the name '${name}' was found in the service.`);
-        return c.body(null, 204);
-      }
-      throw methodNotAllowed(method, c.req.path);
-    }
-    if (rest === 'search.stats' && method === 'GET') {
-      authorize(c, 'admin');
-      const index = store.get(name);
-      return json(c, 200, {
-        documentCount: index.documents.size,
-        storageSize: index.storageSize(),
-        vectorIndexSize: 0,
-      });
-    }
-    if (rest === 'search.analyze' && method === 'POST') {
-      authorize(c, 'admin');
-      store.get(name);
-      const text = (await body(c)) as { text?: string };
-      const analyzed = analyze(text.text ?? '').map((token, position) => ({
-        token: token.term,
-        startOffset: token.start,
-        endOffset: token.end,
-        position,
-      }));
-      return json(c, 200, { tokens: analyzed });
-    }
-
-    const index = store.get(name);
-    if (rest === 'docs/search.index' || rest === 'docs/index') {
-      if (method !== 'POST') throw methodNotAllowed(method, c.req.path);
+  for (const path of ['/indexes/:index/docs/search.index', '/indexes/:index/docs/index']) {
+    app.post(path, async (c) => {
+      const name = index(c).definition.name;
       authorize(c, 'admin');
       const results = store.indexDocuments(name, await body(c));
       return json(c, results.every((result) => result.status) ? 200 : 207, { value: results });
-    }
+    });
+  }
+  app.get('/indexes/:index/docs/$count', (c) => {
+    const { documents } = index(c);
     authorize(c, 'query');
-    if (rest === 'docs/$count' && method === 'GET') {
-      return c.body(String(index.documents.size), 200, { 'content-type': 'text/plain; charset=utf-8' });
-    }
-    if (rest === 'docs' && method === 'GET')
-      return json(c, 200, executeSearch(index, searchRequestFromQuery(withoutApiVersion(query)), docBase));
-    if ((rest === 'docs/search.post.search' || rest === 'docs/search') && method === 'POST') {
-      return json(c, 200, executeSearch(index, (await body(c)) as SearchRequest, docBase));
-    }
-    if ((rest === 'docs/search.post.suggest' || rest === 'docs/suggest') && method === 'POST') {
-      return json(c, 200, executeSuggest(index, (await body(c)) as SearchRequest));
-    }
-    if ((rest === 'docs/search.suggest' || rest === 'docs/suggest') && method === 'GET') {
-      return json(c, 200, executeSuggest(index, searchRequestFromQuery(withoutApiVersion(query))));
-    }
-    if ((rest === 'docs/search.post.autocomplete' || rest === 'docs/autocomplete') && method === 'POST') {
-      return json(c, 200, executeAutocomplete(index, (await body(c)) as SearchRequest));
-    }
-    if ((rest === 'docs/search.autocomplete' || rest === 'docs/autocomplete') && method === 'GET') {
-      return json(c, 200, executeAutocomplete(index, searchRequestFromQuery(withoutApiVersion(query))));
-    }
-    const key = parseDocKey(rest);
-    if (key !== undefined && method === 'GET') {
-      const document = index.documents.get(key);
-      if (!document) throw notFound(`Document with key '${key}' was not found in index '${name}'.`);
-      const select = parseFieldList(query.get('$select') ?? undefined, index.fields, '$select');
-      return json(c, 200, projectDocument(index.definition, document, select));
-    }
-    throw notFound(`No resource at ${c.req.path}.`);
+    return c.body(String(documents.size), 200, { 'content-type': 'text/plain; charset=utf-8' });
   });
+  app.get('/indexes/:index/docs', (c) => {
+    const searched = index(c);
+    authorize(c, 'query');
+    return json(c, 200, executeSearch(searched, searchRequestFromQuery(searchQuery(c)), nextLink(c)));
+  });
+  for (const path of ['/indexes/:index/docs/search.post.search', '/indexes/:index/docs/search']) {
+    app.post(path, async (c) => {
+      const searched = index(c);
+      authorize(c, 'query');
+      return json(c, 200, executeSearch(searched, (await body(c)) as SearchRequest, nextLink(c)));
+    });
+  }
+  const readOnly = [
+    ['suggest', executeSuggest],
+    ['autocomplete', executeAutocomplete],
+  ] as const;
+  for (const [operation, execute] of readOnly) {
+    for (const path of [`/indexes/:index/docs/search.post.${operation}`, `/indexes/:index/docs/${operation}`]) {
+      app.post(path, async (c) => {
+        const searched = index(c);
+        authorize(c, 'query');
+        return json(c, 200, execute(searched, (await body(c)) as SearchRequest));
+      });
+    }
+    for (const path of [`/indexes/:index/docs/search.${operation}`, `/indexes/:index/docs/${operation}`]) {
+      app.get(path, (c) => {
+        const searched = index(c);
+        authorize(c, 'query');
+        return json(c, 200, execute(searched, searchRequestFromQuery(searchQuery(c))));
+      });
+    }
+  }
+  app.get('/indexes/:index/docs/:key', (c) => {
+    const looked = index(c);
+    authorize(c, 'query');
+    const document = looked.documents.get(c.req.param('key'));
+    // The service answers a missing document with 404 and an empty body.
+    if (!document) return c.body(null, 404);
+    const select = parseFieldList(
+      queryParameters(new URL(c.req.url).searchParams).get('$select') ?? undefined,
+      looked.fields,
+      '$select',
+    );
+    return json(c, 200, projectDocument(looked.definition, document, select));
+  });
+
+  for (const path of ['/indexes', '/indexes/:index', '/indexes/:index/docs/*']) {
+    app.all(path, (c) => {
+      throw methodNotAllowed(c.req.method, c.req.path);
+    });
+  }
 
   return app;
 }
