@@ -70,15 +70,15 @@ describe('Search emulator HTTP handlers', () => {
     expect(await wrong.json()).toMatchObject({ error: { code: 'Forbidden', message: expect.any(String) } });
     expect((await app.request('/indexes')).status).toBe(401);
     expect((await call('GET', '/indexes', undefined, 'query')).status).toBe(403);
-    const vector = await call(
+    const debug = await call(
       'POST',
       "/indexes('h')/docs/search.post.search",
-      { search: '*', vectorQueries: [] },
+      { search: '*', debug: 'vector' },
       'query',
     );
-    expect(vector.status).toBe(400);
-    expect(await vector.json()).toMatchObject({
-      error: { message: expect.stringContaining('vectorQueries') },
+    expect(debug.status).toBe(400);
+    expect(await debug.json()).toMatchObject({
+      error: { message: expect.stringContaining('debug') },
     });
     const top = await call(
       'POST',

@@ -2,10 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { analyze } from './analyzer.ts';
 import { SearchRequestError, badRequest, notFound } from './errors.ts';
-import { projectDocument } from './documents.ts';
 import { executeSearch, searchRequestFromQuery, type SearchRequest } from './query.ts';
 import { executeAutocomplete, executeSuggest } from './suggest.ts';
-import { maxIndexes, type SearchStore } from './store.ts';
+import { maxIndexes, maxSynonymMaps, type SearchStore } from './store.ts';
 import { parseFieldList } from './odata-orderby.ts';
 
 export interface SearchKeys {
@@ -52,7 +51,9 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
 
   app.onError((error, c) => {
     if (error instanceof SearchRequestError)
-      return json(c, error.status, { error: { code: error.code, message: error.message, details: [] } });
+      return json(c, error.status, {
+        error: { code: error.code, message: error.message, details: error.details },
+      });
     console.error(error);
     return json(c, 500, {
       error: {
@@ -111,9 +112,11 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     authorize(c, 'admin');
     let documents = 0;
     let storage = 0;
+    let vectorBytes = 0;
     for (const index of store.indexes.values()) {
       documents += index.documents.size;
       storage += index.storageSize();
+      vectorBytes += index.vectorIndexSize();
     }
     const counter = (usage: number, quota: number | null = null) => ({ usage, quota });
     return json(c, 200, {
@@ -124,9 +127,9 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
         indexersCount: counter(0, 0),
         dataSourcesCount: counter(0, 0),
         storageSize: counter(storage),
-        synonymMaps: counter(0, 0),
+        synonymMaps: counter(store.synonymMaps.size, maxSynonymMaps),
         skillsetCount: counter(0, 0),
-        vectorIndexSize: counter(0),
+        vectorIndexSize: counter(vectorBytes),
       },
       limits: {
         maxFieldsPerIndex: 1000,
@@ -148,19 +151,19 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
 
   app.get('/indexes', (c) => {
     authorize(c, 'admin');
-    const select = queryParameters(new URL(c.req.url).searchParams).get('$select');
-    const value = [...store.indexes.values()].map((each) =>
-      select === 'name' ? { name: each.definition.name } : each.definition,
+    return json(
+      c,
+      200,
+      listing(c, 'indexes', [...store.indexes.values()].map((each) => each.definition)),
     );
-    return json(c, 200, { value });
   });
   app.post('/indexes', async (c) => {
     authorize(c, 'admin');
-    return json(c, 201, store.create(await body(c)));
+    return json(c, 201, entity(c, 'indexes', store.create(await body(c))));
   });
   app.get('/indexes/:index', (c) => {
     authorize(c, 'admin');
-    return json(c, 200, index(c).definition);
+    return json(c, 200, entity(c, 'indexes', index(c).definition));
   });
   app.put('/indexes/:index', async (c) => {
     authorize(c, 'admin');
@@ -170,7 +173,7 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
       c.req.header('if-match'),
       c.req.header('if-none-match'),
     );
-    return json(c, created ? 201 : 200, definition);
+    return json(c, created ? 201 : 200, entity(c, 'indexes', definition));
   });
   app.delete('/indexes/:index', (c) => {
     authorize(c, 'admin');
@@ -185,7 +188,7 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     return json(c, 200, {
       documentCount: stats.documents.size,
       storageSize: stats.storageSize(),
-      vectorIndexSize: 0,
+      vectorIndexSize: stats.vectorIndexSize(),
     });
   });
   app.post('/indexes/:index/search.analyze', async (c) => {
@@ -249,24 +252,94 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
   app.get('/indexes/:index/docs/:key', (c) => {
     const looked = index(c);
     authorize(c, 'query');
-    const document = looked.documents.get(c.req.param('key'));
+    const key = c.req.param('key');
     // The service answers a missing document with 404 and an empty body.
-    if (!document) return c.body(null, 404);
+    if (!looked.documents.has(key)) return c.body(null, 404);
     const select = parseFieldList(
       queryParameters(new URL(c.req.url).searchParams).get('$select') ?? undefined,
       looked.fields,
       '$select',
     );
-    return json(c, 200, projectDocument(looked.definition, document, select));
+    return json(c, 200, looked.project(key, select));
   });
 
-  for (const path of ['/indexes', '/indexes/:index', '/indexes/:index/docs/*']) {
+  app.get('/synonymmaps', (c) => {
+    authorize(c, 'admin');
+    const maps = [...store.synonymMaps.values()].map((map) => map.definition);
+    return json(c, 200, listing(c, 'synonymmaps', maps));
+  });
+  app.post('/synonymmaps', async (c) => {
+    authorize(c, 'admin');
+    return json(c, 201, entity(c, 'synonymmaps', store.createSynonymMap(await body(c))));
+  });
+  app.get('/synonymmaps/:name', (c) => {
+    authorize(c, 'admin');
+    return json(c, 200, entity(c, 'synonymmaps', store.getSynonymMap(c.req.param('name'))));
+  });
+  app.put('/synonymmaps/:name', async (c) => {
+    authorize(c, 'admin');
+    const { definition, created } = store.createOrUpdateSynonymMap(
+      c.req.param('name'),
+      await body(c),
+      c.req.header('if-match'),
+      c.req.header('if-none-match'),
+    );
+    return json(c, created ? 201 : 200, entity(c, 'synonymmaps', definition));
+  });
+  app.delete('/synonymmaps/:name', (c) => {
+    authorize(c, 'admin');
+    const name = c.req.param('name');
+    if (!store.deleteSynonymMap(name, c.req.header('if-match')))
+      throw notFound(`No synonym map with the name '${name}' was found in the service.`);
+    return c.body(null, 204);
+  });
+
+  for (const path of [
+    '/indexes',
+    '/indexes/:index',
+    '/indexes/:index/docs/*',
+    '/synonymmaps',
+    '/synonymmaps/:name',
+  ]) {
     app.all(path, (c) => {
       throw methodNotAllowed(c.req.method, c.req.path);
     });
   }
 
   return app;
+}
+
+/**
+ * OData metadata as the service sends it to clients that ask for `odata.metadata=minimal` (the SDK's index
+ * client, and any client that does not ask for `none`): `@odata.context` first, then `@odata.etag`.
+ */
+function wantsMetadata(c: Context): boolean {
+  return !/odata\.metadata=none/.test(c.req.header('accept') ?? '');
+}
+
+function entity(c: Context, collection: string, definition: object): object {
+  const { '@odata.etag': etag, ...rest } = definition as Record<string, unknown>;
+  return {
+    ...(wantsMetadata(c) ? { '@odata.context': `${new URL(c.req.url).origin}/$metadata#${collection}/$entity` } : {}),
+    ...(etag !== undefined ? { '@odata.etag': etag } : {}),
+    ...rest,
+  };
+}
+
+/** A list, with `$select` (`name`, or any comma-separated top-level properties) as the service applies it. */
+function listing(c: Context, collection: string, definitions: object[]): object {
+  const select = queryParameters(new URL(c.req.url).searchParams)
+    .get('$select')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== '*');
+  const value = definitions.map((definition) => {
+    const complete = entity(c, collection, definition) as Record<string, unknown>;
+    delete complete['@odata.context'];
+    return select?.length ? Object.fromEntries(select.map((name) => [name, complete[name] ?? null])) : complete;
+  });
+  const context = `${new URL(c.req.url).origin}/$metadata#${collection}${select?.length ? `(${select.join(',')})` : ''}`;
+  return { ...(wantsMetadata(c) ? { '@odata.context': context } : {}), value };
 }
 
 /**
