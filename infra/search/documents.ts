@@ -117,7 +117,12 @@ const wgs84 = 'EPSG:4326';
  * A vector: `dimensions` numbers of the element type (for `packedBit`, `dimensions / 8` bytes). The service
  * refuses a wrong length or an element outside the type's range for the whole batch.
  */
-function normalizeVector(field: FieldDefinition, elementType: string, value: unknown, path: string): number[] {
+function normalizeVector(
+  field: FieldDefinition,
+  elementType: string,
+  value: unknown,
+  path: string,
+): number[] {
   if (!Array.isArray(value)) throw typeError(path, field.type, value);
   const dimensions = field.dimensions as number;
   const length = field.vectorEncoding === 'packedBit' ? dimensions / 8 : dimensions;

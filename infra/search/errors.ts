@@ -42,6 +42,9 @@ export const unsupported = (parameter: string, detail = ''): SearchRequestError 
  * prefixed "The request is invalid. Details: definition : ", one detail with a specific code (`InvalidField`, …).
  */
 export const invalidDefinition = (message: string, detailCode = 'InvalidField'): SearchRequestError =>
-  new SearchRequestError(400, 'InvalidRequestParameter', `The request is invalid. Details: definition : ${message}`, [
-    { code: detailCode, message: `${message} Parameters: definition` },
-  ]);
+  new SearchRequestError(
+    400,
+    'InvalidRequestParameter',
+    `The request is invalid. Details: definition : ${message}`,
+    [{ code: detailCode, message: `${message} Parameters: definition` }],
+  );

@@ -182,8 +182,7 @@ export function executeSearch(
       // Pure vector (no text, or `*`): one list keeps its similarity scores; text plus vectors, or several
       // vector lists, are fused with Reciprocal Rank Fusion, as the service ranks hybrid queries.
       const lists = runVectorQueries(index, vectorQueries, request.vectorFilterMode, predicate);
-      if (textQuery)
-        lists.unshift({ keys: found.slice(0, maxTextRecallSize), scores: ranked!, weight: 1 });
+      if (textQuery) lists.unshift({ keys: found.slice(0, maxTextRecallSize), scores: ranked!, weight: 1 });
       const merged = lists.length === 1 ? lists[0]! : fuse(lists);
       found = merged.keys;
       ranked = merged.scores;
@@ -253,7 +252,8 @@ interface Ranked {
 const rankedCache = new WeakMap<SearchIndex, { version: number; entries: Map<string, Ranked> }>();
 
 function rankedKeys(index: SearchIndex, request: SearchRequest, compute: () => Ranked): Ranked {
-  const { search, searchMode, queryType, searchFields, filter, orderby, vectorQueries, vectorFilterMode } = request;
+  const { search, searchMode, queryType, searchFields, filter, orderby, vectorQueries, vectorFilterMode } =
+    request;
   const cacheKey = JSON.stringify([
     search,
     searchMode,
@@ -318,9 +318,7 @@ function highlights(
  */
 function checkSemantic(index: SearchIndex, request: SearchRequest): void {
   const semantic = index.definition.semantic as
-    | { defaultConfiguration: string | null; configurations: { name: string }[] }
-    | null
-    | undefined;
+    { defaultConfiguration: string | null; configurations: { name: string }[] } | null | undefined;
   if (!semantic) {
     throw badRequest(
       `queryType 'semantic' needs a semantic configuration, and the index '${index.definition.name}' defines none. Add a 'semantic' section to the index.`,

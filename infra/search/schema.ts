@@ -85,7 +85,10 @@ export function normalizeIndex(input: unknown, nameFromPath?: string): IndexDefi
     );
   }
   if (!Array.isArray(index.fields) || index.fields.length === 0) {
-    throw invalidDefinition(`The index '${index.name}' must have at least one field.`, 'InvalidIndexDefinition');
+    throw invalidDefinition(
+      `The index '${index.name}' must have at least one field.`,
+      'InvalidIndexDefinition',
+    );
   }
   const vectorSearch = normalizeVectorSearch(index.vectorSearch);
   index.fields = normalizeFields(index.fields, '', vectorSearch);
@@ -209,7 +212,10 @@ function normalizeSemantic(input: unknown, fields: Map<string, ResolvedField>): 
   if (input === undefined || input === null) return null;
   const semantic = input as { defaultConfiguration?: string | null; configurations?: unknown };
   if (!Array.isArray(semantic.configurations) || semantic.configurations.length === 0) {
-    throw invalidDefinition('A semantic section needs at least one configuration.', 'InvalidSemanticConfiguration');
+    throw invalidDefinition(
+      'A semantic section needs at least one configuration.',
+      'InvalidSemanticConfiguration',
+    );
   }
   const configurations = (semantic.configurations as Record<string, unknown>[]).map((configuration) => {
     const prioritized = (configuration.prioritizedFields ?? {}) as Record<string, unknown>;

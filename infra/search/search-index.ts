@@ -71,7 +71,9 @@ export class SearchIndex {
     const wantsVectors =
       this.vectors.size > 0 &&
       [...this.vectors.keys()].some(
-        (field) => this.fields.get(field)!.definition.retrievable !== false && (!select || select.includes(field) || select.includes('*')),
+        (field) =>
+          this.fields.get(field)!.definition.retrievable !== false &&
+          (!select || select.includes(field) || select.includes('*')),
       );
     const document = wantsVectors ? this.fullDocument(key)! : this.documents.get(key)!;
     return projectDocument(this.definition, document, select);
@@ -271,7 +273,8 @@ export class SearchIndex {
   /** Bytes of the stored vectors (float32): the service's `vectorIndexSize`. */
   vectorIndexSize(): number {
     let bytes = 0;
-    for (const byKey of this.vectors.values()) for (const vector of byKey.values()) bytes += vector.byteLength;
+    for (const byKey of this.vectors.values())
+      for (const vector of byKey.values()) bytes += vector.byteLength;
     return bytes;
   }
 

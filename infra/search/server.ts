@@ -154,7 +154,11 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     return json(
       c,
       200,
-      listing(c, 'indexes', [...store.indexes.values()].map((each) => each.definition)),
+      listing(
+        c,
+        'indexes',
+        [...store.indexes.values()].map((each) => each.definition),
+      ),
     );
   });
   app.post('/indexes', async (c) => {
@@ -234,7 +238,10 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     ['autocomplete', executeAutocomplete],
   ] as const;
   for (const [operation, execute] of readOnly) {
-    for (const path of [`/indexes/:index/docs/search.post.${operation}`, `/indexes/:index/docs/${operation}`]) {
+    for (const path of [
+      `/indexes/:index/docs/search.post.${operation}`,
+      `/indexes/:index/docs/${operation}`,
+    ]) {
       app.post(path, async (c) => {
         const searched = index(c);
         authorize(c, 'query');
@@ -320,7 +327,9 @@ function wantsMetadata(c: Context): boolean {
 function entity(c: Context, collection: string, definition: object): object {
   const { '@odata.etag': etag, ...rest } = definition as Record<string, unknown>;
   return {
-    ...(wantsMetadata(c) ? { '@odata.context': `${new URL(c.req.url).origin}/$metadata#${collection}/$entity` } : {}),
+    ...(wantsMetadata(c)
+      ? { '@odata.context': `${new URL(c.req.url).origin}/$metadata#${collection}/$entity` }
+      : {}),
     ...(etag !== undefined ? { '@odata.etag': etag } : {}),
     ...rest,
   };
@@ -336,7 +345,9 @@ function listing(c: Context, collection: string, definitions: object[]): object 
   const value = definitions.map((definition) => {
     const complete = entity(c, collection, definition) as Record<string, unknown>;
     delete complete['@odata.context'];
-    return select?.length ? Object.fromEntries(select.map((name) => [name, complete[name] ?? null])) : complete;
+    return select?.length
+      ? Object.fromEntries(select.map((name) => [name, complete[name] ?? null]))
+      : complete;
   });
   const context = `${new URL(c.req.url).origin}/$metadata#${collection}${select?.length ? `(${select.join(',')})` : ''}`;
   return { ...(wantsMetadata(c) ? { '@odata.context': context } : {}), value };

@@ -144,7 +144,8 @@ export class TextIndex {
     const scores = search(words, asWritten);
     for (const [field, alternatives] of expanded) {
       for (const alternative of alternatives) {
-        for (const [key, score] of search(alternative, [field])) scores.set(key, (scores.get(key) ?? 0) + score);
+        for (const [key, score] of search(alternative, [field]))
+          scores.set(key, (scores.get(key) ?? 0) + score);
       }
     }
     return scores;

@@ -58,20 +58,34 @@ export function runVectorQueries(
       }
       throw badRequest(`Invalid vector query kind '${String(query.kind)}'.`);
     }
-    if (!Array.isArray(query.vector) || !query.vector.every((n) => typeof n === 'number' && Number.isFinite(n)))
+    if (
+      !Array.isArray(query.vector) ||
+      !query.vector.every((n) => typeof n === 'number' && Number.isFinite(n))
+    )
       throw badRequest("A vector query's 'vector' must be a list of numbers.");
     const k = query.k ?? defaultK;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1)
-      throw badRequest(`Invalid k '${String(k)}': the number of nearest neighbours must be a positive integer.`);
+      throw badRequest(
+        `Invalid k '${String(k)}': the number of nearest neighbours must be a positive integer.`,
+      );
     const weight = query.weight ?? 1;
     if (typeof weight !== 'number' || !(weight > 0))
-      throw badRequest(`Invalid vector query weight '${String(weight)}': it must be a number greater than 0.`);
+      throw badRequest(
+        `Invalid vector query weight '${String(weight)}': it must be a number greater than 0.`,
+      );
     if (typeof query.fields !== 'string' || query.fields.trim() === '')
       throw badRequest("A vector query needs 'fields': the vector fields to search, comma-separated.");
     for (const name of query.fields.split(',').map((field) => field.trim())) {
       const metric = checkField(index, name, query);
       lists.push({
-        ...nearest(index, name, metric, query.vector as number[], k, mode === 'preFilter' ? predicate : undefined),
+        ...nearest(
+          index,
+          name,
+          metric,
+          query.vector as number[],
+          k,
+          mode === 'preFilter' ? predicate : undefined,
+        ),
         weight,
       });
       if (mode !== 'preFilter' && predicate) {

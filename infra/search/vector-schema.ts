@@ -35,11 +35,13 @@ export function isVectorType(elementType: string, isCollection: boolean): boolea
 /** The `vectorSearch` section as the service returns it, or `null` when the index has none. */
 export function normalizeVectorSearch(input: unknown): VectorSearchSection | null {
   if (input === undefined || input === null) return null;
-  if (typeof input !== 'object') throw invalidDefinition("'vectorSearch' must be an object.", 'InvalidVectorSearch');
+  if (typeof input !== 'object')
+    throw invalidDefinition("'vectorSearch' must be an object.", 'InvalidVectorSearch');
   const section = input as Partial<Record<keyof VectorSearchSection, unknown>>;
   const list = (name: keyof VectorSearchSection): Record<string, unknown>[] => {
     const value = section[name] ?? [];
-    if (!Array.isArray(value)) throw invalidDefinition(`'vectorSearch.${name}' must be a list.`, 'InvalidVectorSearch');
+    if (!Array.isArray(value))
+      throw invalidDefinition(`'vectorSearch.${name}' must be a list.`, 'InvalidVectorSearch');
     return value.map((item) => {
       if (typeof item !== 'object' || item === null || typeof (item as { name?: unknown }).name !== 'string')
         throw invalidDefinition(`Every entry of 'vectorSearch.${name}' needs a name.`, 'InvalidVectorSearch');
@@ -58,7 +60,9 @@ export function normalizeVectorSearch(input: unknown): VectorSearchSection | nul
     return vectorizer;
   });
   const named = (items: Record<string, unknown>[]) => new Set(items.map((item) => item.name as string));
-  const [algorithmNames, vectorizerNames, compressionNames] = [algorithms, vectorizers, compressions].map(named);
+  const [algorithmNames, vectorizerNames, compressionNames] = [algorithms, vectorizers, compressions].map(
+    named,
+  );
   const profiles = unique(list('profiles'), 'profile').map((profile) => {
     const out = {
       name: profile.name,
@@ -93,7 +97,10 @@ function unique(items: Record<string, unknown>[], what: string): Record<string, 
   const seen = new Set<string>();
   for (const item of items) {
     if (seen.has(item.name as string))
-      throw invalidDefinition(`The ${what} name '${String(item.name)}' is used more than once.`, 'DuplicateName');
+      throw invalidDefinition(
+        `The ${what} name '${String(item.name)}' is used more than once.`,
+        'DuplicateName',
+      );
     seen.add(item.name as string);
   }
   return items;
@@ -187,7 +194,10 @@ export function normalizeVectorField(
   }
   if (field.key) throw invalidDefinition(`The vector field '${path}' cannot be the key.`, 'InvalidField');
   if (field.dimensions === undefined || field.dimensions === null) {
-    throw invalidDefinition(`The vector field '${path}' must have the property 'dimensions' set.`, 'InvalidField');
+    throw invalidDefinition(
+      `The vector field '${path}' must have the property 'dimensions' set.`,
+      'InvalidField',
+    );
   }
   if (field.vectorSearchProfile === undefined || field.vectorSearchProfile === null) {
     throw invalidDefinition(
@@ -249,7 +259,9 @@ export function normalizeVectorField(
 export function vectorMetric(vectorSearch: VectorSearchSection, profileName: string): VectorMetric {
   const profile = vectorSearch.profiles.find((candidate) => candidate.name === profileName)!;
   const algorithm = vectorSearch.algorithms.find((candidate) => candidate.name === profile.algorithm)!;
-  const parameters = (algorithm.hnswParameters ?? algorithm.exhaustiveKnnParameters) as { metric: VectorMetric };
+  const parameters = (algorithm.hnswParameters ?? algorithm.exhaustiveKnnParameters) as {
+    metric: VectorMetric;
+  };
   return parameters.metric;
 }
 

@@ -109,9 +109,16 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
   });
   afterAll(async () => emulator?.dispose());
 
-  const search = async (text: string, queries: VectorQuery<Room>[], options: Record<string, unknown> = {}) => {
+  const search = async (
+    text: string,
+    queries: VectorQuery<Room>[],
+    options: Record<string, unknown> = {},
+  ) => {
     const response = await documents.search(text, {
-      vectorSearchOptions: { queries, ...(options.filterMode ? { filterMode: options.filterMode as 'postFilter' } : {}) },
+      vectorSearchOptions: {
+        queries,
+        ...(options.filterMode ? { filterMode: options.filterMode as 'postFilter' } : {}),
+      },
       ...(options.filter ? { filter: options.filter as string } : {}),
       select: ['id'],
     });
@@ -202,13 +209,16 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
     await expect(indexes.createIndex(noDimensions)).rejects.toMatchObject({
       statusCode: 400,
       code: 'InvalidRequestParameter',
-      message: "The request is invalid. Details: definition : The vector field 'embedding' must have the property 'dimensions' set.",
+      message:
+        "The request is invalid. Details: definition : The vector field 'embedding' must have the property 'dimensions' set.",
     });
     const unknownProfile = vectorIndex(uniqueName('bad'));
     (unknownProfile.fields[3] as { vectorSearchProfileName?: string }).vectorSearchProfileName = 'nope';
     await expect(indexes.createIndex(unknownProfile)).rejects.toMatchObject({
       statusCode: 400,
-      message: expect.stringContaining("uses a vector search algorithm configuration 'nope' which is not defined"),
+      message: expect.stringContaining(
+        "uses a vector search algorithm configuration 'nope' which is not defined",
+      ),
     });
     await expect(
       documents.uploadDocuments([{ ...rooms[0]!, id: 'short', embedding: [1, 2, 3] }]),
@@ -217,23 +227,33 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
 
   it('answers a vector query with the exact nearest neighbours and the cosine score 1 / (1 + cosine distance)', async () => {
     const expected = expectedNearest(rooms, (room) => cosine(probe, room.embedding), 5);
-    const hits = await search('*', [{ kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 5 }]);
+    const hits = await search('*', [
+      { kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 5 },
+    ]);
     expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
     hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(1 / (1 + (1 - expected[i]!.similarity)), 5));
   });
 
   it('filters before (preFilter) or after (postFilter) the k nearest are taken', async () => {
     const suites = rooms.filter((room) => room.category === 'suite');
-    const pre = await search('*', [{ kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 4 }], {
-      filter: "category eq 'suite'",
-    });
+    const pre = await search(
+      '*',
+      [{ kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 4 }],
+      {
+        filter: "category eq 'suite'",
+      },
+    );
     expect(pre.map((hit) => hit.id)).toEqual(
       expectedNearest(suites, (room) => cosine(probe, room.embedding), 4).map((hit) => hit.id),
     );
-    const post = await search('*', [{ kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 4 }], {
-      filter: "category eq 'suite'",
-      filterMode: 'postFilter',
-    });
+    const post = await search(
+      '*',
+      [{ kind: 'vector', vector: probe, fields: ['embedding'], kNearestNeighborsCount: 4 }],
+      {
+        filter: "category eq 'suite'",
+        filterMode: 'postFilter',
+      },
+    );
     const nearestFour = expectedNearest(rooms, (room) => cosine(probe, room.embedding), 4);
     expect(post.length).toBeLessThan(4);
     expect(post.map((hit) => hit.id)).toEqual(
@@ -244,7 +264,9 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
   it('fuses text and vector results, and several vector fields, with Reciprocal Rank Fusion (k = 60)', async () => {
     // BM25 ranks 'wifi wifi wifi' (r7) above the longer description that says wifi once (r11).
     const textRanks = ['r7', 'r11'];
-    const vectorRanks = expectedNearest(rooms, (room) => cosine(probe, room.embedding), 10).map((hit) => hit.id);
+    const vectorRanks = expectedNearest(rooms, (room) => cosine(probe, room.embedding), 10).map(
+      (hit) => hit.id,
+    );
     const rrf = new Map<string, number>();
     for (const list of [textRanks, vectorRanks])
       list.forEach((id, rank) => rrf.set(id, (rrf.get(id) ?? 0) + 1 / (60 + rank + 1)));
@@ -278,7 +300,9 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
     expect(room.embedding[0]!.toString().length).toBeLessThan(rooms[3]!.embedding[0]!.toString().length);
     expect(room).not.toHaveProperty('small');
     await expect(
-      search('*', [{ kind: 'vector', vector: [1, 2], fields: ['category' as 'small'], kNearestNeighborsCount: 1 }]),
+      search('*', [
+        { kind: 'vector', vector: [1, 2], fields: ['category' as 'small'], kNearestNeighborsCount: 1 },
+      ]),
     ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('is not a vector field') });
   });
 });
