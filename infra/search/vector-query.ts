@@ -168,9 +168,16 @@ export function scorer(metric: VectorMetric, query: Float32Array): (stored: Floa
     case 'cosine': {
       const queryNorm = Math.sqrt(dot(query, query));
       return (stored) => {
-        const norms = queryNorm * Math.sqrt(dot(stored, stored));
-        const cosine = norms === 0 ? 0 : dot(query, stored) / norms;
-        return 1 / (2 - cosine);
+        // One pass for the dot product and the stored vector's norm: this loop is the whole cost of a query.
+        let product = 0;
+        let squares = 0;
+        for (let i = 0; i < query.length; i++) {
+          const value = stored[i]!;
+          product += query[i]! * value;
+          squares += value * value;
+        }
+        const norms = queryNorm * Math.sqrt(squares);
+        return 1 / (2 - (norms === 0 ? 0 : product / norms));
       };
     }
     case 'dotProduct':
