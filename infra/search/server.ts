@@ -210,26 +210,26 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
 
   for (const path of ['/indexes/:index/docs/search.index', '/indexes/:index/docs/index']) {
     app.post(path, async (c) => {
-      const name = index(c).definition.name;
       authorize(c, 'admin');
+      const name = index(c).definition.name;
       const results = store.indexDocuments(name, await body(c));
       return json(c, results.every((result) => result.status) ? 200 : 207, { value: results });
     });
   }
   app.get('/indexes/:index/docs/$count', (c) => {
-    const { documents } = index(c);
     authorize(c, 'query');
+    const { documents } = index(c);
     return c.body(String(documents.size), 200, { 'content-type': 'text/plain; charset=utf-8' });
   });
   app.get('/indexes/:index/docs', (c) => {
-    const searched = index(c);
     authorize(c, 'query');
+    const searched = index(c);
     return json(c, 200, executeSearch(searched, searchRequestFromQuery(searchQuery(c)), nextLink(c)));
   });
   for (const path of ['/indexes/:index/docs/search.post.search', '/indexes/:index/docs/search']) {
     app.post(path, async (c) => {
-      const searched = index(c);
       authorize(c, 'query');
+      const searched = index(c);
       return json(c, 200, executeSearch(searched, (await body(c)) as SearchRequest, nextLink(c)));
     });
   }
@@ -243,22 +243,22 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
       `/indexes/:index/docs/${operation}`,
     ]) {
       app.post(path, async (c) => {
-        const searched = index(c);
         authorize(c, 'query');
+        const searched = index(c);
         return json(c, 200, execute(searched, (await body(c)) as SearchRequest));
       });
     }
     for (const path of [`/indexes/:index/docs/search.${operation}`, `/indexes/:index/docs/${operation}`]) {
       app.get(path, (c) => {
-        const searched = index(c);
         authorize(c, 'query');
+        const searched = index(c);
         return json(c, 200, execute(searched, searchRequestFromQuery(searchQuery(c))));
       });
     }
   }
   app.get('/indexes/:index/docs/:key', (c) => {
-    const looked = index(c);
     authorize(c, 'query');
+    const looked = index(c);
     const key = c.req.param('key');
     // The service answers a missing document with 404 and an empty body.
     if (!looked.documents.has(key)) return c.body(null, 404);
