@@ -386,10 +386,12 @@ export function checkIndexUpdate(existing: IndexDefinition, next: IndexDefinitio
     }
     if (
       updated.definition.type !== field.definition.type ||
-      Boolean(updated.definition.key) !== Boolean(field.definition.key)
+      Boolean(updated.definition.key) !== Boolean(field.definition.key) ||
+      (updated.definition.dimensions ?? null) !== (field.definition.dimensions ?? null) ||
+      (updated.definition.vectorEncoding ?? null) !== (field.definition.vectorEncoding ?? null)
     ) {
       throw badRequest(
-        `Existing field '${path}' cannot change its type or key attribute.`,
+        `Existing field '${path}' cannot change its type, key attribute, dimensions or vector encoding.`,
         'OperationNotAllowed',
       );
     }

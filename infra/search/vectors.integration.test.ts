@@ -220,6 +220,14 @@ describe('Search emulator: vector fields and vector queries through @azure/searc
         "uses a vector search algorithm configuration 'nope' which is not defined",
       ),
     });
+    const resized = await indexes.getIndex(name);
+    resized.fields = resized.fields.map((field) =>
+      field.name === 'embedding' ? { ...field, vectorSearchDimensions: 16 } : field,
+    );
+    await expect(indexes.createOrUpdateIndex(resized)).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining('dimensions'),
+    });
     await expect(
       documents.uploadDocuments([{ ...rooms[0]!, id: 'short', embedding: [1, 2, 3] }]),
     ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining("'embedding'") });
