@@ -1,4 +1,4 @@
-import { badRequest, invalidDefinition } from './errors.ts';
+import { badRequest, invalidDefinition, unsupported } from './errors.ts';
 import { isVectorType, normalizeVectorField, normalizeVectorSearch } from './vector-schema.ts';
 
 /** An index field as it travels on the wire (REST names, not the SDK's). */
@@ -281,6 +281,12 @@ function normalizeFields(
     }
     if (prefix && field.key)
       throw invalidDefinition('The key field must be a top-level field.', 'InvalidField');
+    if (vector && prefix) {
+      throw unsupported(
+        'fields',
+        `the vector field '${path}' is inside a complex field; the emulator searches top-level vector fields only`,
+      );
+    }
     if (vector) {
       normalizeVectorField(field, path, elementType, vectorSearch);
     } else {
