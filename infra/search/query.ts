@@ -236,7 +236,9 @@ export function executeSearch(
     response['@search.nextPageParameters'] = next;
     response['@odata.nextLink'] = nextLinkBase;
   }
-  return response;
+  // The service's property order: counts, facets and semantic notes first, then the results, then the next link.
+  const { value, '@odata.nextLink': nextLink, ...head } = response;
+  return { ...head, value, ...(nextLink !== undefined ? { '@odata.nextLink': nextLink } : {}) };
 }
 
 interface Ranked {
