@@ -1,4 +1,5 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { cosmosMongoService } from '../cosmos-mongo/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
@@ -12,6 +13,7 @@ import type { ServiceDefinition } from './service.ts';
 export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
+  cosmosMongoService,
   searchService,
   connectService,
 ];
