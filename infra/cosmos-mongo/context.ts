@@ -1,7 +1,7 @@
 import { Long, type Document } from 'bson';
 import type { ContainerState, CosmosStore, Transaction } from '../cosmos/store/index.ts';
 import { MongoError, namespaceNotFound } from './errors.ts';
-import type { ScramServer } from './scram.ts';
+import type { ScramConversation, ScramServer } from './scram.ts';
 
 /** What every command handler can reach: the store, the listener's shared state, the connection's own. */
 export interface ServerState {
@@ -20,7 +20,7 @@ export interface ServerState {
 export interface ConnectionState {
   id: number;
   authenticated: boolean;
-  scram?: { conversation: import('./scram.ts').ScramConversation; done: boolean };
+  scram?: { conversation: ScramConversation; done: boolean };
 }
 
 export interface CommandContext {
