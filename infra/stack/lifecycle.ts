@@ -11,7 +11,10 @@ export interface UpOptions {
   profile?: Profile;
   env?: NodeJS.ProcessEnv;
   ephemeralPorts?: boolean;
-  /** Start only these services (and keep what is already recorded). */
+  /**
+   * Start only these services (and keep what is already recorded). Without it: every service except the on-demand
+   * ones (the databases) that are not recorded yet.
+   */
   only?: string[];
   progress?: (message: string) => void;
 }
@@ -45,7 +48,10 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     // for Kafka's JVM; the worker does).
     const done = new Map<string, Promise<void>>();
     for (const service of stackServices) {
-      if (options.only && !options.only.includes(service.name)) continue;
+      const wanted = options.only
+        ? options.only.includes(service.name)
+        : !service.onDemand || stack.services[service.name] !== undefined;
+      if (!wanted) continue;
       const dependencies = (service.dependsOn ?? [])
         .map((name) => done.get(name))
         .filter((promise) => promise !== undefined);

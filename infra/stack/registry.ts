@@ -1,5 +1,7 @@
 import { connectService } from '../../connectors/runtime/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
+import { mysqlService } from '../databases/mysql.ts';
+import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -14,6 +16,8 @@ export const stackServices: ServiceDefinition<any>[] = [
   cosmosService,
   searchService,
   connectService,
+  mysqlService,
+  postgresService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {
