@@ -1,4 +1,5 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
 import { postgresService } from '../databases/postgres.ts';
@@ -15,9 +16,10 @@ export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
   searchService,
-  connectService,
   mysqlService,
   postgresService,
+  connectService,
+  apacheConnectService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {
