@@ -54,12 +54,31 @@ export interface ConnectEntry {
   url: string;
 }
 
+/**
+ * A database of the stack (`mysql`, `postgres`). `password` is its one secret: kept out of `hack status`, logs and
+ * messages; configs name it as `${stack:mysql.password}` or `${env:MYSQL_PASSWORD}`.
+ */
+export interface DatabaseEntry {
+  pid?: number;
+  /** `mysql://127.0.0.1:3307`, `postgresql://127.0.0.1:5433/hack`: no credentials in it. */
+  url: string;
+  host: string;
+  port: number;
+  /** A user with every privilege, replication included (what Debezium needs). */
+  user: string;
+  password: string;
+  /** The database a client lands in: `hack` for postgres; none for mysql (name it in the SQL). */
+  database?: string;
+}
+
 export interface StackServices {
   kafka?: KafkaEntry;
   cosmos?: CosmosEntry;
   search?: SearchEntry;
   connect?: ConnectEntry;
   'cosmos-mongo'?: CosmosMongoEntry;
+  mysql?: DatabaseEntry;
+  postgres?: DatabaseEntry;
   [other: string]: { pid?: number } | undefined;
 }
 
