@@ -3,6 +3,7 @@ import { isAlive, isPortOpen } from '../process/index.ts';
 import type { ServiceDefinition, StartContext } from '../stack/service.ts';
 import type { CosmosMongoEntry } from '../stack/stack-file.ts';
 import { mongoConnectionString, redactConnectionString } from './connection-string.ts';
+import { emulatorTruststore, truststorePassword } from './truststore.ts';
 
 /**
  * Cosmos DB for MongoDB in the stack. Locally it is the Cosmos emulator's second listener (one process owns the
@@ -16,9 +17,9 @@ export const cosmosMongoService: ServiceDefinition<CosmosMongoEntry> = {
   describe: (entry) =>
     redactConnectionString(entry.connectionString) + (entry.pid === undefined ? ' (external)' : ''),
 
-  start(context: StartContext): Promise<CosmosMongoEntry> {
+  async start(context: StartContext): Promise<CosmosMongoEntry> {
     const external = context.env.COSMOS_MONGO_CONNECTION_STRING?.trim();
-    if (context.profile === 'external' && external) return Promise.resolve({ connectionString: external });
+    if (context.profile === 'external' && external) return { connectionString: external };
     const cosmos = context.services.cosmos;
     if (!cosmos?.pid || !cosmos.mongoPort) {
       throw new UsageError(
@@ -32,12 +33,17 @@ export const cosmosMongoService: ServiceDefinition<CosmosMongoEntry> = {
     context.progress(
       `Cosmos DB for MongoDB on ${host}:${cosmos.mongoPort} (the Cosmos DB emulator's MongoDB listener)`,
     );
-    return Promise.resolve({
+    // Java clients (MongoDB's Kafka connector) trust the certificate through a truststore; without Java, none.
+    const truststoreFile = cosmos.certificateFile
+      ? await emulatorTruststore(cosmos.certificateFile).catch(() => undefined)
+      : undefined;
+    return {
       pid: cosmos.pid,
       connectionString: mongoConnectionString(host, cosmos.mongoPort, cosmos.key),
       certificateFile: cosmos.certificateFile,
       tlsInsecure: true,
-    });
+      ...(truststoreFile ? { truststoreFile, truststorePassword } : {}),
+    };
   },
 
   async isHealthy(entry: CosmosMongoEntry): Promise<boolean> {

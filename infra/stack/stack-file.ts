@@ -40,6 +40,9 @@ export interface CosmosMongoEntry {
   /** PEM of the certificate the listener presents, for clients that trust it (tlsCAFile, a Java truststore). */
   certificateFile?: string;
   tlsInsecure?: boolean;
+  /** PKCS12 truststore with that certificate, for Java clients (`connection.ssl.truststore`), and its password. */
+  truststoreFile?: string;
+  truststorePassword?: string;
 }
 
 export interface SearchEntry {
