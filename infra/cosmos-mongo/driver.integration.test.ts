@@ -67,6 +67,21 @@ describe('Cosmos DB for MongoDB emulator with the official mongodb driver', () =
     });
     expect(await items.findOne({ name: 'd' })).toMatchObject({ name: 'd', qty: 4, _id: upsert.upsertedId });
 
+    expect(
+      await items.findOneAndUpdate(
+        { name: 'a' },
+        { $set: { seen: true } },
+        { returnDocument: 'after', projection: { seen: 1, _id: 0 } },
+      ),
+    ).toEqual({ seen: true });
+    expect(
+      await items.findOneAndUpdate(
+        { name: 'e' },
+        { $set: { qty: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ),
+    ).toMatchObject({ name: 'e', qty: 1 });
+    expect(await items.findOneAndDelete({ name: 'e' })).toMatchObject({ name: 'e' });
     expect((await items.deleteOne({ name: 'b' })).deletedCount).toBe(1);
     expect((await items.deleteMany({ qty: { $gte: 4 } })).deletedCount).toBe(2);
     expect(await items.countDocuments()).toBe(1);
