@@ -12,6 +12,10 @@ import { emulatorTruststore, truststorePassword } from './truststore.ts';
  */
 export const cosmosMongoService: ServiceDefinition<CosmosMongoEntry> = {
   name: 'cosmos-mongo',
+  // Named when wanted (`hack up cosmos-mongo`, a challenge that uses it): a bare `hack up` against a real Cosmos
+  // DB account (external profile) must not fail for want of a MongoDB connection string.
+  onDemand: true,
+  needs: ['cosmos'],
   dependsOn: ['cosmos'],
 
   describe: (entry) =>
