@@ -119,6 +119,7 @@ export function asMongoError(error: unknown): MongoError {
     if (error.status === 413)
       return new MongoError(10334, `Document is too large (${error.message})`, 'BSONObjectTooLarge');
     if (error.status === 409) return new MongoError(11000, 'E11000 duplicate key error', 'DuplicateKey');
+    if (error.status === 400) return new MongoError(2, error.message, 'BadValue');
     return new MongoError(1, error.message, 'InternalError');
   }
   throw error;
