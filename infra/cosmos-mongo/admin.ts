@@ -1,4 +1,4 @@
-import { Binary, Long, type Document } from 'bson';
+import { Binary, type Document } from 'bson';
 import { findContainer, requireContainer, type CommandContext } from './context.ts';
 import { firstBatch, arrayCursor } from './cursors.ts';
 import { MongoError, authenticationFailed, namespaceNotFound } from './errors.ts';
@@ -152,9 +152,8 @@ export async function drop(context: CommandContext, command: Document): Promise<
   const name = String(command.drop);
   const container = findContainer(context, name);
   if (!container) throw namespaceNotFound();
-  const count = container.items.size;
   await context.server.store.deleteContainer(context.db, name);
-  return { nIndexesWas: 1 + indexesOf(context, name, count).length, ns: `${context.db}.${name}`, ok: 1 };
+  return { nIndexesWas: 1 + indexesOf(context, name).length, ns: `${context.db}.${name}`, ok: 1 };
 }
 
 export async function dropDatabase(context: CommandContext): Promise<Document> {
@@ -168,7 +167,7 @@ interface IndexSpec {
   unique?: boolean;
 }
 
-function indexesOf(context: CommandContext, collection: string, _count = 0): IndexSpec[] {
+function indexesOf(context: CommandContext, collection: string): IndexSpec[] {
   const container = findContainer(context, collection);
   return ((container?.resource.mongoIndexes as IndexSpec[] | undefined) ?? []).filter(
     (index) => index.name !== '_id_',
@@ -234,5 +233,3 @@ export async function dropIndexes(context: CommandContext, command: Document): P
   });
   return { nIndexesWas: indexesOf(context, collection).length + 1, ok: 1 };
 }
-
-export const zeroCursorId = Long.ZERO;

@@ -40,18 +40,3 @@ export function fromItem(item: CosmosItem): Document {
   cache.set(item, result);
   return result;
 }
-
-/** A deep copy a command may change without touching the cached document. */
-export function clone(doc: Document): Document {
-  return structuredCloneBson(doc) as Document;
-}
-
-function structuredCloneBson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(structuredCloneBson);
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) copy[key] = structuredCloneBson(inner);
-    return copy;
-  }
-  return value; // BSON values (ObjectId, Date, Binary…) are treated as immutable
-}

@@ -1,7 +1,7 @@
 import type { Document, ObjectId } from 'bson';
-import { MongoError, badValue } from './errors.ts';
+import { MongoError, badValue, failedToParse } from './errors.ts';
 import { matchesFilter, structuredCopy } from './query.ts';
-import { compareValues, isNumeric, isPlainObject, toNumber, valuesEqual } from './values.ts';
+import { compareValues, getPath, isNumeric, isPlainObject, toNumber, valuesEqual } from './values.ts';
 
 /** MongoDB's update documents: operators (`$set`, `$inc`, …) or a replacement. */
 
@@ -13,7 +13,7 @@ export function isOperatorUpdate(update: Document): boolean {
 /** The document after `update`; `inserting` applies `$setOnInsert` too. `_id` never changes. */
 export function applyUpdate(doc: Document, update: unknown, inserting: boolean): Document {
   if (Array.isArray(update)) throw badValue('Update pipelines are not supported by this emulator.');
-  if (!isPlainObject(update)) throw new MongoError(9, 'Update must be a document', 'FailedToParse');
+  if (!isPlainObject(update)) throw failedToParse('Update must be a document');
   if (!isOperatorUpdate(update)) {
     if (Object.keys(update).some((key) => key.startsWith('$')))
       throw badValue('The replacement document must not contain update operators.');
@@ -55,7 +55,7 @@ function applyOperator(
   operand: unknown,
   inserting: boolean,
 ): void {
-  const current = readPath(doc, path);
+  const current = getPath(doc, path);
   switch (operator) {
     case '$set':
       return setPath(doc, path, operand);
@@ -146,15 +146,6 @@ function arrayAt(doc: Document, path: string, current: unknown, operator: string
       `The field '${path}' must be an array but is of type ${typeof current} in document {_id: ${String(doc._id)}} (${operator})`,
       'BadValue',
     );
-  }
-  return current;
-}
-
-function readPath(doc: Document, path: string): unknown {
-  let current: unknown = doc;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
   }
   return current;
 }
