@@ -1,4 +1,6 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { cosmosMongoService } from '../cosmos-mongo/service.ts';
+import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
 import { postgresService } from '../databases/postgres.ts';
@@ -14,10 +16,12 @@ import type { ServiceDefinition } from './service.ts';
 export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
+  cosmosMongoService,
   searchService,
-  connectService,
   mysqlService,
   postgresService,
+  connectService,
+  apacheConnectService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

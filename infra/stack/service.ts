@@ -14,6 +14,8 @@ export interface ServiceDefinition<Entry extends { pid?: number } = { pid?: numb
   onDemand?: boolean;
   /** Services that must be up before this one starts (e.g. the worker needs Kafka); the others start alongside. */
   dependsOn?: string[];
+  /** Services it cannot run without: `hack up <this>` starts them too when they are not running. */
+  needs?: string[];
   /** Shown by `hack status`: where to reach it. */
   describe(entry: Entry): string;
   /** Starts the service, waits until it answers, returns its stack.json entry. */
