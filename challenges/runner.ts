@@ -127,7 +127,8 @@ export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOpt
       async () => {
         if (!local) return environmentFromVariables(loadEnvFile(options.env), options.env!);
         if (fresh) {
-          for (const service of stackServices)
+          // Only what this run starts: a database's data (started on demand) is the participant's to keep.
+          for (const service of stackServices.filter((candidate) => !candidate.onDemand))
             rmSync(serviceDataDir(service.name), { recursive: true, force: true });
         }
         const { stack, outcomes } = await up({

@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { HackError, UsageError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
 import type { DatabaseEntry, StackFile } from '../stack/stack-file.ts';
-import { requireStack } from '../stack/stack-file.ts';
+import { readStack } from '../stack/stack-file.ts';
 import { withSession, type DatabaseService } from './clients.ts';
 
 /**
@@ -32,12 +32,18 @@ const ledgerDdl: Record<DatabaseService, string> = {
 
 const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
-export function databaseEntry(service: DatabaseService, stack: StackFile = requireStack()): DatabaseEntry {
-  const entry = stack.services[service];
+export function databaseEntry(
+  service: DatabaseService,
+  stack: StackFile | undefined = readStack(),
+): DatabaseEntry {
+  const entry = stack?.services[service];
   if (!entry) {
-    throw new UsageError(`The running stack has no ${service}.`, {
-      fix: `Start it with \`npx hack up ${service}\`.`,
-    });
+    throw new UsageError(
+      `${stack ? 'The running stack has' : 'No stack is running, so there is'} no ${service}.`,
+      {
+        fix: `Start it with \`npx hack up ${service}\`.`,
+      },
+    );
   }
   return entry;
 }

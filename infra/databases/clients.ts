@@ -126,6 +126,7 @@ export function connectionError(
     return new HackError(`${where} does not answer (${code}).`, {
       fix: `Start it with \`npx hack up ${service}\` (\`npx hack status\` shows what runs).`,
       cause: error,
+      retriable: true,
     });
   }
   // MySQL 1045 (access denied), PostgreSQL 28P01 (password) / 28000 (no such role or pg_hba).
@@ -144,5 +145,9 @@ export function connectionError(
       cause: error,
     });
   }
-  return new HackError(`Could not connect to ${where}: ${message ?? String(error)}`, { cause: error });
+  // Anything else (e.g. PostgreSQL's "the database system is starting up") may pass.
+  return new HackError(`Could not connect to ${where}: ${message ?? String(error)}`, {
+    cause: error,
+    retriable: true,
+  });
 }

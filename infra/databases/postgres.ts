@@ -116,7 +116,7 @@ function removeStaleLock(layout: DatabaseLayout): void {
 }
 
 export const postgresDamage =
-  /PANIC|could not locate a valid checkpoint record|invalid (checkpoint|primary checkpoint|data in file)|incorrect checksum in control file|database files are incompatible|is not a valid data directory|could not read file "global\/pg_control"|could not open file "global\/pg_control"|No such file or directory.*PG_VERSION|invalid value for parameter/;
+  /PANIC|could not find the database system|could not locate a valid checkpoint record|invalid (checkpoint|primary checkpoint|data in file)|incorrect checksum in control file|database files are incompatible|is not a valid data directory|pg_control|PG_VERSION/;
 
 /** Starts our PostgreSQL on its data dir (initialising it on first start) and returns its stack entry. */
 export async function startPostgres(context: StartContext): Promise<DatabaseEntry> {

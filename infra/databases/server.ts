@@ -133,11 +133,28 @@ export async function launchServer(options: LaunchOptions): Promise<number> {
   const offset = logSize(layout.logFile);
   const child = spawnDetached(options.command, options.args, { logFile: layout.logFile, env: options.env });
   writeFileSync(layout.pidFile, String(child.pid));
-  await waitUntil(options.ready, {
+  // A refused login will not pass by waiting: say so now rather than after the timeout.
+  let refusal: HackError | undefined;
+  const probe = (): Promise<boolean> =>
+    options.ready().catch((error: unknown) => {
+      if (error instanceof HackError && !error.retriable) refusal = error;
+      throw error;
+    });
+  await waitUntil(probe, {
     what: `${options.label} on port ${options.port}`,
     timeoutMs: options.timeoutMs ?? 60_000,
     intervalMs: 150,
     abort: () => {
+      if (refusal) {
+        void stopProcess(child.pid);
+        throw new HackError(
+          `${options.label} started but refused our user: its password is no longer the one ${layout.stateFile} records (changed with ALTER USER?).`,
+          {
+            fix: `Write the current password into the "password" field of ${layout.stateFile} and run \`npx hack up ${layout.service}\` again, or move the data dir aside (\`mv ${layout.root} ${layout.root}.old\`) to start from an empty one.`,
+            cause: refusal,
+          },
+        );
+      }
       if (isAlive(child.pid)) return undefined;
       throw exitedError(options, logSince(layout.logFile, offset));
     },
@@ -174,7 +191,8 @@ export function exitedError(
   }
   const damage = lines.find((line) => options.damagedPattern.test(line));
   if (damage) return damaged(layout, `${options.label} says "${damage.trim()}"`);
-  const lastError = lines.filter((line) => /ERROR|FATAL|PANIC|\[ERROR\]/.test(line)).pop();
+  const lastError =
+    lines.filter((line) => /ERROR|FATAL|PANIC/.test(line)).pop() ?? lines.filter((line) => line.trim()).pop();
   return new ServiceError(
     `${options.label} exited during start${lastError ? `: ${lastError.trim()}` : ''}.`,
     { fix: `Its log: \`npx hack logs ${layout.service}\` (${layout.logFile}).` },

