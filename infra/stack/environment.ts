@@ -74,7 +74,15 @@ export function resolveEnvironment(envFile?: string): Environment {
 }
 
 /** The services whose endpoints a worker receives (stackVariables): a worker starts after those of one `hack up`. */
-export const endpointServices = ['kafka', 'cosmos', 'search', 'mysql', 'postgres', 'cosmos-mongo', 'opensearch'];
+export const endpointServices = [
+  'kafka',
+  'cosmos',
+  'search',
+  'mysql',
+  'postgres',
+  'cosmos-mongo',
+  'opensearch',
+];
 
 /**
  * The running stack as environment variables — the names an env file uses (above), so a connector config that
