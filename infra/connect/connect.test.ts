@@ -77,8 +77,11 @@ describe('stackVariables', () => {
         password: 'pw',
         database: 'hack',
       },
-      'cosmos-mongo': { pid: 2, connectionString: 'mongodb://u:p@127.0.0.1:10255/?tls=true' } as {
-        pid: number;
+      'cosmos-mongo': {
+        pid: 2,
+        connectionString: 'mongodb://u:p@127.0.0.1:10255/?tls=true',
+        truststoreFile: '/h/trust.p12',
+        truststorePassword: 'changeit',
       },
       opensearch: { pid: 3, url: 'http://127.0.0.1:9200' },
     });
@@ -97,6 +100,8 @@ describe('stackVariables', () => {
       POSTGRES_PASSWORD: 'pw',
       POSTGRES_DATABASE: 'hack',
       COSMOS_MONGO_CONNECTION_STRING: 'mongodb://u:p@127.0.0.1:10255/?tls=true',
+      COSMOS_MONGO_TRUSTSTORE_FILE: '/h/trust.p12',
+      COSMOS_MONGO_TRUSTSTORE_PASSWORD: 'changeit',
       OPENSEARCH_URL: 'http://127.0.0.1:9200',
     });
   });

@@ -118,9 +118,12 @@ export function stackVariables(services: StackServices): Record<string, string> 
   for (const [name, entry] of Object.entries(services)) {
     if (!entry || mapped.has(name)) continue;
     const prefix = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-    const { url, connectionString } = entry as { url?: string; connectionString?: string };
+    const { url, connectionString, truststoreFile, truststorePassword } = entry as Record<string, string>;
     set(`${prefix}_URL`, url);
     set(`${prefix}_CONNECTION_STRING`, connectionString);
+    // A local emulator's certificate for Java clients (cosmos-mongo → COSMOS_MONGO_TRUSTSTORE_FILE / _PASSWORD).
+    set(`${prefix}_TRUSTSTORE_FILE`, truststoreFile);
+    set(`${prefix}_TRUSTSTORE_PASSWORD`, truststorePassword);
   }
   return env;
 }

@@ -1,4 +1,5 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { cosmosMongoService } from '../cosmos-mongo/service.ts';
 import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
@@ -15,6 +16,7 @@ import type { ServiceDefinition } from './service.ts';
 export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
+  cosmosMongoService,
   searchService,
   mysqlService,
   postgresService,

@@ -28,6 +28,21 @@ export interface CosmosEntry {
   /** PEM of the emulator's self-signed certificate, for clients that would rather trust it than skip checks. */
   certificateFile?: string;
   httpEndpoint?: string;
+  /** The emulator's MongoDB wire-protocol port (the cosmos-mongo service). */
+  mongoPort?: number;
+}
+
+export interface CosmosMongoEntry {
+  /** The Cosmos emulator's pid when the listener is ours (it stops with the emulator). */
+  pid?: number;
+  /** Cosmos-shaped: `mongodb://<account>:<key>@host:port/?ssl=true&replicaSet=globaldb&retrywrites=false&…`. */
+  connectionString: string;
+  /** PEM of the certificate the listener presents, for clients that trust it (tlsCAFile, a Java truststore). */
+  certificateFile?: string;
+  tlsInsecure?: boolean;
+  /** PKCS12 truststore with that certificate, for Java clients (`connection.ssl.truststore`), and its password. */
+  truststoreFile?: string;
+  truststorePassword?: string;
 }
 
 export interface SearchEntry {
@@ -64,6 +79,7 @@ export interface StackServices {
   cosmos?: CosmosEntry;
   search?: SearchEntry;
   connect?: ConnectEntry;
+  'cosmos-mongo'?: CosmosMongoEntry;
   mysql?: DatabaseEntry;
   postgres?: DatabaseEntry;
   [other: string]: { pid?: number } | undefined;
