@@ -1,30 +1,46 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { mark, style } from '../../infra/console/style.ts';
 import { renderTable } from '../../infra/console/table.ts';
-import { UsageError } from '../../infra/errors.ts';
+import { HackError, UsageError } from '../../infra/errors.ts';
 import { loadEnvFile } from '../../infra/stack/env-file.ts';
 import { readStack } from '../../infra/stack/stack-file.ts';
 import type { Props } from './api/plugins.ts';
 import { readProperties } from './config-providers.ts';
 import { ConnectApiError, ConnectClient, connectorPath } from './connect-client.ts';
+import { firstLine, preflight, type PluginInfo } from './preflight.ts';
 import type { ConnectorInfo, ConnectorOffsets, ConnectorStateInfo } from './herder/shapes.ts';
 
 interface GlobalOptions {
   url?: string;
   env?: string;
+  worker?: WorkerName;
 }
 
-/** The worker: `--url`, else CONNECT_URL (from `--env` or the environment), else the running stack's. */
+/** The stack's two Kafka Connect workers: ours (`connect`) and Apache Kafka Connect (`apache-connect`). */
+export type WorkerName = 'ours' | 'apache';
+const workers: Record<WorkerName, { service: string; variable: string; label: string }> = {
+  ours: { service: 'connect', variable: 'CONNECT_URL', label: 'our worker' },
+  apache: { service: 'apache-connect', variable: 'APACHE_CONNECT_URL', label: 'Apache Kafka Connect' },
+};
+
+/**
+ * The worker: `--url`, else the `--worker`'s variable (CONNECT_URL or APACHE_CONNECT_URL, from `--env` or the
+ * environment), else the running stack's. Without `--worker`: ours.
+ */
 export function connectUrl(options: GlobalOptions): string {
   if (options.url) return options.url;
+  const worker = workers[options.worker ?? 'ours'];
   const env = loadEnvFile(options.env);
-  if (env.CONNECT_URL) return env.CONNECT_URL;
-  const url = readStack()?.services.connect?.url;
+  if (env[worker.variable]) return env[worker.variable]!;
+  const url = (readStack()?.services[worker.service] as { url?: string } | undefined)?.url;
   if (url) return url;
-  throw new UsageError('No Kafka Connect worker is known.', {
-    fix: 'Start the stack with `npx hack up --detach`, or pass --url http://host:8083 (or CONNECT_URL in --env FILE).',
+  throw new UsageError(`${worker.label} is not running (no ${worker.service} in the stack).`, {
+    fix:
+      options.worker === 'apache'
+        ? 'Start it with `npx hack up apache-connect`, or pass --url http://host:8083 (or APACHE_CONNECT_URL in --env FILE).'
+        : 'Start the stack with `npx hack up --detach`, or pass --url http://host:8083 (or CONNECT_URL in --env FILE).',
   });
 }
 
@@ -116,21 +132,78 @@ const stateText = (state: string): string =>
 export function registerConnectorsCommands(program: Command): void {
   const connectors = program
     .command('connectors')
-    .description('Manage connectors on the Kafka Connect worker (ours or a real cluster)')
+    .description(
+      "Manage connectors on the stack's workers (ours, or Apache Kafka Connect with --worker apache) or any cluster (--url)",
+    )
     .option('--url <url>', 'the Connect REST URL (default: the running stack, or CONNECT_URL)')
-    .option('--env <file>', 'an env file with CONNECT_URL');
+    .option('--env <file>', 'an env file with CONNECT_URL / APACHE_CONNECT_URL')
+    .addOption(
+      new Option('--worker <worker>', "which of the stack's workers (default: ours)").choices([
+        'ours',
+        'apache',
+      ]),
+    );
   const client = (): ConnectClient => new ConnectClient(connectUrl(connectors.opts<GlobalOptions>()));
   const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
   connectors
     .command('apply <path>')
     .description(
-      'Create or update connectors from a JSON/properties file or a folder of them (idempotent, like kcctl apply)',
+      'Validate, then create or update connectors from a JSON/properties file or a folder of them (idempotent, like kcctl apply)',
     )
     .action(async (path: string) => {
       const api = client();
-      for (const file of readConnectorFiles(path))
-        out(`${mark.ok()} ${file.name} ${await applyConnector(api, file)}`);
+      const files = readConnectorFiles(path);
+      // Every file first, so a folder with one bad config changes nothing.
+      for (const file of files) await preflight(api, file.file, file.config);
+      for (const file of files) {
+        const outcome = await applyConnector(api, file).catch((error: unknown) => {
+          if (!(error instanceof ConnectApiError) || error.status < 500) throw error;
+          throw new HackError(
+            `${file.name}: the worker failed while creating it (HTTP ${error.status}: ${firstLine(error.message)}), although its config validated.`,
+            { fix: "The worker's log has the stack trace (`npx hack logs apache-connect` or `connect`)." },
+          );
+        });
+        out(`${mark.ok()} ${file.name} ${outcome}`);
+      }
+    });
+
+  connectors
+    .command('plugins')
+    .description('List the connectors, transforms, predicates and converters each worker can run')
+    .action(async () => {
+      const options = connectors.opts<GlobalOptions>();
+      const chosen: Array<{ label: string; url: string }> = [];
+      if (options.url || options.worker)
+        chosen.push({ label: options.worker ?? 'ours', url: connectUrl(options) });
+      else {
+        for (const worker of ['ours', 'apache'] as const) {
+          try {
+            chosen.push({ label: worker, url: connectUrl({ ...options, worker }) });
+          } catch {
+            /* not running: listed below */
+          }
+        }
+        if (chosen.length === 0) connectUrl(options); // throws the "start the stack" error
+      }
+      const rows: Array<PluginInfo & { worker: string }> = [];
+      for (const { label, url } of chosen) {
+        const plugins = await new ConnectClient(url).get<PluginInfo[]>(
+          '/connector-plugins?connectorsOnly=false',
+        );
+        rows.push(...plugins.map((plugin) => ({ ...plugin, worker: label })));
+      }
+      out(
+        renderTable(
+          [
+            { header: 'worker', value: (row) => row.worker },
+            { header: 'type', value: (row) => row.type },
+            { header: 'class', value: (row) => row.class },
+            { header: 'version', value: (row) => row.version ?? '' },
+          ],
+          rows,
+        ),
+      );
     });
 
   connectors

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,9 @@ describe('the Connect worker as a stack service', () => {
       'org.apache.kafka.connect.file.FileStreamSinkConnector',
     );
     expect(existsSync(join(home, 'logs', 'connect.log'))).toBe(true);
+    // The stack's endpoints reach `${env:…}` configs as the same variables Apache Kafka Connect gets.
+    const environ = readFileSync(`/proc/${entry.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain(`KAFKA_BOOTSTRAP_SERVERS=${testBootstrapServers()}`);
     await stopProcess(entry.pid!, 10_000);
     expect(await connectService.isHealthy(entry)).toBe(false);
   });

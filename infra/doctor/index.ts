@@ -4,7 +4,13 @@ import { cacheHome, hackHome } from '../paths.ts';
 import { errorMessage, HackError } from '../errors.ts';
 import { mark, style } from '../console/style.ts';
 import { probeJava, probeMaven } from '../java/index.ts';
-import { cacheProblem } from '../java/maven.ts';
+import { cacheProblem, pomModules, pomProperty } from '../java/maven.ts';
+import {
+  apacheConnectCacheName,
+  apacheConnectPom,
+  connectPluginsCacheName,
+  connectPluginsPom,
+} from '../connect/install.ts';
 import { join } from 'node:path';
 import { kafkaPom, kafkaVersion } from '../kafka/install.ts';
 import { canBind } from '../process/index.ts';
@@ -29,6 +35,7 @@ export const wellKnownPorts: Record<string, number> = {
   search: 8084,
   mysql: 3307,
   postgres: 5433,
+  'apache-connect': 8093,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
@@ -106,6 +113,33 @@ function kafkaCacheCheck(): Check {
   };
 }
 
+/**
+ * The `apache-connect` service's jars: Apache Kafka Connect and its plugin folders. Missing is only a warning —
+ * `hack up apache-connect` resolves them — but a first resolve downloads ~70 MB, so say how long it takes.
+ */
+function apacheConnectCacheCheck(): Check {
+  const caches = [
+    { dir: join(cacheHome(), apacheConnectCacheName()), pom: apacheConnectPom },
+    { dir: join(cacheHome(), connectPluginsCacheName()), pom: connectPluginsPom },
+  ];
+  const problems = caches.flatMap(({ dir, pom }) => {
+    const problem = cacheProblem(dir, pom);
+    return problem ? [`${problem} (${dir})`] : [];
+  });
+  if (problems.length === 0)
+    return {
+      name: 'Apache Connect',
+      level: 'ok',
+      detail: `Kafka Connect ${pomProperty(apacheConnectPom, 'kafka.version')} with ${pomModules(connectPluginsPom).join(', ')} cached`,
+    };
+  return {
+    name: 'Apache Connect',
+    level: 'warn',
+    detail: problems.join('; '),
+    fix: '`npx hack install --apache-connect` resolves it now (~70 MB from Maven Central: about a minute on a fresh machine, seconds from ~/.m2); `npx hack up apache-connect` does it on first start.',
+  };
+}
+
 async function dockerCheck(): Promise<Check> {
   const problem = await dockerUnavailable();
   return problem
@@ -125,6 +159,7 @@ export async function runDoctor(): Promise<Check[]> {
     java,
     maven,
     kafkaCacheCheck(),
+    apacheConnectCacheCheck(),
     diskCheck('stack', hackHome()),
     diskCheck('cache', cacheHome()),
     ...databaseChecks(),

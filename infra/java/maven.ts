@@ -168,6 +168,7 @@ async function resolveCache(
   await runMaven(
     ['-B', '-f', pomFile, 'dependency:copy-dependencies', ...outputArgs(libs), '-DincludeScope=runtime'],
     name,
+    pomModules(pomFile),
     options.onProgress,
   );
   const jars: Record<string, number> = {};
@@ -189,7 +190,12 @@ function listJars(dir: string): string[] {
  * Runs Maven, telling `onProgress` which module it is on and how many files it has downloaded (a first resolve
  * of Debezium fetches a few hundred), at most every few seconds; on failure, the error carries Maven's last lines.
  */
-function runMaven(args: string[], name: string, onProgress?: (message: string) => void): Promise<void> {
+function runMaven(
+  args: string[],
+  name: string,
+  modules: string[],
+  onProgress?: (message: string) => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(mavenExecutable(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
@@ -202,7 +208,12 @@ function runMaven(args: string[], name: string, onProgress?: (message: string) =
       if (tail.length > 40) tail.shift();
       if (line.includes('Downloaded from')) downloads++;
       const building = /copy-dependencies \([^)]*\) @ ([\w.-]+) ---/.exec(line);
-      if (building?.[1] && building[1] !== module) {
+      // A reactor's own aggregator pom copies nothing: name only its modules, the plugin folders.
+      if (
+        building?.[1] &&
+        building[1] !== module &&
+        (modules.length === 0 || modules.includes(building[1]))
+      ) {
         module = building[1];
         onProgress?.(`  ${module}${downloads > 0 ? ` (${downloads} files downloaded so far)` : ''}`);
         lastReport = Date.now();

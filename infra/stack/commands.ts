@@ -6,7 +6,7 @@ import { mark, style } from '../console/style.ts';
 import { renderTable } from '../console/table.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka } from '../kafka/install.ts';
-import { installApacheConnect } from '../connect/install.ts';
+import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
 import { findService, stackServices } from './registry.ts';
@@ -63,7 +63,7 @@ export function registerStackCommands(program: Command): void {
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
       '--apache-connect',
-      'also resolve Apache Kafka Connect (the judge of the differential tests and benchmarks)',
+      'also resolve Apache Kafka Connect and its plugins (the apache-connect service, differential tests)',
     )
     .option(
       '--databases',
@@ -84,6 +84,10 @@ export function registerStackCommands(program: Command): void {
         const connect = await installApacheConnect({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Apache Kafka Connect: ${connect.jars.length} jars in ${connect.libDir}\n`,
+        );
+        const plugins = await installConnectPlugins({ force: options.force, onProgress: say });
+        process.stdout.write(
+          `${mark.ok()} Connect plugins (${plugins.plugins.join(', ')}) in ${plugins.pluginPath}\n`,
         );
       }
     });
