@@ -68,6 +68,7 @@ export async function handleCosmosRequest(
     }
     verifyAuthorization(options, request);
     response = await route(request, options);
+    response.headers = { ...ownerHeaders(request, options.store), ...response.headers };
   } catch (error) {
     response = errorResponse(error, activityId);
   }
@@ -95,6 +96,43 @@ export function createCosmosApp(options: CosmosAppOptions): Hono {
     return c.body(result.body, result.status as 200, result.headers);
   });
   return app;
+}
+
+/**
+ * The owner of what a request addresses, as the service names it: `x-ms-alt-content-path` by name (`dbs/d` for a
+ * container, `dbs/d/colls/c` for items and ranges) and `x-ms-content-path` by rid. The SDKs build resources'
+ * links from them (Java's change feed needs the container's) and key their session tokens by them. Requests on
+ * items also carry a session token (`<range>:-1#<lsn>`): the Java SDK's change feed and queries require one.
+ */
+function ownerHeaders(request: CosmosRequest, store: CosmosStore): Record<string, string> {
+  const { segments } = request;
+  if (segments[0] !== 'dbs' || segments.length < 2) return {};
+  try {
+    const database = store.database(segments[1]!);
+    const databasePath = `dbs/${headerSafe(database.resource.id)}`;
+    if (segments.length <= 4) {
+      return segments.length <= 2
+        ? { 'x-ms-alt-content-path': 'dbs' }
+        : { 'x-ms-alt-content-path': databasePath, 'x-ms-content-path': database.resource._rid };
+    }
+    const container = store.container(segments[1]!, segments[3]!);
+    const headers: Record<string, string> = {
+      'x-ms-alt-content-path': `${databasePath}/colls/${headerSafe(container.resource.id)}`,
+      'x-ms-content-path': container.resource._rid,
+    };
+    if (segments[4] === 'docs') {
+      const range = request.header('x-ms-documentdb-partitionkeyrangeid') ?? '0';
+      headers['x-ms-session-token'] = `${range}:-1#${container.lsn}`;
+    }
+    return headers;
+  } catch {
+    return {};
+  }
+}
+
+/** Names may hold characters a header cannot carry; those travel URL-encoded. */
+function headerSafe(name: string): string {
+  return /^[\x20-\x7e]*$/.test(name) ? name : encodeURI(name);
 }
 
 function shouldThrottle(throttle: ThrottleOptions): boolean {

@@ -28,6 +28,11 @@ export function resourceOf(segments: string[]): { type: string; link: string } {
   return { type: segments[segments.length - 2]!, link: segments.join('/') };
 }
 
+/** A database rid is 4 bytes in base64 (with `-` for `/`), e.g. `TXPoLQ==`: a name that looks like one is rare. */
+function isRidPath(segments: string[]): boolean {
+  return segments[0] === 'dbs' && segments[1] !== undefined && /^[A-Za-z0-9+-]{6}==$/.test(segments[1]);
+}
+
 export function sign(key: string, method: string, type: string, link: string, date: string): string {
   const text = `${method.toLowerCase()}\n${type.toLowerCase()}\n${link}\n${date.toLowerCase()}\n\n`;
   return createHmac('sha256', Buffer.from(key, 'base64')).update(text).digest('base64');
@@ -63,6 +68,9 @@ export function verifyAuthorization(
   }
   const { type, link } = resourceOf(request.segments);
   const links = type === 'offers' ? [link.toLowerCase()] : [link];
+  // Rid-based paths (`dbs/<rid>/colls/<rid>/pkranges`, as the Java SDK reads partition key ranges) are signed
+  // with the rid of the resource alone, lowercased (BaseAuthorizationTokenProvider: ids that are not names).
+  if (isRidPath(request.segments)) links.push((link.split('/').pop() ?? '').toLowerCase());
   for (const key of options.keys) {
     for (const candidate of links) {
       const expected = Buffer.from(sign(key, request.method, type, candidate, date));

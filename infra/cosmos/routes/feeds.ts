@@ -86,10 +86,14 @@ export async function runListQuery(
   return page(request, name, rid, () => executeQuery(query, list(), parameters(spec)));
 }
 
-/** The plan the SDK asks for before a query: "nothing for you to do", since the emulator evaluates everything. */
+/**
+ * The plan the SDK asks for before a query: "nothing for you to do", since the emulator evaluates everything —
+ * except `hasSelectValue`, which tells the SDK whether results are values or objects (the Java SDK reads a
+ * `SELECT VALUE COUNT(1)` result as `{"_value": n}` otherwise).
+ */
 export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse> {
   const spec = await querySpec(request);
-  parse(spec.query); // a syntax error is reported here too
+  const query = parse(spec.query); // a syntax error is reported here too
   return ok({
     partitionedQueryExecutionInfoVersion: 2,
     queryInfo: {
@@ -104,7 +108,7 @@ export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse>
       aggregates: [],
       groupByAliasToAggregateType: {},
       rewrittenQuery: '',
-      hasSelectValue: false,
+      hasSelectValue: query.select.value !== undefined,
       hasNonStreamingOrderBy: false,
     },
     queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],

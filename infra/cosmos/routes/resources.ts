@@ -78,6 +78,10 @@ export async function containers(request: CosmosRequest, store: CosmosStore): Pr
   }
   if (child === 'pkranges') {
     const container = store.container(db!, id);
+    // The Java SDK reads ranges as an incremental feed (A-IM + If-None-Match) and asks until told "unchanged".
+    const etag = `"${container.resource._rid}"`;
+    if (request.header('a-im') !== undefined && request.header('if-none-match') === etag)
+      return { status: 304, headers: { etag } };
     return listBody(
       'PartitionKeyRanges',
       [
@@ -97,7 +101,7 @@ export async function containers(request: CosmosRequest, store: CosmosStore): Pr
         },
       ],
       container.resource._rid,
-      { etag: `"${container.resource._rid}"` },
+      { etag },
     );
   }
   if (child === 'operations' && request.segments[5] === 'partitionkeydelete' && request.method === 'POST') {
