@@ -7,6 +7,7 @@ import { renderTable } from '../console/table.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka } from '../kafka/install.ts';
 import { installApacheConnect } from '../connect/install.ts';
+import { installCosmosJavaSdk } from '../cosmos/java-conformance/java-sdk.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
 import { loadEnvFile } from './env-file.ts';
@@ -63,7 +64,11 @@ export function registerStackCommands(program: Command): void {
       '--apache-connect',
       'also resolve Apache Kafka Connect (the judge of the differential tests and benchmarks)',
     )
-    .action(async (options: { force?: boolean; apacheConnect?: boolean }) => {
+    .option(
+      '--cosmos-java-sdk',
+      "also resolve the Azure Cosmos DB Java SDK (the emulator's conformance test drives it)",
+    )
+    .action(async (options: { force?: boolean; apacheConnect?: boolean; cosmosJavaSdk?: boolean }) => {
       const classpath = await installKafka({ force: options.force, onProgress: say });
       process.stdout.write(
         `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
@@ -72,6 +77,12 @@ export function registerStackCommands(program: Command): void {
         const connect = await installApacheConnect({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Apache Kafka Connect: ${connect.jars.length} jars in ${connect.libDir}\n`,
+        );
+      }
+      if (options.cosmosJavaSdk) {
+        const sdk = await installCosmosJavaSdk({ force: options.force, onProgress: say });
+        process.stdout.write(
+          `${mark.ok()} Azure Cosmos DB Java SDK: ${sdk.jars.length} jars in ${sdk.libDir}\n`,
         );
       }
     });
