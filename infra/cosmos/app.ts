@@ -4,15 +4,7 @@ import { verifyAuthorization, type AuthOptions } from './auth.ts';
 import { CosmosError, notFound } from './errors.ts';
 import { cosmosRequest, isTrue, type CosmosRequest, type CosmosResponse } from './http.ts';
 import { batch } from './routes/batch.ts';
-import {
-  changeFeed,
-  isChangeFeed,
-  isQueryPlan,
-  queryItems,
-  queryPlan,
-  readFeed,
-  type EpkFilter,
-} from './routes/feeds.ts';
+import { changeFeed, isChangeFeed, isQueryPlan, queryItems, queryPlan, readFeed } from './routes/feeds.ts';
 import { createItem, item } from './routes/items.ts';
 import { account, containers, databases, methodNotAllowed, offers } from './routes/resources.ts';
 import type { CosmosStore } from './store/index.ts';
@@ -32,7 +24,6 @@ export interface CosmosAppOptions extends AuthOptions {
   /** The endpoint the account advertises; the SDK ignores it because the account id is "localhost". */
   endpoint: () => string;
   throttle?: ThrottleOptions;
-  epkFilter?: EpkFilter;
 }
 
 export interface CosmosHttpResult {
@@ -168,7 +159,7 @@ async function route(request: CosmosRequest, options: CosmosAppOptions): Promise
     if (request.method !== 'GET') throw methodNotAllowed(request);
     return account(options.endpoint());
   }
-  if (segments[0] === 'offers') return offers();
+  if (segments[0] === 'offers') return offers(request, store);
   if (segments[0] !== 'dbs') throw notFound(`/${segments.join('/')}`);
   if (segments.length <= 2) return databases(request, store);
   if (segments[2] !== 'colls') throw notFound(`/${segments.join('/')}`);
@@ -176,9 +167,7 @@ async function route(request: CosmosRequest, options: CosmosAppOptions): Promise
   const container = store.container(segments[1]!, segments[3]!);
   if (segments.length === 5) {
     if (request.method === 'GET')
-      return isChangeFeed(request)
-        ? changeFeed(request, container, options.epkFilter)
-        : readFeed(request, container);
+      return isChangeFeed(request) ? changeFeed(request, container) : readFeed(request, container);
     if (request.method !== 'POST') throw methodNotAllowed(request);
     if (isQueryPlan(request)) return queryPlan(request);
     if (isTrue(request.header('x-ms-documentdb-isquery'))) return queryItems(request, container);

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { handleCosmosRequest, type CosmosAppOptions, type ThrottleOptions } from './app.ts';
 import { emulatorKey } from './auth.ts';
 import { emulatorCertificate } from './certificate.ts';
-import { createEpkFilter } from './epk.ts';
 import { nodeCosmosRequest } from './http.ts';
 import { CosmosStore } from './store/index.ts';
 
@@ -61,7 +60,6 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
     acceptAnyKey: options.acceptAnyKey ?? false,
     endpoint: () => endpoint,
     throttle,
-    epkFilter: await createEpkFilter(),
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handleCosmosRequest(appOptions, (activityId) => nodeCosmosRequest(req, activityId)).then(

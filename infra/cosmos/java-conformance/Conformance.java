@@ -272,7 +272,7 @@ public class Conformance {
   static void bulk() {
     List<CosmosItemOperation> operations = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      String pk = "bulk" + (i % 7);
+      String pk = "bulk" + (i % 30);
       operations.add(CosmosBulkOperations.getCreateItemOperation(doc("k" + i, pk, i), new PartitionKey(pk)));
     }
     int created = 0;

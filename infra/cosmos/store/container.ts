@@ -10,6 +10,13 @@ import {
   partitionKeyString,
   type PartitionKeyDefinition,
 } from './partition-key.ts';
+import {
+  effectivePartitionKey,
+  initialRanges,
+  rangeContains,
+  defaultThroughput,
+  type PartitionKeyRange,
+} from './ranges.ts';
 
 export type Document = Record<string, unknown> & {
   id: string;
@@ -68,6 +75,14 @@ export class ContainerState {
   lsn = 0;
   durableLsn = 0;
   docCounter = 0;
+  /** Physical partitions; one unless provisioned throughput or a split made more (see `ranges.ts`). */
+  ranges: PartitionKeyRange[] = initialRanges(1);
+  /** The id the next split child gets: ids are never reused, so a gone id stays gone. */
+  nextRangeId = 1;
+  /** Provisioned RU/s (manual, or the autoscale maximum): what the container's offer reports. */
+  throughput = defaultThroughput;
+  autoscale = false;
+  private readonly epks = new WeakMap<Document, string>();
 
   constructor(
     public resource: ContainerResource,
@@ -106,6 +121,44 @@ export class ContainerState {
       if (partitionKey && !partitionKeyHasPrefix(this.partitionKeyOf(doc), partitionKey)) continue;
       yield doc;
     }
+  }
+
+  /** The range with this id; a split parent (or any unknown id) is gone: 410 with substatus 1002. */
+  range(id: string): PartitionKeyRange {
+    const range = this.ranges.find((r) => r.id === id);
+    if (!range) {
+      throw new CosmosError(
+        410,
+        `The partition key range ${id} is gone (it was split); refresh the ranges.`,
+        {
+          substatus: 1002,
+        },
+      );
+    }
+    return range;
+  }
+
+  /** The document's effective partition key (cached per document version). */
+  epkOf(doc: Document): string {
+    let epk = this.epks.get(doc);
+    if (epk === undefined) {
+      epk = effectivePartitionKey(this.partitionKeyOf(doc), this.partitionKey);
+      this.epks.set(doc, epk);
+    }
+    return epk;
+  }
+
+  /** Whether the document lies in `[min, max)` of the EPK space; free when the container has one range. */
+  inEpkRange(doc: Document, min: string, max: string): boolean {
+    if (min === '' && max.toUpperCase() === 'FF') return true;
+    return rangeContains({ minInclusive: min, maxExclusive: max }, this.epkOf(doc));
+  }
+
+  /** The id of the range that holds the document: what its session token names. */
+  rangeIdOf(doc: Document): string {
+    if (this.ranges.length === 1) return this.ranges[0]!.id;
+    const epk = this.epkOf(doc);
+    return (this.ranges.find((r) => rangeContains(r, epk)) ?? this.ranges[0]!).id;
   }
 
   begin(): Transaction {

@@ -1,4 +1,5 @@
-export { CosmosStore, type DatabaseResource, type DatabaseState } from './store.ts';
+export { CosmosStore, type DatabaseResource, type DatabaseState, type ProvisionOptions } from './store.ts';
+export { type PartitionKeyRange, throughputPerPartition } from './ranges.ts';
 export {
   ContainerState,
   type ContainerResource,

@@ -6,6 +6,14 @@ import { isAlive } from '../../process/index.ts';
 import { CosmosError, badRequest, conflict, notFound } from '../errors.ts';
 import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
+import {
+  initialRanges,
+  partitionCountFor,
+  splitRange,
+  widestRange,
+  defaultThroughput,
+  type PartitionKeyRange,
+} from './ranges.ts';
 
 export interface DatabaseResource extends Record<string, unknown> {
   id: string;
@@ -26,7 +34,23 @@ type JournalRecord =
   | { op: 'coll'; db: string; coll: ContainerResource }
   | { op: 'dropcoll'; db: string; id: string }
   | { op: 'tx'; db: string; coll: string; changes: ItemChange[] }
-  | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number };
+  | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number }
+  /** The container's physical partitions and throughput (absent in older journals: one range, 400 RU/s). */
+  | {
+      op: 'ranges';
+      db: string;
+      coll: string;
+      ranges: PartitionKeyRange[];
+      nextRangeId: number;
+      throughput: number;
+      autoscale: boolean;
+    };
+
+/** Throughput asked for at container creation (`x-ms-offer-throughput` or the autoscale maximum). */
+export interface ProvisionOptions {
+  throughput?: number;
+  autoscale?: boolean;
+}
 
 const validName = /^[^/\\?#]{1,255}$/;
 
@@ -89,6 +113,7 @@ export class CosmosStore {
       yield { op: 'db', db: database.resource };
       for (const container of database.containers.values()) {
         yield { op: 'coll', db: database.resource.id, coll: container.resource };
+        yield rangesRecord(database.resource.id, container);
         const docs = [...container.items.values()].sort((a, b) => a._lsn - b._lsn);
         for (let i = 0; i < docs.length; i += 500) {
           const changes = docs.slice(i, i + 500).map((doc): ItemChange => ({ op: 'put', doc }));
@@ -128,6 +153,16 @@ export class CosmosStore {
       case 'tx': {
         const container = this.databases.get(record.db)?.containers.get(record.coll);
         for (const change of record.changes) container?.apply(change);
+        break;
+      }
+      case 'ranges': {
+        const container = this.databases.get(record.db)?.containers.get(record.coll);
+        if (container) {
+          container.ranges = record.ranges;
+          container.nextRangeId = record.nextRangeId;
+          container.throughput = record.throughput;
+          container.autoscale = record.autoscale;
+        }
         break;
       }
       case 'lsn': {
@@ -181,7 +216,15 @@ export class CosmosStore {
     await this.journal.append({ op: 'dropdb', id: database.resource.id } satisfies JournalRecord);
   }
 
-  async createContainer(databaseId: string, body: Record<string, unknown>): Promise<ContainerResource> {
+  /**
+   * Creates a container; with `provision.throughput` above 10,000 RU/s it starts with several physical
+   * partitions, as the service provisions them. (The second argument is optional: older callers are unchanged.)
+   */
+  async createContainer(
+    databaseId: string,
+    body: Record<string, unknown>,
+    provision: ProvisionOptions = {},
+  ): Promise<ContainerResource> {
     const database = this.database(databaseId);
     const id = checkName(body.id);
     if (database.containers.has(id)) throw conflict();
@@ -192,13 +235,53 @@ export class CosmosStore {
     ridBytes[4] = ridBytes[4]! | 0x80; // a collection rid's fifth byte has its high bit set, as in Cosmos DB
     const rid = newRid(ridBytes);
     const resource = containerResource(body, id, rid, database.resource._rid);
-    database.containers.set(id, new ContainerState(resource, database.resource._rid));
+    const container = new ContainerState(resource, database.resource._rid);
+    container.throughput = provision.throughput ?? defaultThroughput;
+    container.autoscale = provision.autoscale ?? false;
+    container.ranges = initialRanges(partitionCountFor(container.throughput));
+    container.nextRangeId = container.ranges.length;
+    database.containers.set(id, container);
     await this.journal.append({
       op: 'coll',
       db: database.resource.id,
       coll: resource,
     } satisfies JournalRecord);
+    if (container.ranges.length > 1 || provision.throughput !== undefined)
+      await this.journal.append(rangesRecord(database.resource.id, container));
     return resource;
+  }
+
+  /**
+   * Changes a container's throughput. Above what its partitions serve (10,000 RU/s each), the widest range
+   * splits until there are enough — at once, where the service takes hours. Lowering never merges.
+   */
+  async replaceThroughput(container: ContainerState, throughput: number, autoscale: boolean): Promise<void> {
+    container.throughput = throughput;
+    container.autoscale = autoscale;
+    while (container.ranges.length < partitionCountFor(throughput)) this.split(container);
+    await this.journal.append(rangesRecord(this.databaseOf(container), container));
+  }
+
+  /**
+   * Splits one physical partition (the widest, or `rangeId`) into two: a live split, as the service does when a
+   * partition grows. Readers of the old range get 410/1002 and move to the children.
+   */
+  async splitPartition(container: ContainerState, rangeId?: string): Promise<PartitionKeyRange[]> {
+    this.split(container, rangeId);
+    await this.journal.append(rangesRecord(this.databaseOf(container), container));
+    return container.ranges;
+  }
+
+  private split(container: ContainerState, rangeId = widestRange(container.ranges).id): void {
+    container.range(rangeId);
+    container.ranges = splitRange(container.ranges, rangeId, container.nextRangeId);
+    container.nextRangeId += 2;
+  }
+
+  private databaseOf(container: ContainerState): string {
+    for (const database of this.databases.values())
+      if (database.containers.get(container.resource.id) === container) return database.resource.id;
+    throw notFound(`Container ${container.resource.id}`);
   }
 
   async replaceContainer(
@@ -291,6 +374,18 @@ export class CosmosStore {
       }
     }
   }
+}
+
+function rangesRecord(db: string, container: ContainerState): JournalRecord {
+  return {
+    op: 'ranges',
+    db,
+    coll: container.resource.id,
+    ranges: container.ranges,
+    nextRangeId: container.nextRangeId,
+    throughput: container.throughput,
+    autoscale: container.autoscale,
+  };
 }
 
 /** Changes a journal holds (a transaction record holds many): what the live state is compared against. */
