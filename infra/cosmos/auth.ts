@@ -68,9 +68,9 @@ export function verifyAuthorization(
   }
   const { type, link } = resourceOf(request.segments);
   const links = type === 'offers' ? [link.toLowerCase()] : [link];
-  // Rid-based paths (`dbs/<rid>/colls/<rid>/pkranges`, as the Java SDK reads partition key ranges) are signed
-  // with the rid of the resource alone, lowercased (BaseAuthorizationTokenProvider: ids that are not names).
-  if (isRidPath(request.segments)) links.push((link.split('/').pop() ?? '').toLowerCase());
+  // Rid-based paths (`dbs/<rid>/colls/<rid>/pkranges`, as the Java SDK reads partition key ranges) and offers
+  // are signed with the rid of the resource alone, lowercased (BaseAuthorizationTokenProvider: not names).
+  if (isRidPath(request.segments) || type === 'offers') links.push((link.split('/').pop() ?? '').toLowerCase());
   for (const key of options.keys) {
     for (const candidate of links) {
       const expected = Buffer.from(sign(key, request.method, type, candidate, date));
