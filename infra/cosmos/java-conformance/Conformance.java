@@ -81,6 +81,7 @@ public class Conformance {
     check("change feed: latest version from Beginning, Now, a point in time", Conformance::changeFeedStarts);
     check("change feed: all versions and deletes", Conformance::allVersions);
     check("change feed: per feed range, each change once", Conformance::perFeedRange);
+    check("split: raising throughput splits a live range, a saved token resumes", Conformance::split);
     String[] saved = new String[1];
     check("change feed: continuation saved", () -> saved[0] = changeFeedToken());
     System.out.println("{\"restart\":true}");
@@ -353,6 +354,17 @@ public class Conformance {
     }
     equal("changes over all ranges", 300, total);
     equal("distinct ids over all ranges", 300, union.size());
+  }
+
+  static void split() {
+    String[] token = new String[1];
+    drain(wide, CosmosChangeFeedRequestOptions.createForProcessingFromBeginning(FeedRange.forFullRange()), token);
+    wide.replaceThroughput(ThroughputProperties.createManualThroughput(35_000));
+    equal("feed ranges after the split", 4, wide.getFeedRanges().size());
+    wide.createItem(doc("after-split", "bulk3", 1));
+    Set<String> resumed = ids(drain(wide, CosmosChangeFeedRequestOptions.createForProcessingFromContinuation(token[0]), null));
+    equal("changes after the token", Set.of("after-split"), resumed);
+    equal("count after the split", 301L, wide.queryItems("SELECT VALUE COUNT(1) FROM c", new CosmosQueryRequestOptions(), Long.class).stream().findFirst().orElse(0L));
   }
 
   static String changeFeedToken() {

@@ -19,6 +19,7 @@ const checks = [
   'change feed: latest version from Beginning, Now, a point in time',
   'change feed: all versions and deletes',
   'change feed: per feed range, each change once',
+  'split: raising throughput splits a live range, a saved token resumes',
   'change feed: continuation saved',
   'change feed: continuation resumes after a restart',
 ];
