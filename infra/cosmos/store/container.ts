@@ -54,6 +54,14 @@ export class Transaction {
 }
 
 export const maxDocumentBytes = 2 * 1024 * 1024;
+
+/** A TTL is -1 (never expire) or a positive whole number of seconds, as the service requires; absent or null is no TTL. */
+export function checkTtl(value: unknown, what: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value === 0 || value < -1 || value > 2_147_483_647) {
+    throw badRequest(`${what} ${JSON.stringify(value)} is invalid: use -1 (never expire) or a positive number of seconds.`);
+  }
+}
 const invalidId = /[/\\?#]/;
 
 export interface ChangePage {
@@ -298,6 +306,7 @@ export class ContainerState {
     if (Buffer.byteLength(JSON.stringify(doc)) > maxDocumentBytes) {
       throw new CosmosError(413, 'Request size is too large. Documents are limited to 2 MB.');
     }
+    checkTtl(doc.ttl, "The item's ttl");
     const pk = this.partitionKeyOf(doc);
     if (pkHeader && partitionKeyString(pkHeader) !== partitionKeyString(pk)) {
       throw badRequest("PartitionKey extracted from document doesn't match the one specified in the header.");
@@ -307,6 +316,12 @@ export class ContainerState {
 
   /** The live document, or undefined (an expired one counts as gone). */
   find(pk: unknown[], id: string): Document | undefined {
+    if (!this.partitionKey.systemKey && pk.length !== this.partitionKey.paths.length) {
+      // A prefix of a hierarchical key scopes queries and feeds; a point operation needs the full key.
+      throw badRequest(
+        `The partition key has ${pk.length} of the ${this.partitionKey.paths.length} values the container's definition (${this.partitionKey.paths.join(', ')}) needs.`,
+      );
+    }
     const doc = this.items.get(this.keyOf(pk, id));
     if (doc && this.ttlEnabled && this.isExpired(doc, Date.now() / 1000)) return undefined;
     return doc;

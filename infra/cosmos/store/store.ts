@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { HackError, errorMessage } from '../../errors.ts';
 import { isAlive } from '../../process/index.ts';
 import { CosmosError, badRequest, conflict, notFound } from '../errors.ts';
-import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
+import {
+  ContainerState,
+  checkTtl,
+  type ContainerResource,
+  type ItemChange,
+  type Transaction,
+} from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
 import {
   initialRanges,
@@ -437,13 +443,16 @@ function containerResource(
   ) {
     throw badRequest('The partition key needs one to three paths.');
   }
+  for (const path of partitionKey.paths) {
+    if (typeof path !== 'string' || !validPartitionKeyPath.test(path))
+      throw badRequest(
+        `The partition key path ${JSON.stringify(path)} is invalid: it starts with / and names a property (e.g. /tenantId or /address/city), without wildcards or a trailing /.`,
+      );
+  }
+  if (partitionKey.paths.length > 1 && partitionKey.kind !== undefined && partitionKey.kind !== 'MultiHash')
+    throw badRequest('A partition key with several paths is hierarchical: its kind must be MultiHash.');
+  checkTtl(body.defaultTtl, 'The defaultTtl');
   return {
-    indexingPolicy: {
-      indexingMode: 'consistent',
-      automatic: true,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [{ path: '/"_etag"/?' }],
-    },
     conflictResolutionPolicy: {
       mode: 'LastWriterWins',
       conflictResolutionPath: '/_ts',
@@ -451,6 +460,7 @@ function containerResource(
     },
     geospatialConfig: { type: 'Geography' },
     ...body,
+    indexingPolicy: normalizedIndexingPolicy(body.indexingPolicy),
     id,
     partitionKey: { kind: partitionKey.paths.length > 1 ? 'MultiHash' : 'Hash', version: 2, ...partitionKey },
     _rid: rid,
@@ -462,6 +472,30 @@ function containerResource(
     _udfs: 'udfs/',
     _conflicts: 'conflicts/',
     _ts: nowSeconds(),
+  };
+}
+
+/** `/a`, `/a/b`, `/"quoted key"`: segments of property names, no wildcard, no empty or trailing segment. */
+const validPartitionKeyPath = /^(\/("([^"\\]|\\.)+"|[^/"*?\s][^/"*?]*))+$/;
+
+/**
+ * The indexing policy as the service returns it: mode lowercased (default consistent), `automatic`, `/*` included
+ * when nothing is, and the system's `/"_etag"/?` always among the excluded paths. Mode none indexes nothing.
+ */
+export function normalizedIndexingPolicy(policy: unknown): Record<string, unknown> {
+  const given = (typeof policy === 'object' && policy !== null ? policy : {}) as Record<string, unknown>;
+  const mode = typeof given.indexingMode === 'string' ? given.indexingMode.toLowerCase() : 'consistent';
+  if (mode === 'none')
+    return { ...given, indexingMode: 'none', automatic: false, includedPaths: [], excludedPaths: [] };
+  const included = Array.isArray(given.includedPaths) ? given.includedPaths : [{ path: '/*' }];
+  const excluded = (Array.isArray(given.excludedPaths) ? given.excludedPaths : []) as { path?: string }[];
+  const etag = '/"_etag"/?';
+  return {
+    ...given,
+    indexingMode: mode,
+    automatic: given.automatic ?? true,
+    includedPaths: included,
+    excludedPaths: excluded.some((p) => p.path === etag) ? excluded : [...excluded, { path: etag }],
   };
 }
 
