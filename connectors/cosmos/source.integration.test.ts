@@ -156,12 +156,10 @@ describe('Cosmos source through the worker', () => {
     // Split a partition while the connector runs (after its offsets are flushed), then write more.
     await new Promise((resolve) => setTimeout(resolve, 1500)); // > offset.flush.interval.ms
     const { resource: offer } = await container.readOffer();
-    await cosmos.client
-      .offer(offer!.id)
-      .replace({
-        ...offer!,
-        content: { offerThroughput: 35_000, offerIsRUPerMinuteThroughputEnabled: false },
-      });
+    await cosmos.client.offer(offer!.id).replace({
+      ...offer!,
+      content: { offerThroughput: 35_000, offerIsRUPerMinuteThroughputEnabled: false },
+    });
     await waitFor(async () => (await assigned()).flat().length === 4, {
       description: 'the tasks reassigned over the four ranges after the split',
     });

@@ -70,7 +70,8 @@ export function verifyAuthorization(
   const links = type === 'offers' ? [link.toLowerCase()] : [link];
   // Rid-based paths (`dbs/<rid>/colls/<rid>/pkranges`, as the Java SDK reads partition key ranges) and offers
   // are signed with the rid of the resource alone, lowercased (BaseAuthorizationTokenProvider: not names).
-  if (isRidPath(request.segments) || type === 'offers') links.push((link.split('/').pop() ?? '').toLowerCase());
+  if (isRidPath(request.segments) || type === 'offers')
+    links.push((link.split('/').pop() ?? '').toLowerCase());
   for (const key of options.keys) {
     for (const candidate of links) {
       const expected = Buffer.from(sign(key, request.method, type, candidate, date));

@@ -108,12 +108,10 @@ describe('Cosmos emulator: physical partitions', () => {
     expect(whole.changes).toHaveLength(60);
 
     const { resource: offer } = await container.readOffer();
-    await cosmos.client
-      .offer(offer!.id)
-      .replace({
-        ...offer!,
-        content: { offerThroughput: 35_000, offerIsRUPerMinuteThroughputEnabled: false },
-      });
+    await cosmos.client.offer(offer!.id).replace({
+      ...offer!,
+      content: { offerThroughput: 35_000, offerIsRUPerMinuteThroughputEnabled: false },
+    });
     const { resources: split } = await container.readPartitionKeyRanges().fetchAll();
     // The widest range splits (the last: integer division leaves it a little wider), in place, into two.
     expect(split.map((r) => [r.id, r.parents])).toEqual([

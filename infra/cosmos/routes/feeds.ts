@@ -150,7 +150,9 @@ export async function queryItems(request: CosmosRequest, container: ContainerSta
     }
   };
   const started = performance.now();
-  const response = page(request, 'Documents', container.resource._rid, () => executeQuery(query, counted(), params));
+  const response = page(request, 'Documents', container.resource._rid, () =>
+    executeQuery(query, counted(), params),
+  );
   const elapsed = (performance.now() - started).toFixed(2);
   const output = (response.body as { Documents: unknown[] }).Documents;
   response.headers!['x-ms-documentdb-query-metrics'] = [

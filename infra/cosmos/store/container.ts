@@ -58,8 +58,16 @@ export const maxDocumentBytes = 2 * 1024 * 1024;
 /** A TTL is -1 (never expire) or a positive whole number of seconds, as the service requires; absent or null is no TTL. */
 export function checkTtl(value: unknown, what: string): void {
   if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value === 0 || value < -1 || value > 2_147_483_647) {
-    throw badRequest(`${what} ${JSON.stringify(value)} is invalid: use -1 (never expire) or a positive number of seconds.`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value === 0 ||
+    value < -1 ||
+    value > 2_147_483_647
+  ) {
+    throw badRequest(
+      `${what} ${JSON.stringify(value)} is invalid: use -1 (never expire) or a positive number of seconds.`,
+    );
   }
 }
 const invalidId = /[/\\?#]/;
