@@ -6,6 +6,7 @@ import { cosmosRequest, isTrue, type CosmosRequest, type CosmosResponse } from '
 import { batch } from './routes/batch.ts';
 import { changeFeed, isChangeFeed, isQueryPlan, queryItems, queryPlan, readFeed } from './routes/feeds.ts';
 import { createItem, item } from './routes/items.ts';
+import { users } from './routes/users.ts';
 import { account, containers, databases, methodNotAllowed, offers } from './routes/resources.ts';
 import type { CosmosStore } from './store/index.ts';
 
@@ -57,7 +58,7 @@ export async function handleCosmosRequest(
         },
       );
     }
-    verifyAuthorization(options, request);
+    verifyAuthorization(options, request, (token) => options.store.permissionOfToken(token));
     response = await route(request, options);
     response.headers = { ...ownerHeaders(request, options.store), ...response.headers };
   } catch (error) {
@@ -162,6 +163,7 @@ async function route(request: CosmosRequest, options: CosmosAppOptions): Promise
   if (segments[0] === 'offers') return offers(request, store);
   if (segments[0] !== 'dbs') throw notFound(`/${segments.join('/')}`);
   if (segments.length <= 2) return databases(request, store);
+  if (segments[2] === 'users') return users(request, store);
   if (segments[2] !== 'colls') throw notFound(`/${segments.join('/')}`);
   if (segments.length <= 4 || segments[4] !== 'docs') return containers(request, store);
   const container = store.container(segments[1]!, segments[3]!);

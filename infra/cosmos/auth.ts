@@ -42,23 +42,27 @@ export function sign(key: string, method: string, type: string, link: string, da
 export function verifyAuthorization(
   options: AuthOptions,
   request: { method: string; segments: string[]; header(name: string): string | undefined },
+  permissionOfToken: (token: string) => { resource: string; permissionMode: string } | undefined = () =>
+    undefined,
 ): void {
   if (options.acceptAnyKey) return;
   const raw = request.header('authorization');
   const date = request.header('x-ms-date') ?? request.header('date');
-  if (!raw || !date)
-    throw unauthorized(
-      'Required Header authorization or x-ms-date is missing. Ensure that the request is signed.',
-    );
-  let decoded: string;
+  let decoded = '';
   try {
-    decoded = decodeURIComponent(raw);
+    decoded = decodeURIComponent(raw ?? '');
   } catch {
     throw unauthorized('The authorization header is not URL-encoded.');
   }
   const fields = new URLSearchParams(decoded.replace(/\+/g, '%2B'));
+  // Resource tokens are not signatures over the date: they carry none.
+  if (fields.get('type') === 'resource') return verifyResourceToken(request, permissionOfToken(decoded));
+  if (!raw || !date)
+    throw unauthorized(
+      'Required Header authorization or x-ms-date is missing. Ensure that the request is signed.',
+    );
   if (fields.get('type') !== 'master')
-    throw unauthorized('Only master-key authorization is supported by the emulator.');
+    throw unauthorized('Only master-key and resource-token authorization are supported by the emulator.');
   const signature = fields.get('sig') ?? '';
   const when = Date.parse(date);
   if (Number.isNaN(when) || Math.abs(Date.now() - when) > allowedSkewMs) {
@@ -83,6 +87,27 @@ export function verifyAuthorization(
   throw unauthorized(
     `The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol. For more info: https://aka.ms/cosmosdb-tsg-mac-token. Server used the following payload to sign: '${payload}'`,
   );
+}
+
+/**
+ * A resource token (a permission's `_token`) authorizes requests on its resource and below it; a Read permission
+ * only reads and queries. The link is compared by name, the way the SDKs address resources.
+ */
+function verifyResourceToken(
+  request: { method: string; segments: string[]; header(name: string): string | undefined },
+  permission: { resource: string; permissionMode: string } | undefined,
+): void {
+  if (!permission) throw unauthorized('The resource token is not valid: no permission has it.');
+  const granted = permission.resource.replace(/^\/+|\/+$/g, '');
+  const path = request.segments.join('/');
+  const reading =
+    request.method === 'GET' ||
+    request.method === 'HEAD' ||
+    request.header('x-ms-documentdb-isquery')?.toLowerCase() === 'true';
+  // Any valid token reads the account (`GET /`), as the service allows.
+  const within = path === '' || path === granted || path.startsWith(`${granted}/`);
+  if (!within || (permission.permissionMode.toLowerCase() === 'read' && !reading))
+    throw new CosmosError(403, `The permission does not allow ${request.method} on /${path}.`);
 }
 
 function unauthorized(message: string): CosmosError {

@@ -1,6 +1,12 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChangeFeedMode, ChangeFeedStartFrom, type Container, type ErrorResponse } from '@azure/cosmos';
+import {
+  ChangeFeedMode,
+  ChangeFeedStartFrom,
+  PermissionMode,
+  type Container,
+  type ErrorResponse,
+} from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosmosClient } from './client.ts';
 import { startTestEmulator, type TestEmulator } from './test-support.ts';
@@ -150,5 +156,36 @@ describe('Cosmos emulator: what the JavaScript SDK sees, as the service shows it
       changeFeedStartFrom: ChangeFeedStartFrom.Beginning(),
     });
     await expect(iterator.readNext()).rejects.toMatchObject({ code: 400 });
+  });
+
+  it('keeps users and permissions, and honours their resource tokens (Read reads, All writes)', async () => {
+    const container = await cosmos.container();
+    await container.items.create({ id: 'r1', pk: 'a' });
+    const database = container.database;
+    const { user } = await database.users.create({ id: 'alice' });
+    expect((await database.users.readAll().fetchAll()).resources.map((u) => u.id)).toEqual(['alice']);
+    const { resource: readOnly } = await user.permissions.create({
+      id: 'read',
+      permissionMode: PermissionMode.Read,
+      resource: container.url,
+    });
+    expect(readOnly?._token).toMatch(/^type=resource&ver=1&sig=/);
+    expect((await user.permissions.readAll().fetchAll()).resources).toHaveLength(1);
+
+    const reader = cosmosClient(
+      { endpoint: cosmos.emulator.httpEndpoint, key: '' },
+      { key: undefined, resourceTokens: { [`dbs/${database.id}/colls/${container.id}`]: readOnly!._token } },
+    );
+    try {
+      const via = reader.database(database.id).container(container.id);
+      expect((await via.item('r1', 'a').read()).resource?.id).toBe('r1');
+      expect(await statusOf(via.items.create({ id: 'r2', pk: 'a' }))).toBe(403);
+    } finally {
+      reader.dispose();
+    }
+    // Survives a restart.
+    await cosmos.restart();
+    const again = cosmos.client.database(database.id).user('alice');
+    expect((await again.permission('read').read()).resource?.permissionMode).toBe(PermissionMode.Read);
   });
 });

@@ -1,4 +1,11 @@
-export { CosmosStore, type DatabaseResource, type DatabaseState, type ProvisionOptions } from './store.ts';
+export {
+  CosmosStore,
+  type DatabaseResource,
+  type DatabaseState,
+  type ProvisionOptions,
+  type UserState,
+  type PermissionResource,
+} from './store.ts';
 export { type PartitionKeyRange, throughputPerPartition } from './ranges.ts';
 export {
   ContainerState,

@@ -32,7 +32,22 @@ export interface DatabaseResource extends Record<string, unknown> {
 export interface DatabaseState {
   resource: DatabaseResource;
   containers: Map<string, ContainerState>;
+  /** Users and their permissions (resource tokens). */
+  users: Map<string, UserState>;
 }
+
+export interface UserState {
+  resource: Record<string, unknown> & { id: string; _rid: string };
+  permissions: Map<string, PermissionResource>;
+}
+
+export type PermissionResource = Record<string, unknown> & {
+  id: string;
+  /** Read or All (the JS SDK sends them lowercased). */
+  permissionMode: string;
+  resource: string;
+  _token: string;
+};
 
 type JournalRecord =
   | { op: 'db'; db: DatabaseResource }
@@ -41,6 +56,10 @@ type JournalRecord =
   | { op: 'dropcoll'; db: string; id: string }
   | { op: 'tx'; db: string; coll: string; changes: ItemChange[] }
   | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number }
+  | { op: 'user'; db: string; user: UserState['resource']; replaces?: string }
+  | { op: 'dropuser'; db: string; id: string }
+  | { op: 'perm'; db: string; user: string; perm: PermissionResource; replaces?: string }
+  | { op: 'dropperm'; db: string; user: string; id: string }
   /** The container's physical partitions and throughput (absent in older journals: one range, 400 RU/s). */
   | {
       op: 'ranges';
@@ -117,6 +136,11 @@ export class CosmosStore {
   private *snapshot(): Generator<JournalRecord> {
     for (const database of this.databases.values()) {
       yield { op: 'db', db: database.resource };
+      for (const user of database.users.values()) {
+        yield { op: 'user', db: database.resource.id, user: user.resource };
+        for (const perm of user.permissions.values())
+          yield { op: 'perm', db: database.resource.id, user: user.resource.id, perm };
+      }
       for (const container of database.containers.values()) {
         yield { op: 'coll', db: database.resource.id, coll: container.resource };
         yield rangesRecord(database.resource.id, container);
@@ -140,7 +164,7 @@ export class CosmosStore {
   private replay(record: JournalRecord): void {
     switch (record.op) {
       case 'db':
-        this.databases.set(record.db.id, { resource: record.db, containers: new Map() });
+        this.databases.set(record.db.id, { resource: record.db, containers: new Map(), users: new Map() });
         break;
       case 'dropdb':
         this.databases.delete(record.id);
@@ -171,6 +195,12 @@ export class CosmosStore {
         }
         break;
       }
+      case 'user':
+      case 'dropuser':
+      case 'perm':
+      case 'dropperm':
+        applyUserRecord(this.databases.get(record.db), record);
+        break;
       case 'lsn': {
         const container = this.databases.get(record.db)?.containers.get(record.coll);
         if (container) {
@@ -211,7 +241,7 @@ export class CosmosStore {
       _users: 'users/',
       _ts: nowSeconds(),
     };
-    this.databases.set(id, { resource, containers: new Map() });
+    this.databases.set(id, { resource, containers: new Map(), users: new Map() });
     await this.journal.append({ op: 'db', db: resource } satisfies JournalRecord);
     return resource;
   }
@@ -282,6 +312,25 @@ export class CosmosStore {
     container.range(rangeId);
     container.ranges = splitRange(container.ranges, rangeId, container.nextRangeId);
     container.nextRangeId += 2;
+  }
+
+  /**
+   * Creates (or, with `replaces`, renames/replaces) a user or a permission; what the users routes journal. A
+   * permission's `_token` is a resource token that authorizes requests under its `resource`.
+   */
+  async writeUser(
+    record: Extract<JournalRecord, { op: 'user' | 'dropuser' | 'perm' | 'dropperm' }>,
+  ): Promise<void> {
+    applyUserRecord(this.database(record.db), record);
+    await this.journal.append(record);
+  }
+
+  /** The permission a resource token belongs to, if any. */
+  permissionOfToken(token: string): PermissionResource | undefined {
+    for (const database of this.databases.values())
+      for (const user of database.users.values())
+        for (const perm of user.permissions.values()) if (perm._token === token) return perm;
+    return undefined;
   }
 
   private databaseOf(container: ContainerState): string {
@@ -379,6 +428,36 @@ export class CosmosStore {
           await this.write(container, (tx) => container.expire(tx)).catch(() => undefined);
       }
     }
+  }
+}
+
+function applyUserRecord(
+  database: DatabaseState | undefined,
+  record: Extract<JournalRecord, { op: 'user' | 'dropuser' | 'perm' | 'dropperm' }>,
+): void {
+  if (!database) return;
+  switch (record.op) {
+    case 'user': {
+      const previous = database.users.get(record.replaces ?? record.user.id);
+      if (record.replaces) database.users.delete(record.replaces);
+      database.users.set(record.user.id, {
+        resource: record.user,
+        permissions: previous?.permissions ?? new Map(),
+      });
+      break;
+    }
+    case 'dropuser':
+      database.users.delete(record.id);
+      break;
+    case 'perm': {
+      const user = database.users.get(record.user);
+      if (record.replaces) user?.permissions.delete(record.replaces);
+      user?.permissions.set(record.perm.id, record.perm);
+      break;
+    }
+    case 'dropperm':
+      database.users.get(record.user)?.permissions.delete(record.id);
+      break;
   }
 }
 
