@@ -113,6 +113,10 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
+  // Node closes an idle keep-alive socket after 5 s; a client that reuses it at that moment gets ECONNRESET
+  // ("socket hang up"), which the SDK's bulk path does not retry. Keep idle sockets as long as a gateway would.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host }, () => resolve((server.address() as AddressInfo).port));
