@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { handleCosmosRequest, type CosmosAppOptions, type ThrottleOptions } from './app.ts';
 import { emulatorKey } from './auth.ts';
 import { emulatorCertificate } from './certificate.ts';
+import { startMongoListener, type MongoListener } from '../cosmos-mongo/server.ts';
 import { nodeCosmosRequest } from './http.ts';
 import { CosmosStore } from './store/index.ts';
 
@@ -31,6 +32,8 @@ export interface CosmosEmulatorOptions {
   tls?: boolean;
   throttle?: ThrottleOptions;
   host?: string;
+  /** Also serve the MongoDB wire protocol (Cosmos DB for MongoDB) on this port (0: a free one) on the same store. */
+  mongoPort?: number;
 }
 
 export interface CosmosEmulator {
@@ -43,6 +46,8 @@ export interface CosmosEmulator {
   store: CosmosStore;
   /** The 429 knob; change its fields at any time. */
   throttle: ThrottleOptions;
+  /** The MongoDB listener's port, when `mongoPort` was given. */
+  mongoPort?: number;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
     );
   };
   const servers: Server[] = [];
+  let mongo: MongoListener | undefined;
   try {
     const httpServer = createHttpServer(listener);
     servers.push(httpServer);
@@ -92,6 +98,15 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
       const port = await listen(httpsServer, options.port ?? defaultCosmosPort, host);
       endpoint = `https://${host}:${port}`;
     }
+    if (options.mongoPort !== undefined) {
+      mongo = await startMongoListener({
+        store,
+        keys: appOptions.keys,
+        port: options.mongoPort,
+        host,
+        tls: certificate,
+      });
+    }
     return {
       endpoint,
       httpEndpoint,
@@ -100,12 +115,15 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
       certificateFile: certificate?.certificateFile,
       store,
       throttle,
+      mongoPort: mongo?.port,
       async close() {
+        await mongo?.close();
         await Promise.all(servers.map((server) => closeServer(server)));
         await store.close();
       },
     };
   } catch (error) {
+    await mongo?.close();
     await Promise.all(servers.map((server) => closeServer(server)));
     await store.close();
     throw error;
