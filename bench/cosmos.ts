@@ -103,7 +103,13 @@ async function main(): Promise<void> {
     const bulkMs = await timed(async () => {
       const results = await container.items.executeBulkOperations(operations);
       const failed = results.filter((r) => r.error || (r.response && r.response.statusCode >= 400));
-      if (failed.length > 0) throw new Error(`${failed.length} bulk operations failed`);
+      if (failed.length > 0) {
+        const first = failed[0]!;
+        const why = first.error
+          ? `${first.error.code ?? ''} ${first.error.message}`
+          : `status ${first.response?.statusCode}`;
+        throw new Error(`${failed.length} bulk operations failed; the first: ${why.slice(0, 300)}`);
+      }
     });
     rows.push({
       what: `bulk writes (executeBulkOperations, ${documentCount} documents)`,

@@ -2,7 +2,6 @@ import type {
   ChangeFeedPullModelIterator,
   ChangeFeedStartFrom as StartFrom,
   CosmosClient,
-  FeedRange,
 } from '@azure/cosmos';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
 import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
@@ -12,6 +11,7 @@ import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
 import { cosmosClientFor, isTransientError } from './client.ts';
 import { jsonToConnect } from './connect-json.ts';
 import { configErrorMessage } from './errors.ts';
+import { ancestorRanges, feedRangeFor, retargetContinuation } from './feed-ranges.ts';
 import { keys, sourceSpec } from './spec.ts';
 
 /** The task-config key the connector uses to hand each task its feed ranges (JSON of `Assignment[]`). */
@@ -99,12 +99,24 @@ export class CosmosSourceTask implements SourceTask {
     for (const assignment of assignments) {
       const container = this.client.database(this.database).container(assignment.container);
       const partition = sourcePartition(this.database, assignment);
-      const stored = offsets?.offset(partition)?.continuationState;
-      const continuation = typeof stored === 'string' && stored !== '' ? stored : null;
+      const storedAt = (p: SourceOffsetMap): string | null => {
+        const stored = offsets?.offset(p)?.continuationState;
+        return typeof stored === 'string' && stored !== '' ? stored : null;
+      };
+      let continuation = storedAt(partition);
+      if (!continuation && offsets) {
+        // A range born of a split continues where its parent (or grandparent…) stopped.
+        for (const ancestor of await ancestorRanges(container, assignment.min, assignment.max)) {
+          const inherited = storedAt(sourcePartition(this.database, { ...assignment, ...ancestor }));
+          continuation =
+            inherited && (retargetContinuation(inherited, assignment.min, assignment.max) ?? null);
+          if (continuation) break;
+        }
+      }
       let startFrom: StartFrom;
       if (continuation) startFrom = ChangeFeedStartFrom.Continuation(continuation);
       else {
-        const range = await feedRangeOf(await container.getFeedRanges(), assignment);
+        const range = feedRangeFor(await container.getFeedRanges(), assignment.min, assignment.max);
         if (start.kind === 'Time') startFrom = ChangeFeedStartFrom.Time(start.at, range);
         else if (start.kind === 'Now') startFrom = ChangeFeedStartFrom.Now(range);
         else startFrom = ChangeFeedStartFrom.Beginning(range);
@@ -206,16 +218,6 @@ export function pageRecords(
       },
     } satisfies SourceRecord;
   });
-}
-
-/** The SDK's FeedRange matching an assignment; ranges split since the assignment fall back to the whole container. */
-async function feedRangeOf(
-  ranges: readonly FeedRange[],
-  assignment: Assignment,
-): Promise<FeedRange | undefined> {
-  return ranges.find(
-    (range) => range.minInclusive === assignment.min && range.maxExclusive === assignment.max,
-  );
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

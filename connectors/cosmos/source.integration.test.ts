@@ -92,8 +92,9 @@ describe('Cosmos source through the worker', () => {
     const first = await readUntil(usersTopic, (records) => latestById(records).size === 30);
     const u7 = latestById(first).get('u7')!;
     const { resource: stored } = await users.item('u7', 'u7').read();
-    // The value is the document as stored, system properties included, numbers as numbers.
-    expect(u7).toEqual(stored);
+    // The value is the document as the change feed has it: system properties (and the feed's `_lsn`) included,
+    // numbers as numbers.
+    expect(u7).toEqual({ ...stored, _lsn: expect.any(Number) });
     await readUntil(productsTopic, (records) => latestById(records).size === 12);
 
     // Updates while running.
@@ -121,6 +122,54 @@ describe('Cosmos source through the worker', () => {
     );
     expect(replayed.length).toBeLessThanOrEqual(7);
     expect(copies(productsAfter, 'p0')).toBeLessThanOrEqual(2);
+  });
+
+  it('with tasks.max 3, spreads three feed ranges over three tasks, and through a live split loses and repeats nothing', async () => {
+    const run = uniqueName('wide');
+    const { container } = await database.containers.create({
+      id: run,
+      partitionKey: { paths: ['/id'] },
+      throughput: 25_000,
+    });
+    await createTopic(kafka, run, 3);
+    for (let n = 0; n < 60; n++) await container.items.create({ id: `w${n}`, n });
+    await connect.put(
+      `${run}-source`,
+      sourceConfig({ 'tasks.max': '3', 'azure.cosmos.source.containers.includedList': run }),
+    );
+    await connect.running(`${run}-source`, 3);
+    const assigned = async () => {
+      const response = await fetch(`${connect.worker.url}/connectors/${run}-source/tasks`);
+      const tasks = (await response.json()) as Array<{ config: Record<string, string> }>;
+      return tasks.map((task) =>
+        (JSON.parse(task.config['azure.cosmos.source.task.assignments']!) as Array<{ min: string }>).map(
+          (a) => a.min,
+        ),
+      );
+    };
+    // One physical partition per task.
+    expect((await assigned()).map((mins) => mins.length)).toEqual([1, 1, 1]);
+    expect(new Set((await assigned()).flat()).size).toBe(3);
+    const first = await readUntil(run, (records) => latestById(records).size === 60);
+    expect(first).toHaveLength(60);
+
+    // Split a partition while the connector runs (after its offsets are flushed), then write more.
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // > offset.flush.interval.ms
+    const { resource: offer } = await container.readOffer();
+    await cosmos.client.offer(offer!.id).replace({
+      ...offer!,
+      content: { offerThroughput: 35_000, offerIsRUPerMinuteThroughputEnabled: false },
+    });
+    await waitFor(async () => (await assigned()).flat().length === 4, {
+      description: 'the tasks reassigned over the four ranges after the split',
+    });
+    await connect.running(`${run}-source`, 3);
+    for (let n = 60; n < 90; n++) await container.items.create({ id: `w${n}`, n });
+    const all = await readUntil(run, (records) => latestById(records).size === 90);
+    // Every change exactly once: the split's children continued where their parent stopped.
+    expect(all.map((record) => record.key).sort()).toEqual(
+      Array.from({ length: 90 }, (_, n) => `w${n}`).sort(),
+    );
   });
 
   it('with includeAll, picks up a container created after it started', async () => {

@@ -4,16 +4,9 @@ import { verifyAuthorization, type AuthOptions } from './auth.ts';
 import { CosmosError, notFound } from './errors.ts';
 import { cosmosRequest, isTrue, type CosmosRequest, type CosmosResponse } from './http.ts';
 import { batch } from './routes/batch.ts';
-import {
-  changeFeed,
-  isChangeFeed,
-  isQueryPlan,
-  queryItems,
-  queryPlan,
-  readFeed,
-  type EpkFilter,
-} from './routes/feeds.ts';
+import { changeFeed, isChangeFeed, isQueryPlan, queryItems, queryPlan, readFeed } from './routes/feeds.ts';
 import { createItem, item } from './routes/items.ts';
+import { users } from './routes/users.ts';
 import { account, containers, databases, methodNotAllowed, offers } from './routes/resources.ts';
 import type { CosmosStore } from './store/index.ts';
 
@@ -32,7 +25,6 @@ export interface CosmosAppOptions extends AuthOptions {
   /** The endpoint the account advertises; the SDK ignores it because the account id is "localhost". */
   endpoint: () => string;
   throttle?: ThrottleOptions;
-  epkFilter?: EpkFilter;
 }
 
 export interface CosmosHttpResult {
@@ -66,8 +58,9 @@ export async function handleCosmosRequest(
         },
       );
     }
-    verifyAuthorization(options, request);
+    verifyAuthorization(options, request, (token) => options.store.permissionOfToken(token));
     response = await route(request, options);
+    response.headers = { ...ownerHeaders(request, options.store), ...response.headers };
   } catch (error) {
     response = errorResponse(error, activityId);
   }
@@ -95,6 +88,43 @@ export function createCosmosApp(options: CosmosAppOptions): Hono {
     return c.body(result.body, result.status as 200, result.headers);
   });
   return app;
+}
+
+/**
+ * The owner of what a request addresses, as the service names it: `x-ms-alt-content-path` by name (`dbs/d` for a
+ * container, `dbs/d/colls/c` for items and ranges) and `x-ms-content-path` by rid. The SDKs build resources'
+ * links from them (Java's change feed needs the container's) and key their session tokens by them. Requests on
+ * items also carry a session token (`<range>:-1#<lsn>`): the Java SDK's change feed and queries require one.
+ */
+function ownerHeaders(request: CosmosRequest, store: CosmosStore): Record<string, string> {
+  const { segments } = request;
+  if (segments[0] !== 'dbs' || segments.length < 2) return {};
+  try {
+    const database = store.database(segments[1]!);
+    const databasePath = `dbs/${headerSafe(database.resource.id)}`;
+    if (segments.length <= 4) {
+      return segments.length <= 2
+        ? { 'x-ms-alt-content-path': 'dbs' }
+        : { 'x-ms-alt-content-path': databasePath, 'x-ms-content-path': database.resource._rid };
+    }
+    const container = store.container(segments[1]!, segments[3]!);
+    const headers: Record<string, string> = {
+      'x-ms-alt-content-path': `${databasePath}/colls/${headerSafe(container.resource.id)}`,
+      'x-ms-content-path': container.resource._rid,
+    };
+    if (segments[4] === 'docs') {
+      const range = request.header('x-ms-documentdb-partitionkeyrangeid') ?? '0';
+      headers['x-ms-session-token'] = `${range}:-1#${container.lsn}`;
+    }
+    return headers;
+  } catch {
+    return {};
+  }
+}
+
+/** Names may hold characters a header cannot carry; those travel URL-encoded. */
+function headerSafe(name: string): string {
+  return /^[\x20-\x7e]*$/.test(name) ? name : encodeURI(name);
 }
 
 function shouldThrottle(throttle: ThrottleOptions): boolean {
@@ -130,17 +160,16 @@ async function route(request: CosmosRequest, options: CosmosAppOptions): Promise
     if (request.method !== 'GET') throw methodNotAllowed(request);
     return account(options.endpoint());
   }
-  if (segments[0] === 'offers') return offers();
+  if (segments[0] === 'offers') return offers(request, store);
   if (segments[0] !== 'dbs') throw notFound(`/${segments.join('/')}`);
   if (segments.length <= 2) return databases(request, store);
+  if (segments[2] === 'users') return users(request, store);
   if (segments[2] !== 'colls') throw notFound(`/${segments.join('/')}`);
   if (segments.length <= 4 || segments[4] !== 'docs') return containers(request, store);
   const container = store.container(segments[1]!, segments[3]!);
   if (segments.length === 5) {
     if (request.method === 'GET')
-      return isChangeFeed(request)
-        ? changeFeed(request, container, options.epkFilter)
-        : readFeed(request, container);
+      return isChangeFeed(request) ? changeFeed(request, container) : readFeed(request, container);
     if (request.method !== 'POST') throw methodNotAllowed(request);
     if (isQueryPlan(request)) return queryPlan(request);
     if (isTrue(request.header('x-ms-documentdb-isquery'))) return queryItems(request, container);

@@ -28,6 +28,11 @@ export function resourceOf(segments: string[]): { type: string; link: string } {
   return { type: segments[segments.length - 2]!, link: segments.join('/') };
 }
 
+/** A database rid is 4 bytes in base64 (with `-` for `/`), e.g. `TXPoLQ==`: a name that looks like one is rare. */
+function isRidPath(segments: string[]): boolean {
+  return segments[0] === 'dbs' && segments[1] !== undefined && /^[A-Za-z0-9+-]{6}==$/.test(segments[1]);
+}
+
 export function sign(key: string, method: string, type: string, link: string, date: string): string {
   const text = `${method.toLowerCase()}\n${type.toLowerCase()}\n${link}\n${date.toLowerCase()}\n\n`;
   return createHmac('sha256', Buffer.from(key, 'base64')).update(text).digest('base64');
@@ -37,23 +42,27 @@ export function sign(key: string, method: string, type: string, link: string, da
 export function verifyAuthorization(
   options: AuthOptions,
   request: { method: string; segments: string[]; header(name: string): string | undefined },
+  permissionOfToken: (token: string) => { resource: string; permissionMode: string } | undefined = () =>
+    undefined,
 ): void {
   if (options.acceptAnyKey) return;
   const raw = request.header('authorization');
   const date = request.header('x-ms-date') ?? request.header('date');
-  if (!raw || !date)
-    throw unauthorized(
-      'Required Header authorization or x-ms-date is missing. Ensure that the request is signed.',
-    );
-  let decoded: string;
+  let decoded = '';
   try {
-    decoded = decodeURIComponent(raw);
+    decoded = decodeURIComponent(raw ?? '');
   } catch {
     throw unauthorized('The authorization header is not URL-encoded.');
   }
   const fields = new URLSearchParams(decoded.replace(/\+/g, '%2B'));
+  // Resource tokens are not signatures over the date: they carry none.
+  if (fields.get('type') === 'resource') return verifyResourceToken(request, permissionOfToken(decoded));
+  if (!raw || !date)
+    throw unauthorized(
+      'Required Header authorization or x-ms-date is missing. Ensure that the request is signed.',
+    );
   if (fields.get('type') !== 'master')
-    throw unauthorized('Only master-key authorization is supported by the emulator.');
+    throw unauthorized('Only master-key and resource-token authorization are supported by the emulator.');
   const signature = fields.get('sig') ?? '';
   const when = Date.parse(date);
   if (Number.isNaN(when) || Math.abs(Date.now() - when) > allowedSkewMs) {
@@ -63,6 +72,10 @@ export function verifyAuthorization(
   }
   const { type, link } = resourceOf(request.segments);
   const links = type === 'offers' ? [link.toLowerCase()] : [link];
+  // Rid-based paths (`dbs/<rid>/colls/<rid>/pkranges`, as the Java SDK reads partition key ranges) and offers
+  // are signed with the rid of the resource alone, lowercased (BaseAuthorizationTokenProvider: not names).
+  if (isRidPath(request.segments) || type === 'offers')
+    links.push((link.split('/').pop() ?? '').toLowerCase());
   for (const key of options.keys) {
     for (const candidate of links) {
       const expected = Buffer.from(sign(key, request.method, type, candidate, date));
@@ -74,6 +87,27 @@ export function verifyAuthorization(
   throw unauthorized(
     `The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol. For more info: https://aka.ms/cosmosdb-tsg-mac-token. Server used the following payload to sign: '${payload}'`,
   );
+}
+
+/**
+ * A resource token (a permission's `_token`) authorizes requests on its resource and below it; a Read permission
+ * only reads and queries. The link is compared by name, the way the SDKs address resources.
+ */
+function verifyResourceToken(
+  request: { method: string; segments: string[]; header(name: string): string | undefined },
+  permission: { resource: string; permissionMode: string } | undefined,
+): void {
+  if (!permission) throw unauthorized('The resource token is not valid: no permission has it.');
+  const granted = permission.resource.replace(/^\/+|\/+$/g, '');
+  const path = request.segments.join('/');
+  const reading =
+    request.method === 'GET' ||
+    request.method === 'HEAD' ||
+    request.header('x-ms-documentdb-isquery')?.toLowerCase() === 'true';
+  // Any valid token reads the account (`GET /`), as the service allows.
+  const within = path === '' || path === granted || path.startsWith(`${granted}/`);
+  if (!within || (permission.permissionMode.toLowerCase() === 'read' && !reading))
+    throw new CosmosError(403, `The permission does not allow ${request.method} on /${path}.`);
 }
 
 function unauthorized(message: string): CosmosError {

@@ -26,6 +26,8 @@ export async function emulatorCertificate(dataDir: string): Promise<Certificate>
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
+    // SHA-1 signatures are deprecated: Java's keytool warns on them when it builds a trust store.
+    algorithm: 'sha256',
     notBeforeDate: new Date(now.getTime() - 24 * 3600 * 1000),
     notAfterDate: new Date(now.getTime() + 5 * 365 * 24 * 3600 * 1000),
     extensions: [

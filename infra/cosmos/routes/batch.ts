@@ -1,5 +1,6 @@
 import { badRequest, CosmosError } from '../errors.ts';
 import { isTrue, ok, type CosmosRequest, type CosmosResponse } from '../http.ts';
+import { itemBody } from './items.ts';
 import {
   parsePartitionKeyHeader,
   type ContainerState,
@@ -43,6 +44,8 @@ export async function batch(
     throw badRequest('A batch request needs a non-empty array of operations.');
   if (operations.length > maxOperations)
     throw badRequest(`A batch request supports at most ${maxOperations} operations.`);
+  const rangeId = request.header('x-ms-documentdb-partitionkeyrangeid');
+  if (rangeId !== undefined) container.range(rangeId); // bulk aimed at a split partition: 410/1002, the SDK re-routes
   const atomic = isTrue(request.header('x-ms-cosmos-batch-atomic'));
   const minimal = request.header('prefer')?.toLowerCase().includes('return=minimal') ?? false;
   const batchKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
@@ -111,7 +114,7 @@ function execute(
     statusCode,
     requestCharge: statusCode === 200 && operation.operationType === 'Read' ? 1 : 5,
     ...(doc ? { eTag: doc._etag } : {}),
-    ...(doc && body ? { resourceBody: doc } : {}),
+    ...(doc && body ? { resourceBody: itemBody(doc) } : {}),
   });
   const id = operation.id ?? (operation.resourceBody as { id?: string } | undefined)?.id ?? '';
   switch (operation.operationType) {

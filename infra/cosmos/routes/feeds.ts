@@ -3,6 +3,7 @@ import { badRequest } from '../errors.ts';
 import { isTrue, ok, pageSize, type CosmosRequest, type CosmosResponse } from '../http.ts';
 import { executeQuery, parseQuery, type Expr, type Query } from '../query/index.ts';
 import { parsePartitionKeyHeader, type ContainerState, type Document } from '../store/index.ts';
+import { itemBody } from './items.ts';
 
 interface QuerySpec {
   query: string;
@@ -59,11 +60,13 @@ function page(request: CosmosRequest, name: string, rid: string, compute: () => 
   for (let i = offset; i < results.length && documents.length < max; i++) {
     bytes += JSON.stringify(results[i] ?? null).length;
     if (documents.length > 0 && bytes > maxPageBytes) break;
-    documents.push(results[i]);
+    documents.push(withoutLsn(results[i]));
   }
   const next = offset + documents.length;
   const headers: Record<string, string> = { 'x-ms-item-count': String(documents.length) };
-  if (next < results.length) {
+  // A full page carries a continuation even when nothing follows, as the service's does (it does not look
+  // ahead): the next page is then empty and final.
+  if (next < results.length || (documents.length === max && documents.length > 0)) {
     const id = token?.id ?? randomUUID();
     if (resultCache.size >= 200) resultCache.delete(resultCache.keys().next().value!); // bound memory: oldest first
     resultCache.set(id, { results, expires: now + 5 * 60_000 });
@@ -72,6 +75,13 @@ function page(request: CosmosRequest, name: string, rid: string, compute: () => 
     resultCache.delete(token.id);
   }
   return ok({ _rid: rid, [name]: documents, _count: documents.length }, headers);
+}
+
+/** Whole items in query results look as point reads return them: without the change feed's `_lsn`. */
+function withoutLsn(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !('_lsn' in result) || !('_rid' in result))
+    return result;
+  return itemBody(result as Document);
 }
 
 /** Queries over databases or containers (`createIfNotExists` and `readAll` use these). */
@@ -86,10 +96,14 @@ export async function runListQuery(
   return page(request, name, rid, () => executeQuery(query, list(), parameters(spec)));
 }
 
-/** The plan the SDK asks for before a query: "nothing for you to do", since the emulator evaluates everything. */
+/**
+ * The plan the SDK asks for before a query: "nothing for you to do", since the emulator evaluates everything —
+ * except `hasSelectValue`, which tells the SDK whether results are values or objects (the Java SDK reads a
+ * `SELECT VALUE COUNT(1)` result as `{"_value": n}` otherwise).
+ */
 export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse> {
   const spec = await querySpec(request);
-  parse(spec.query); // a syntax error is reported here too
+  const query = parse(spec.query); // a syntax error is reported here too
   return ok({
     partitionedQueryExecutionInfoVersion: 2,
     queryInfo: {
@@ -104,7 +118,7 @@ export async function queryPlan(request: CosmosRequest): Promise<CosmosResponse>
       aggregates: [],
       groupByAliasToAggregateType: {},
       rewrittenQuery: '',
-      hasSelectValue: false,
+      hasSelectValue: query.select.value !== undefined,
       hasNonStreamingOrderBy: false,
     },
     queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
@@ -117,9 +131,49 @@ export async function queryItems(request: CosmosRequest, container: ContainerSta
   const params = parameters(spec);
   const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
   const id = pinnedId(query, params);
-  const documents =
-    id === undefined ? container.documents(partitionKey) : container.documentsWithId(id, partitionKey);
-  return page(request, 'Documents', container.resource._rid, () => executeQuery(query, documents, params));
+  const documents = scopedDocuments(
+    request,
+    container,
+    id === undefined ? container.documents(partitionKey) : container.documentsWithId(id, partitionKey),
+    query,
+  );
+  if (!isTrue(request.header('x-ms-documentdb-populatequerymetrics')))
+    return page(request, 'Documents', container.resource._rid, () => executeQuery(query, documents, params));
+  // populateQueryMetrics: the service's semicolon-separated metrics of the execution (times in ms).
+  let retrieved = 0;
+  let retrievedBytes = 0;
+  const counted = function* () {
+    for (const doc of documents) {
+      retrieved++;
+      retrievedBytes += JSON.stringify(doc).length;
+      yield doc;
+    }
+  };
+  const started = performance.now();
+  const response = page(request, 'Documents', container.resource._rid, () =>
+    executeQuery(query, counted(), params),
+  );
+  const elapsed = (performance.now() - started).toFixed(2);
+  const output = (response.body as { Documents: unknown[] }).Documents;
+  response.headers!['x-ms-documentdb-query-metrics'] = [
+    `totalExecutionTimeInMs=${elapsed}`,
+    'queryCompileTimeInMs=0.00',
+    'queryLogicalPlanBuildTimeInMs=0.00',
+    'queryPhysicalPlanBuildTimeInMs=0.00',
+    'queryOptimizationTimeInMs=0.00',
+    `VMExecutionTimeInMs=${elapsed}`,
+    'indexLookupTimeInMs=0.00',
+    'documentLoadTimeInMs=0.00',
+    'systemFunctionExecuteTimeInMs=0.00',
+    'userFunctionExecuteTimeInMs=0.00',
+    `retrievedDocumentCount=${retrieved}`,
+    `retrievedDocumentSize=${retrievedBytes}`,
+    `outputDocumentCount=${output.length}`,
+    `outputDocumentSize=${JSON.stringify(output).length}`,
+    'writeOutputTimeInMs=0.00',
+    'indexUtilizationRatio=0.00',
+  ].join(';');
+  return response;
 }
 
 /**
@@ -157,23 +211,23 @@ function pinnedId(query: Query, params: ReadonlyMap<string, unknown>): string | 
 /** `GET …/docs` without A-IM: every item, paged. */
 export function readFeed(request: CosmosRequest, container: ContainerState): CosmosResponse {
   const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
-  return page(request, 'Documents', container.resource._rid, () => [...container.documents(partitionKey)]);
+  return page(request, 'Documents', container.resource._rid, () => [
+    ...scopedDocuments(request, container, container.documents(partitionKey)),
+  ]);
 }
-
-export type EpkFilter = (container: ContainerState, doc: Document, min: string, max: string) => boolean;
 
 /**
  * The change feed (`GET …/docs` with `A-IM: Incremental Feed`). The etag is the LSN read through: a client
  * sends it back in If-None-Match and gets what changed after it; 304 (with the etag) when nothing did.
  */
-export function changeFeed(
-  request: CosmosRequest,
-  container: ContainerState,
-  epkFilter: EpkFilter | undefined,
-): CosmosResponse {
+export function changeFeed(request: CosmosRequest, container: ContainerState): CosmosResponse {
   const allVersions = request.header('a-im')?.toLowerCase() === 'full-fidelity feed';
   const ifNoneMatch = request.header('if-none-match');
   const since = request.header('if-modified-since');
+  if (allVersions && !ifNoneMatch && !since)
+    throw badRequest(
+      'All versions and deletes change feed does not support starting from the beginning: start from now or from a continuation token.',
+    );
   let after: number;
   if (ifNoneMatch === '*') after = container.durableLsn;
   else if (ifNoneMatch) {
@@ -187,8 +241,6 @@ export function changeFeed(
   } else after = 0;
 
   const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
-  const startEpk = request.header('x-ms-start-epk');
-  const endEpk = request.header('x-ms-end-epk');
   const filters: ((doc: Document) => boolean)[] = [];
   if (partitionKey) {
     const wanted = JSON.stringify(partitionKey);
@@ -196,9 +248,8 @@ export function changeFeed(
       (doc) => JSON.stringify(container.partitionKeyOf(doc).slice(0, partitionKey.length)) === wanted,
     );
   }
-  if (startEpk !== undefined && endEpk !== undefined && epkFilter && !(startEpk === '' && endEpk === 'FF')) {
-    filters.push((doc) => epkFilter(container, doc, startEpk, endEpk));
-  }
+  const range = rangeFilter(request, container);
+  if (range) filters.push(range);
   const filter = filters.length === 0 ? undefined : (doc: Document) => filters.every((f) => f(doc));
   const max = pageSize(request, 100);
   const { documents, through }: { documents: unknown[]; through: number } = allVersions
@@ -210,6 +261,82 @@ export function changeFeed(
   const headers = { etag, 'x-ms-item-count': String(documents.length), lsn: String(container.durableLsn) };
   if (documents.length === 0) return { status: 304, headers };
   return ok({ _rid: container.resource._rid, Documents: documents, _count: documents.length }, headers);
+}
+
+/**
+ * What a request scoped to a physical partition (`x-ms-documentdb-partitionkeyrangeid`, 410/1002 when it was
+ * split) or to a sub-range of one (`x-ms-start-epk`/`x-ms-end-epk`) may see; undefined when it sees everything.
+ */
+function rangeFilter(
+  request: CosmosRequest,
+  container: ContainerState,
+): ((doc: Document) => boolean) | undefined {
+  const rangeId = request.header('x-ms-documentdb-partitionkeyrangeid');
+  const range = rangeId === undefined ? undefined : container.range(rangeId);
+  const min = request.header('x-ms-start-epk') ?? range?.minInclusive ?? '';
+  const max = request.header('x-ms-end-epk') ?? range?.maxExclusive ?? 'FF';
+  if (min === '' && max.toUpperCase() === 'FF') return undefined;
+  return (doc) => container.inEpkRange(doc, min, max);
+}
+
+/**
+ * Queries the emulator evaluates whole because the SDKs would merge them across partitions with the plan's help
+ * (ORDER BY, GROUP BY, aggregates, DISTINCT, TOP, OFFSET LIMIT): with several ranges, the first range answers
+ * the whole query and the others answer nothing, so the SDK's plain concatenation is the right result.
+ */
+function needsMerge(query: Query): boolean {
+  return (
+    query.orderBy !== undefined ||
+    query.groupBy !== undefined ||
+    query.offset !== undefined ||
+    query.select.distinct ||
+    query.select.top !== undefined ||
+    hasAggregate(query)
+  );
+}
+
+const aggregateNames = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+
+function hasAggregate(query: Query): boolean {
+  const exprs = query.select.value ? [query.select.value] : query.select.items.map((i) => i.expr);
+  const visit = (expr: Expr): boolean => {
+    switch (expr.kind) {
+      case 'call':
+        return (!expr.udf && aggregateNames.has(expr.name.toUpperCase())) || expr.args.some(visit);
+      case 'member':
+        return visit(expr.object) || visit(expr.property);
+      case 'array':
+        return expr.items.some(visit);
+      case 'object':
+        return expr.props.some((p) => visit(p.value));
+      case 'unary':
+        return visit(expr.operand);
+      case 'binary':
+        return visit(expr.left) || visit(expr.right);
+      case 'ternary':
+        return visit(expr.condition) || visit(expr.then) || visit(expr.otherwise);
+      default:
+        return false;
+    }
+  };
+  return exprs.some(visit);
+}
+
+/** The documents a query or read feed sees, scoped by partition key and by range as the request asks. */
+function scopedDocuments(
+  request: CosmosRequest,
+  container: ContainerState,
+  documents: Iterable<Document>,
+  query?: Query,
+): Iterable<Document> {
+  const rangeId = request.header('x-ms-documentdb-partitionkeyrangeid');
+  if (query && rangeId !== undefined && container.ranges.length > 1 && needsMerge(query)) {
+    const range = container.range(rangeId);
+    return range.minInclusive === '' ? documents : [];
+  }
+  const filter = rangeFilter(request, container);
+  if (!filter) return documents;
+  return [...documents].filter(filter);
 }
 
 export function isChangeFeed(request: CosmosRequest): boolean {

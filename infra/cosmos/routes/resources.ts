@@ -1,6 +1,11 @@
-import { badRequest, CosmosError } from '../errors.ts';
+import { badRequest, CosmosError, notFound } from '../errors.ts';
 import { isTrue, ok, type CosmosRequest, type CosmosResponse } from '../http.ts';
-import { parsePartitionKeyHeader, type ContainerState, type CosmosStore } from '../store/index.ts';
+import {
+  parsePartitionKeyHeader,
+  type ContainerState,
+  type CosmosStore,
+  type ProvisionOptions,
+} from '../store/index.ts';
 import { runListQuery } from './feeds.ts';
 
 /**
@@ -72,34 +77,15 @@ export async function containers(request: CosmosRequest, store: CosmosStore): Pr
       if (isTrue(request.header('x-ms-documentdb-isquery'))) {
         return runListQuery(request, 'DocumentCollections', database.resource._rid, list);
       }
-      return ok(await store.createContainer(db!, objectBody(await request.json())), {}, 201);
+      return ok(
+        await store.createContainer(db!, objectBody(await request.json()), provisionOf(request)),
+        {},
+        201,
+      );
     }
     throw methodNotAllowed(request);
   }
-  if (child === 'pkranges') {
-    const container = store.container(db!, id);
-    return listBody(
-      'PartitionKeyRanges',
-      [
-        {
-          _rid: `${container.resource._rid}AgAAAAAAAA==`,
-          id: '0',
-          _etag: '"00000000-0000-0000-0000-000000000000"',
-          minInclusive: '',
-          maxExclusive: 'FF',
-          ridPrefix: 0,
-          _self: `${container.resource._self}pkranges/0/`,
-          throughputFraction: 1,
-          status: 'online',
-          parents: [],
-          _ts: container.resource._ts,
-          _lsn: container.durableLsn,
-        },
-      ],
-      container.resource._rid,
-      { etag: `"${container.resource._rid}"` },
-    );
-  }
+  if (child === 'pkranges') return partitionKeyRanges(request, store.container(db!, id));
   if (child === 'operations' && request.segments[5] === 'partitionkeydelete' && request.method === 'POST') {
     return deletePartition(request, store, store.container(db!, id));
   }
@@ -133,9 +119,121 @@ async function deletePartition(
   return ok({});
 }
 
-/** Throughput is not emulated: the offers feed is empty, so `readOffer()` answers "no offer". */
-export function offers(): CosmosResponse {
-  return listBody('Offers', []);
+/**
+ * The container's physical partitions. The Java SDK reads them as an incremental feed (A-IM + If-None-Match)
+ * and asks until told "unchanged" (304); the etag changes with every split.
+ */
+function partitionKeyRanges(request: CosmosRequest, container: ContainerState): CosmosResponse {
+  const rid = container.resource._rid;
+  const etag = `"${rid}.${container.nextRangeId}"`;
+  if (request.header('a-im') !== undefined && request.header('if-none-match') === etag)
+    return { status: 304, headers: { etag } };
+  const ranges = container.ranges.map((range, index) => ({
+    _rid: `${rid.slice(0, 8)}${Buffer.from([2, 0, 0, 0, 0, 0, 0, index]).toString('base64')}`.replace(
+      /\//g,
+      '-',
+    ),
+    id: range.id,
+    _etag: `"00000000-0000-0000-0000-${range.id.padStart(12, '0')}"`,
+    minInclusive: range.minInclusive,
+    maxExclusive: range.maxExclusive,
+    ridPrefix: Number(range.id),
+    _self: `${container.resource._self}pkranges/${range.id}/`,
+    throughputFraction: 1 / container.ranges.length,
+    status: 'online',
+    parents: range.parents,
+    _ts: container.resource._ts,
+    _lsn: container.durableLsn,
+  }));
+  return listBody('PartitionKeyRanges', ranges, rid, { etag });
+}
+
+/** Throughput asked for at creation: `x-ms-offer-throughput`, or autoscale's maximum. */
+function provisionOf(request: CosmosRequest): ProvisionOptions {
+  const manual = request.header('x-ms-offer-throughput');
+  if (manual !== undefined) return { throughput: throughputValue(manual) };
+  const autopilot = request.header('x-ms-cosmos-offer-autopilot-settings');
+  if (autopilot !== undefined) {
+    let settings: { maxThroughput?: unknown };
+    try {
+      settings = JSON.parse(autopilot) as { maxThroughput?: unknown };
+    } catch {
+      throw badRequest(`Invalid x-ms-cosmos-offer-autopilot-settings ${autopilot}.`);
+    }
+    return { throughput: throughputValue(settings.maxThroughput, 1000), autoscale: true };
+  }
+  return {};
+}
+
+function throughputValue(raw: unknown, minimum = 400): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum)
+    throw badRequest(`The throughput ${String(raw)} is invalid: at least ${minimum} RU/s, a whole number.`);
+  return value;
+}
+
+interface Owned {
+  container: ContainerState;
+  database: string;
+}
+
+/**
+ * Offers: each container's throughput, as `readOffer()`/`readThroughput()` find it (a query on `resource` or
+ * `offerResourceId`) and `replace()`/`replaceThroughput()` change it. Raising it past 10,000 RU/s per partition
+ * splits partitions, as the service does.
+ */
+export async function offers(request: CosmosRequest, store: CosmosStore): Promise<CosmosResponse> {
+  const owned: Owned[] = [...store.databases.values()].flatMap((d) =>
+    [...d.containers.values()].map((container) => ({ container, database: d.resource.id })),
+  );
+  const id = request.segments[1];
+  if (id === undefined) {
+    const list = () => owned.map(({ container }) => offerOf(container));
+    if (request.method === 'GET') return listBody('Offers', list());
+    if (request.method === 'POST' && isTrue(request.header('x-ms-documentdb-isquery')))
+      return runListQuery(request, 'Offers', '', list);
+    throw methodNotAllowed(request);
+  }
+  const target = owned.find(({ container }) => offerId(container) === id);
+  if (!target) throw notFound(`Offer ${id}`);
+  if (request.method === 'GET') return ok(offerOf(target.container));
+  if (request.method !== 'PUT') throw methodNotAllowed(request);
+  const body = objectBody(await request.json()) as {
+    content?: { offerThroughput?: unknown; offerAutopilotSettings?: { maxThroughput?: unknown } };
+  };
+  const autopilot = body.content?.offerAutopilotSettings;
+  const throughput = autopilot
+    ? throughputValue(autopilot.maxThroughput, 1000)
+    : throughputValue(body.content?.offerThroughput);
+  await store.replaceThroughput(target.container, throughput, autopilot !== undefined);
+  return ok(offerOf(target.container));
+}
+
+function offerId(container: ContainerState): string {
+  return container.resource._rid.slice(0, 4) + container.resource._rid.slice(8, 12);
+}
+
+function offerOf(container: ContainerState): Record<string, unknown> {
+  const id = offerId(container);
+  const content: Record<string, unknown> = container.autoscale
+    ? {
+        offerThroughput: Math.max(400, container.throughput / 10),
+        offerIsRUPerMinuteThroughputEnabled: false,
+        offerAutopilotSettings: { maxThroughput: container.throughput },
+      }
+    : { offerThroughput: container.throughput, offerIsRUPerMinuteThroughputEnabled: false };
+  return {
+    resource: container.resource._self,
+    offerType: 'Invalid',
+    offerResourceId: container.resource._rid,
+    offerVersion: 'V2',
+    content,
+    id,
+    _rid: id,
+    _self: `offers/${id}/`,
+    _etag: `"${container.resource._rid}.${container.throughput}"`,
+    _ts: container.resource._ts,
+  };
 }
 
 export function listBody(

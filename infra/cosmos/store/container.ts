@@ -10,6 +10,13 @@ import {
   partitionKeyString,
   type PartitionKeyDefinition,
 } from './partition-key.ts';
+import {
+  effectivePartitionKey,
+  initialRanges,
+  rangeContains,
+  defaultThroughput,
+  type PartitionKeyRange,
+} from './ranges.ts';
 
 export type Document = Record<string, unknown> & {
   id: string;
@@ -47,6 +54,22 @@ export class Transaction {
 }
 
 export const maxDocumentBytes = 2 * 1024 * 1024;
+
+/** A TTL is -1 (never expire) or a positive whole number of seconds, as the service requires; absent or null is no TTL. */
+export function checkTtl(value: unknown, what: string): void {
+  if (value === undefined || value === null) return;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value === 0 ||
+    value < -1 ||
+    value > 2_147_483_647
+  ) {
+    throw badRequest(
+      `${what} ${JSON.stringify(value)} is invalid: use -1 (never expire) or a positive number of seconds.`,
+    );
+  }
+}
 const invalidId = /[/\\?#]/;
 
 export interface ChangePage {
@@ -68,6 +91,14 @@ export class ContainerState {
   lsn = 0;
   durableLsn = 0;
   docCounter = 0;
+  /** Physical partitions; one unless provisioned throughput or a split made more (see `ranges.ts`). */
+  ranges: PartitionKeyRange[] = initialRanges(1);
+  /** The id the next split child gets: ids are never reused, so a gone id stays gone. */
+  nextRangeId = 1;
+  /** Provisioned RU/s (manual, or the autoscale maximum): what the container's offer reports. */
+  throughput = defaultThroughput;
+  autoscale = false;
+  private readonly epks = new WeakMap<Document, string>();
 
   constructor(
     public resource: ContainerResource,
@@ -106,6 +137,44 @@ export class ContainerState {
       if (partitionKey && !partitionKeyHasPrefix(this.partitionKeyOf(doc), partitionKey)) continue;
       yield doc;
     }
+  }
+
+  /** The range with this id; a split parent (or any unknown id) is gone: 410 with substatus 1002. */
+  range(id: string): PartitionKeyRange {
+    const range = this.ranges.find((r) => r.id === id);
+    if (!range) {
+      throw new CosmosError(
+        410,
+        `The partition key range ${id} is gone (it was split); refresh the ranges.`,
+        {
+          substatus: 1002,
+        },
+      );
+    }
+    return range;
+  }
+
+  /** The document's effective partition key (cached per document version). */
+  epkOf(doc: Document): string {
+    let epk = this.epks.get(doc);
+    if (epk === undefined) {
+      epk = effectivePartitionKey(this.partitionKeyOf(doc), this.partitionKey);
+      this.epks.set(doc, epk);
+    }
+    return epk;
+  }
+
+  /** Whether the document lies in `[min, max)` of the EPK space; free when the container has one range. */
+  inEpkRange(doc: Document, min: string, max: string): boolean {
+    if (min === '' && max.toUpperCase() === 'FF') return true;
+    return rangeContains({ minInclusive: min, maxExclusive: max }, this.epkOf(doc));
+  }
+
+  /** The id of the range that holds the document: what its session token names. */
+  rangeIdOf(doc: Document): string {
+    if (this.ranges.length === 1) return this.ranges[0]!.id;
+    const epk = this.epkOf(doc);
+    return (this.ranges.find((r) => rangeContains(r, epk)) ?? this.ranges[0]!).id;
   }
 
   begin(): Transaction {
@@ -245,6 +314,7 @@ export class ContainerState {
     if (Buffer.byteLength(JSON.stringify(doc)) > maxDocumentBytes) {
       throw new CosmosError(413, 'Request size is too large. Documents are limited to 2 MB.');
     }
+    checkTtl(doc.ttl, "The item's ttl");
     const pk = this.partitionKeyOf(doc);
     if (pkHeader && partitionKeyString(pkHeader) !== partitionKeyString(pk)) {
       throw badRequest("PartitionKey extracted from document doesn't match the one specified in the header.");
@@ -254,6 +324,12 @@ export class ContainerState {
 
   /** The live document, or undefined (an expired one counts as gone). */
   find(pk: unknown[], id: string): Document | undefined {
+    if (!this.partitionKey.systemKey && pk.length !== this.partitionKey.paths.length) {
+      // A prefix of a hierarchical key scopes queries and feeds; a point operation needs the full key.
+      throw badRequest(
+        `The partition key has ${pk.length} of the ${this.partitionKey.paths.length} values the container's definition (${this.partitionKey.paths.join(', ')}) needs.`,
+      );
+    }
     const doc = this.items.get(this.keyOf(pk, id));
     if (doc && this.ttlEnabled && this.isExpired(doc, Date.now() / 1000)) return undefined;
     return doc;

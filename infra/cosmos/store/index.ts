@@ -1,4 +1,12 @@
-export { CosmosStore, type DatabaseResource, type DatabaseState } from './store.ts';
+export {
+  CosmosStore,
+  type DatabaseResource,
+  type DatabaseState,
+  type ProvisionOptions,
+  type UserState,
+  type PermissionResource,
+} from './store.ts';
+export { type PartitionKeyRange, throughputPerPartition } from './ranges.ts';
 export {
   ContainerState,
   type ContainerResource,

@@ -7,6 +7,15 @@ import { isAlive } from '../../process/index.ts';
 import { CosmosError, badRequest, conflict, notFound } from '../errors.ts';
 import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
+import { checkName, containerResource, newRid, nowSeconds } from './resources.ts';
+import {
+  initialRanges,
+  partitionCountFor,
+  splitRange,
+  widestRange,
+  defaultThroughput,
+  type PartitionKeyRange,
+} from './ranges.ts';
 
 export interface DatabaseResource extends Record<string, unknown> {
   id: string;
@@ -19,7 +28,22 @@ export interface DatabaseResource extends Record<string, unknown> {
 export interface DatabaseState {
   resource: DatabaseResource;
   containers: Map<string, ContainerState>;
+  /** Users and their permissions (resource tokens). */
+  users: Map<string, UserState>;
 }
+
+export interface UserState {
+  resource: Record<string, unknown> & { id: string; _rid: string };
+  permissions: Map<string, PermissionResource>;
+}
+
+export type PermissionResource = Record<string, unknown> & {
+  id: string;
+  /** Read or All (the JS SDK sends them lowercased). */
+  permissionMode: string;
+  resource: string;
+  _token: string;
+};
 
 type JournalRecord =
   | { op: 'db'; db: DatabaseResource }
@@ -27,9 +51,27 @@ type JournalRecord =
   | { op: 'coll'; db: string; coll: ContainerResource }
   | { op: 'dropcoll'; db: string; id: string }
   | { op: 'tx'; db: string; coll: string; changes: ItemChange[] }
-  | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number };
+  | { op: 'lsn'; db: string; coll: string; lsn: number; docCounter: number }
+  | { op: 'user'; db: string; user: UserState['resource']; replaces?: string }
+  | { op: 'dropuser'; db: string; id: string }
+  | { op: 'perm'; db: string; user: string; perm: PermissionResource; replaces?: string }
+  | { op: 'dropperm'; db: string; user: string; id: string }
+  /** The container's physical partitions and throughput (absent in older journals: one range, 400 RU/s). */
+  | {
+      op: 'ranges';
+      db: string;
+      coll: string;
+      ranges: PartitionKeyRange[];
+      nextRangeId: number;
+      throughput: number;
+      autoscale: boolean;
+    };
 
-const validName = /^[^/\\?#]{1,255}$/;
+/** Throughput asked for at container creation (`x-ms-offer-throughput` or the autoscale maximum). */
+export interface ProvisionOptions {
+  throughput?: number;
+  autoscale?: boolean;
+}
 
 /**
  * All databases, containers and items of one emulator, rebuilt from the journal at start and journaled on
@@ -90,8 +132,14 @@ export class CosmosStore {
   private *snapshot(): Generator<JournalRecord> {
     for (const database of this.databases.values()) {
       yield { op: 'db', db: database.resource };
+      for (const user of database.users.values()) {
+        yield { op: 'user', db: database.resource.id, user: user.resource };
+        for (const perm of user.permissions.values())
+          yield { op: 'perm', db: database.resource.id, user: user.resource.id, perm };
+      }
       for (const container of database.containers.values()) {
         yield { op: 'coll', db: database.resource.id, coll: container.resource };
+        yield rangesRecord(database.resource.id, container);
         const docs = [...container.items.values()].sort((a, b) => a._lsn - b._lsn);
         for (let i = 0; i < docs.length; i += 500) {
           const changes = docs.slice(i, i + 500).map((doc): ItemChange => ({ op: 'put', doc }));
@@ -112,7 +160,7 @@ export class CosmosStore {
   private replay(record: JournalRecord): void {
     switch (record.op) {
       case 'db':
-        this.databases.set(record.db.id, { resource: record.db, containers: new Map() });
+        this.databases.set(record.db.id, { resource: record.db, containers: new Map(), users: new Map() });
         break;
       case 'dropdb':
         this.databases.delete(record.id);
@@ -133,6 +181,22 @@ export class CosmosStore {
         for (const change of record.changes) container?.apply(change);
         break;
       }
+      case 'ranges': {
+        const container = this.databases.get(record.db)?.containers.get(record.coll);
+        if (container) {
+          container.ranges = record.ranges;
+          container.nextRangeId = record.nextRangeId;
+          container.throughput = record.throughput;
+          container.autoscale = record.autoscale;
+        }
+        break;
+      }
+      case 'user':
+      case 'dropuser':
+      case 'perm':
+      case 'dropperm':
+        applyUserRecord(this.databases.get(record.db), record);
+        break;
       case 'lsn': {
         const container = this.databases.get(record.db)?.containers.get(record.coll);
         if (container) {
@@ -173,7 +237,7 @@ export class CosmosStore {
       _users: 'users/',
       _ts: nowSeconds(),
     };
-    this.databases.set(id, { resource, containers: new Map() });
+    this.databases.set(id, { resource, containers: new Map(), users: new Map() });
     await this.journal.append({ op: 'db', db: resource } satisfies JournalRecord);
     return resource;
   }
@@ -184,7 +248,15 @@ export class CosmosStore {
     await this.journal.append({ op: 'dropdb', id: database.resource.id } satisfies JournalRecord);
   }
 
-  async createContainer(databaseId: string, body: Record<string, unknown>): Promise<ContainerResource> {
+  /**
+   * Creates a container; with `provision.throughput` above 10,000 RU/s it starts with several physical
+   * partitions, as the service provisions them. (The second argument is optional: older callers are unchanged.)
+   */
+  async createContainer(
+    databaseId: string,
+    body: Record<string, unknown>,
+    provision: ProvisionOptions = {},
+  ): Promise<ContainerResource> {
     const database = this.database(databaseId);
     const id = checkName(body.id);
     if (database.containers.has(id)) throw conflict();
@@ -195,13 +267,72 @@ export class CosmosStore {
     ridBytes[4] = ridBytes[4]! | 0x80; // a collection rid's fifth byte has its high bit set, as in Cosmos DB
     const rid = newRid(ridBytes);
     const resource = containerResource(body, id, rid, database.resource._rid);
-    database.containers.set(id, new ContainerState(resource, database.resource._rid));
+    const container = new ContainerState(resource, database.resource._rid);
+    container.throughput = provision.throughput ?? defaultThroughput;
+    container.autoscale = provision.autoscale ?? false;
+    container.ranges = initialRanges(partitionCountFor(container.throughput));
+    container.nextRangeId = container.ranges.length;
+    database.containers.set(id, container);
     await this.journal.append({
       op: 'coll',
       db: database.resource.id,
       coll: resource,
     } satisfies JournalRecord);
+    if (container.ranges.length > 1 || provision.throughput !== undefined)
+      await this.journal.append(rangesRecord(database.resource.id, container));
     return resource;
+  }
+
+  /**
+   * Changes a container's throughput. Above what its partitions serve (10,000 RU/s each), the widest range
+   * splits until there are enough — at once, where the service takes hours. Lowering never merges.
+   */
+  async replaceThroughput(container: ContainerState, throughput: number, autoscale: boolean): Promise<void> {
+    container.throughput = throughput;
+    container.autoscale = autoscale;
+    while (container.ranges.length < partitionCountFor(throughput)) this.split(container);
+    await this.journal.append(rangesRecord(this.databaseOf(container), container));
+  }
+
+  /**
+   * Splits one physical partition (the widest, or `rangeId`) into two: a live split, as the service does when a
+   * partition grows. Readers of the old range get 410/1002 and move to the children.
+   */
+  async splitPartition(container: ContainerState, rangeId?: string): Promise<PartitionKeyRange[]> {
+    this.split(container, rangeId);
+    await this.journal.append(rangesRecord(this.databaseOf(container), container));
+    return container.ranges;
+  }
+
+  private split(container: ContainerState, rangeId = widestRange(container.ranges).id): void {
+    container.range(rangeId);
+    container.ranges = splitRange(container.ranges, rangeId, container.nextRangeId);
+    container.nextRangeId += 2;
+  }
+
+  /**
+   * Creates (or, with `replaces`, renames/replaces) a user or a permission; what the users routes journal. A
+   * permission's `_token` is a resource token that authorizes requests under its `resource`.
+   */
+  async writeUser(
+    record: Extract<JournalRecord, { op: 'user' | 'dropuser' | 'perm' | 'dropperm' }>,
+  ): Promise<void> {
+    applyUserRecord(this.database(record.db), record);
+    await this.journal.append(record);
+  }
+
+  /** The permission a resource token belongs to, if any. */
+  permissionOfToken(token: string): PermissionResource | undefined {
+    for (const database of this.databases.values())
+      for (const user of database.users.values())
+        for (const perm of user.permissions.values()) if (perm._token === token) return perm;
+    return undefined;
+  }
+
+  private databaseOf(container: ContainerState): string {
+    for (const database of this.databases.values())
+      if (database.containers.get(container.resource.id) === container) return database.resource.id;
+    throw notFound(`Container ${container.resource.id}`);
   }
 
   async replaceContainer(
@@ -297,6 +428,48 @@ export class CosmosStore {
   }
 }
 
+function applyUserRecord(
+  database: DatabaseState | undefined,
+  record: Extract<JournalRecord, { op: 'user' | 'dropuser' | 'perm' | 'dropperm' }>,
+): void {
+  if (!database) return;
+  switch (record.op) {
+    case 'user': {
+      const previous = database.users.get(record.replaces ?? record.user.id);
+      if (record.replaces) database.users.delete(record.replaces);
+      database.users.set(record.user.id, {
+        resource: record.user,
+        permissions: previous?.permissions ?? new Map(),
+      });
+      break;
+    }
+    case 'dropuser':
+      database.users.delete(record.id);
+      break;
+    case 'perm': {
+      const user = database.users.get(record.user);
+      if (record.replaces) user?.permissions.delete(record.replaces);
+      user?.permissions.set(record.perm.id, record.perm);
+      break;
+    }
+    case 'dropperm':
+      database.users.get(record.user)?.permissions.delete(record.id);
+      break;
+  }
+}
+
+function rangesRecord(db: string, container: ContainerState): JournalRecord {
+  return {
+    op: 'ranges',
+    db,
+    coll: container.resource.id,
+    ranges: container.ranges,
+    nextRangeId: container.nextRangeId,
+    throughput: container.throughput,
+    autoscale: container.autoscale,
+  };
+}
+
 /** Changes a journal holds (a transaction record holds many): what the live state is compared against. */
 function changeCount(records: unknown[]): number {
   let count = 0;
@@ -319,65 +492,4 @@ function lockDataDir(dir: string): void {
     });
   }
   writeFileSync(lock, String(process.pid));
-}
-
-function checkName(id: unknown): string {
-  if (typeof id !== 'string' || !validName.test(id) || id.endsWith(' ')) {
-    throw badRequest(`The id ${JSON.stringify(id)} is invalid: 1 to 255 characters, none of / \\ ? #.`);
-  }
-  return id;
-}
-
-function containerResource(
-  body: Record<string, unknown>,
-  id: string,
-  rid: string,
-  databaseRid: string,
-): ContainerResource {
-  const partitionKey = (body.partitionKey as ContainerResource['partitionKey'] | undefined) ?? {
-    paths: ['/_partitionKey'],
-    kind: 'Hash',
-    version: 2,
-  };
-  if (
-    !Array.isArray(partitionKey.paths) ||
-    partitionKey.paths.length === 0 ||
-    partitionKey.paths.length > 3
-  ) {
-    throw badRequest('The partition key needs one to three paths.');
-  }
-  return {
-    indexingPolicy: {
-      indexingMode: 'consistent',
-      automatic: true,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [{ path: '/"_etag"/?' }],
-    },
-    conflictResolutionPolicy: {
-      mode: 'LastWriterWins',
-      conflictResolutionPath: '/_ts',
-      conflictResolutionProcedure: '',
-    },
-    geospatialConfig: { type: 'Geography' },
-    ...body,
-    id,
-    partitionKey: { kind: partitionKey.paths.length > 1 ? 'MultiHash' : 'Hash', version: 2, ...partitionKey },
-    _rid: rid,
-    _self: `dbs/${databaseRid}/colls/${rid}/`,
-    _etag: `"${randomUUID()}"`,
-    _docs: 'docs/',
-    _sprocs: 'sprocs/',
-    _triggers: 'triggers/',
-    _udfs: 'udfs/',
-    _conflicts: 'conflicts/',
-    _ts: nowSeconds(),
-  };
-}
-
-function newRid(bytes: Buffer): string {
-  return bytes.toString('base64').replace(/\//g, '-');
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
