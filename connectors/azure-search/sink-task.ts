@@ -7,7 +7,7 @@ import {
   SearchIndexClient,
   type IndexDocumentsAction,
 } from '@azure/search-documents';
-import { configReader, errorCount, parseConfig } from '../runtime/api/config.ts';
+import { ConfigReader, errorCount, parseConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
@@ -99,7 +99,7 @@ export class AzureSearchSinkTask implements SinkTask {
   async start(props: Props): Promise<void> {
     const config = parseConfig(searchSinkSpec, props);
     if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
-    const read = configReader(config);
+    const read = new ConfigReader(config);
     this.settings = {
       endpoint: searchEndpoint(read.string(searchKeys.serviceName), read.string(searchKeys.endpoint)),
       apiKey: read.password(searchKeys.apiKey),
@@ -209,7 +209,6 @@ export class AzureSearchSinkTask implements SinkTask {
             const status = (error as { statusCode?: number }).statusCode;
             throw new ConnectException(`Cannot read index ${index}: ${(error as Error).message}`, {
               cause: error,
-              retriable: status === undefined || retriableRequestStatuses.has(status),
               fix: status === 404 ? `Create the index ${index} before starting the sink.` : undefined,
             });
           },

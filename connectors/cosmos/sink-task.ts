@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
@@ -54,7 +54,7 @@ export interface SinkSettings {
 }
 
 export function sinkSettings(config: ParsedConfig, props: Props): SinkSettings {
-  const read = configReader(config);
+  const read = new ConfigReader(config);
   return {
     database: read.string(keys.sinkDatabase),
     topicMap: new Map(

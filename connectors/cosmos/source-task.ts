@@ -5,7 +5,7 @@ import type {
   FeedRange,
 } from '@azure/cosmos';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
-import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../runtime/api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
@@ -78,7 +78,7 @@ export class CosmosSourceTask implements SourceTask {
   async start(props: Props): Promise<void> {
     const config = parseConfig(sourceSpec, props);
     if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
-    const read = configReader(config);
+    const read = new ConfigReader(config);
     if (read.string(keys.changeFeedMode) === 'AllVersionsAndDeletes') {
       throw new ConnectException(
         'changeFeed.mode=AllVersionsAndDeletes is not supported by this implementation',
