@@ -11,26 +11,7 @@ import {
 import type { ConnectorPlugin, Props } from './api/plugins.ts';
 import type { PluginRegistry } from './plugins.ts';
 import { transformConfigErrors, transformListErrors } from './transforms-integration.ts';
-import { commonKeys, sinkKeys, sourceKeys } from './framework-keys.ts';
-
-const enumOf = (...values: string[]) => values.map((value) => ({ value, meaning: '' }));
-
-/** Apache's validators on the framework keys (bounds and enums; cross-field rules are below). */
-const validators: Record<string, Partial<ConfigKey>> = {
-  'tasks.max': { min: 1 },
-  'config.action.reload': { enum: enumOf('none', 'restart') },
-  'errors.tolerance': { enum: enumOf('none', 'all') },
-  'exactly.once.support': { enum: enumOf('requested', 'required') },
-  'transaction.boundary': { enum: enumOf('poll', 'interval', 'connector') },
-};
-
-function withValidators(keys: ConfigKey[]): ConfigKey[] {
-  return keys.map((key) => ({ ...key, ...validators[key.name] }));
-}
-
-const common = withValidators(commonKeys);
-const sinkOnly = withValidators(sinkKeys);
-const sourceOnly = withValidators(sourceKeys);
+import { commonKeys as common, sinkKeys as sinkOnly, sourceKeys as sourceOnly } from './framework-keys.ts';
 
 const sinkRules: ConfigSpec['rules'] = [
   {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectException, RetriableException, javaClassOf } from '../api/errors.ts';
 import { javaStackTrace, messageOf } from './java-trace.ts';
 import type { TaskMetrics } from '../metrics.ts';
+import { readErrorKeys } from '../framework-keys.ts';
 
 export type Stage =
   | 'KEY_CONVERTER'
@@ -33,16 +34,18 @@ export interface ErrorHandlingConfig {
   dlqContextHeaders: boolean;
 }
 
+/** The error-handling config of a connector, read through the framework keys' typed parse. */
 export function errorHandlingConfig(props: Record<string, string>): ErrorHandlingConfig {
+  const read = readErrorKeys(props);
   return {
-    tolerance: (props['errors.tolerance'] ?? 'none').toLowerCase() === 'all' ? 'all' : 'none',
-    retryTimeoutMs: Number(props['errors.retry.timeout'] ?? 0),
-    retryDelayMaxMs: Number(props['errors.retry.delay.max.ms'] ?? 60000),
-    logEnable: props['errors.log.enable'] === 'true',
-    logIncludeMessages: props['errors.log.include.messages'] === 'true',
-    dlqTopic: (props['errors.deadletterqueue.topic.name'] ?? '').trim(),
-    dlqReplicationFactor: Number(props['errors.deadletterqueue.topic.replication.factor'] ?? 3),
-    dlqContextHeaders: props['errors.deadletterqueue.context.headers.enable'] === 'true',
+    tolerance: read.string('errors.tolerance') === 'all' ? 'all' : 'none',
+    retryTimeoutMs: read.int('errors.retry.timeout'),
+    retryDelayMaxMs: read.int('errors.retry.delay.max.ms'),
+    logEnable: read.boolean('errors.log.enable'),
+    logIncludeMessages: read.boolean('errors.log.include.messages'),
+    dlqTopic: read.string('errors.deadletterqueue.topic.name'),
+    dlqReplicationFactor: read.int('errors.deadletterqueue.topic.replication.factor'),
+    dlqContextHeaders: read.boolean('errors.deadletterqueue.context.headers.enable'),
   };
 }
 
