@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import {
   AzureKeyCredential,
@@ -9,6 +8,7 @@ import {
 } from '@azure/search-documents';
 import { ConfigReader, errorCount, parseConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
+import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
@@ -233,11 +233,14 @@ export class AzureSearchSinkTask implements SinkTask {
 
   /** One batch (one index, distinct keys) until every action succeeded, failed for good, or time ran out. */
   private async send(batch: Action[], settings: SearchSinkSettings): Promise<void> {
-    const deadline = Date.now() + settings.maxRetryMs;
-    let pending = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
+    const policy = {
+      initialDelayMs: 100,
+      maxDelayMs: 10_000,
+      timeoutMs: settings.maxRetryMs,
+      isStopping: () => this.stopping,
+    };
+    await retryFailed(batch, policy, async (pending, { canRetry }) => {
       const retry: Action[] = [];
-      const canRetry = Date.now() < deadline && !this.stopping;
       let result: Awaited<ReturnType<SearchClient<Document>['indexDocuments']>> | undefined;
       let requestError: unknown;
       try {
@@ -255,7 +258,7 @@ export class AzureSearchSinkTask implements SinkTask {
           const item = byKey.get(entry.key);
           if (item?.succeeded)
             await this.reporter?.result(entry.record, entry.index, entry.key, item.statusCode);
-          else if (item && retriableItemStatuses.has(item.statusCode) && canRetry) retry.push(entry);
+          else if (item && retriableItemStatuses.has(item.statusCode) && canRetry()) retry.push(entry);
           else
             await this.failed(
               entry.record,
@@ -266,30 +269,28 @@ export class AzureSearchSinkTask implements SinkTask {
               entry,
             );
         }
-      } else {
-        const status = (requestError as { statusCode?: number }).statusCode;
-        if ((status === undefined || retriableRequestStatuses.has(status)) && canRetry)
-          retry.push(...pending);
-        else if (pending.length > 1 && status !== undefined && status < 500) {
-          // A whole request refused (e.g. one document with an unknown field): find the culprits one by one.
-          for (const entry of pending) await this.send([entry], settings);
-        } else {
-          for (const entry of pending) {
-            await this.failed(
-              entry.record,
-              new SearchIndexingException(
-                `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(requestError as Error).message}`,
-                status,
-              ),
-              entry,
-            );
-          }
-        }
+        return { retry };
       }
-      pending = retry;
-      if (pending.length > 0)
-        await sleep(Math.min(100 * 2 ** attempt, 10_000, Math.max(0, deadline - Date.now())));
-    }
+      const status = (requestError as { statusCode?: number }).statusCode;
+      if ((status === undefined || retriableRequestStatuses.has(status)) && canRetry())
+        return { retry: [...pending], retryAfterMs: retryAfterMs(requestError) };
+      if (pending.length > 1 && status !== undefined && status < 500) {
+        // A whole request refused (e.g. one document with an unknown field): find the culprits one by one.
+        for (const entry of pending) await this.send([entry], settings);
+        return { retry };
+      }
+      for (const entry of pending) {
+        await this.failed(
+          entry.record,
+          new SearchIndexingException(
+            `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(requestError as Error).message}`,
+            status,
+          ),
+          entry,
+        );
+      }
+      return { retry };
+    });
   }
 
   private async failed(record: SinkRecord, error: Error, action: Action | undefined): Promise<void> {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
+import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
@@ -259,14 +259,20 @@ export class CosmosSinkTask implements SinkTask {
   // ------------------------------------------------------------------------------------------- writing
 
   private async writeWave(containerName: string, wave: Write[], settings: SinkSettings): Promise<void> {
-    let pending = wave;
-    for (let attempt = 0; pending.length > 0; attempt++) {
+    const policy = {
+      initialDelayMs: 100,
+      maxDelayMs: 5000,
+      maxRetries: settings.maxRetryCount,
+      isStopping: () => this.stopping,
+    };
+    await retryFailed(wave, policy, async (pending, { number: attempt, canRetry }) => {
       const { container } = await this.target(containerName);
       const outcomes = await this.execute(container, pending, settings.bulk);
       // The SDK can keep a failed metadata lookup (a throttled partition-key-range read) and fail every later
       // call with it without sending a request: after a whole request failed, the next attempt gets a fresh client.
       if (outcomes.some((outcome) => outcome.requestFailed)) this.renewClient();
       const retry: Write[] = [];
+      let retryAfter: number | undefined;
       for (const [index, write] of pending.entries()) {
         const { status, error } = outcomes[index]!;
         if (
@@ -274,12 +280,10 @@ export class CosmosSinkTask implements SinkTask {
           ((status >= 200 && status < 300) || write.plan.acceptedStatuses.includes(status))
         )
           continue;
-        if (
-          isTransientError(error ?? { code: status }) &&
-          attempt < settings.maxRetryCount &&
-          !this.stopping
-        ) {
+        if (isTransientError(error ?? { code: status }) && canRetry()) {
           retry.push(write);
+          const wanted = retryAfterMs(error);
+          if (wanted !== undefined) retryAfter = Math.max(retryAfter ?? 0, wanted);
           continue;
         }
         await this.reject(
@@ -291,9 +295,8 @@ export class CosmosSinkTask implements SinkTask {
           ),
         );
       }
-      pending = retry;
-      if (pending.length > 0) await sleep(Math.min(100 * 2 ** attempt, 5000));
-    }
+      return { retry, retryAfterMs: retryAfter };
+    });
   }
 
   /** Runs writes and returns each one's status (or error), in order. */
