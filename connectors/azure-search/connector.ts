@@ -1,7 +1,6 @@
-import { errorCount, parseConfig } from '../runtime/api/config.ts';
+import { errorCount, parseConfig, configErrorMessage } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Connector, Props } from '../runtime/api/plugins.ts';
-import { configErrorMessage } from '../cosmos/errors.ts';
 import { searchSinkSpec } from './spec.ts';
 
 /** `AzureSearchSinkConnector`: every task gets the same config; Kafka spreads the topic partitions over them. */

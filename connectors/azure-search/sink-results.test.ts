@@ -2,7 +2,7 @@ import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse } from 
 import { describe, expect, it } from 'vitest';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import type { SinkTaskContext } from '../runtime/api/plugins.ts';
-import { jsonToConnect } from '../cosmos/connect-json.ts';
+import { jsonToConnect } from '../runtime/data/connect-json.ts';
 import { AzureSearchSinkTask } from './sink-task.ts';
 
 type Script = (keys: string[]) => { status: number; results?: Array<[string, number]> };

@@ -6,14 +6,13 @@ import {
   SearchIndexClient,
   type IndexDocumentsAction,
 } from '@azure/search-documents';
-import { ConfigReader, errorCount, parseConfig } from '../runtime/api/config.ts';
+import { ConfigReader, errorCount, parseConfig, configErrorMessage } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
-import { connectToJson, isConnectObject, type JsonValue } from '../cosmos/connect-json.ts';
-import { configErrorMessage } from '../cosmos/errors.ts';
+import { connectToJson, isConnectObject, type JsonValue } from '../runtime/data/connect-json.ts';
 import { Reporter } from './reporter.ts';
 import { searchKeys, searchSinkSpec } from './spec.ts';
 

@@ -1,9 +1,14 @@
 import type { CosmosClient } from '@azure/cosmos';
-import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import {
+  ConfigReader,
+  errorCount,
+  parseConfig,
+  type ParsedConfig,
+  configErrorMessage,
+} from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Connector, ConnectorContext, Props } from '../runtime/api/plugins.ts';
 import { cosmosClientFor, statusOf } from './client.ts';
-import { configErrorMessage } from './errors.ts';
 import { assignmentsKey, type Assignment } from './source-task.ts';
 import { keys, parseTopicMap, sinkSpec, sourceSpec } from './spec.ts';
 

@@ -1,13 +1,19 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import {
+  ConfigReader,
+  errorCount,
+  parseConfig,
+  type ParsedConfig,
+  configErrorMessage,
+} from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
 import { cosmosClientFor, isTransientError, statusOf } from './client.ts';
-import { connectToJson, isConnectObject, type JsonValue } from './connect-json.ts';
-import { CosmosWriteException, configErrorMessage } from './errors.ts';
+import { connectToJson, isConnectObject, type JsonValue } from '../runtime/data/connect-json.ts';
+import { CosmosWriteException } from './errors.ts';
 import { itemId, type IdStrategyConfig } from './id-strategy.ts';
 import {
   parsePatchConfigs,

@@ -5,13 +5,18 @@ import type {
   FeedRange,
 } from '@azure/cosmos';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
-import { ConfigReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import {
+  ConfigReader,
+  errorCount,
+  parseConfig,
+  type ParsedConfig,
+  configErrorMessage,
+} from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../runtime/api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
 import { cosmosClientFor, isTransientError } from './client.ts';
-import { jsonToConnect } from './connect-json.ts';
-import { configErrorMessage } from './errors.ts';
+import { jsonToConnect } from '../runtime/data/connect-json.ts';
 import { keys, sourceSpec } from './spec.ts';
 
 /** The task-config key the connector uses to hand each task its feed ranges (JSON of `Assignment[]`). */

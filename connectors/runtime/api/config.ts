@@ -180,6 +180,12 @@ export function parseConfig(spec: ConfigSpec, props: Record<string, string | und
   return parsed;
 }
 
+/** All errors of a parsed config in one line, for a task that was handed a config the worker did not validate. */
+export function configErrorMessage(config: ParsedConfig): string {
+  const problems = Object.values(config.errors).flat();
+  return `Invalid connector configuration: ${problems.join('; ')}`;
+}
+
 export function errorCount(parsed: ParsedConfig): number {
   return Object.values(parsed.errors).reduce((sum, messages) => sum + messages.length, 0);
 }
