@@ -304,7 +304,7 @@ export class AzureSearchSinkTask implements SinkTask {
       );
     }
     if (settings.behaviorOnError !== 'IGNORE') {
-      process.stderr.write(`[azure-search-sink] ${error.message}\n`);
+      this.context?.log?.(`WARN [azure-search-sink] ${error.message}`);
     }
     await this.reporter?.error(record, action?.index, action?.key, error);
     const reporter = this.context?.errantRecordReporter() ?? null;

@@ -370,7 +370,7 @@ export class CosmosSinkTask implements SinkTask {
       } catch {
         // errors.tolerance=none on the worker refuses the report; our own level All still skips the record,
         // as the official connector does.
-        process.stderr.write(`[cosmos-sink] skipped a record: ${error.message}\n`);
+        this.context?.log?.(`WARN [cosmos-sink] skipped a record: ${error.message}`);
       }
       return;
     }

@@ -65,6 +65,8 @@ export interface OffsetStorageReader {
 export interface SourceTaskContext {
   configs(): Props;
   offsetStorageReader(): OffsetStorageReader;
+  /** The worker's log, under the task's class as logger name (`/admin/loggers` levels apply). */
+  log?(line: string): void;
 }
 
 /**
@@ -124,6 +126,8 @@ export interface SinkTaskContext {
   errantRecordReporter(): ErrantRecordReporter | null;
   /** Java's `SinkTaskContext.timeout(ms)`: how long to wait before redelivering after a RetriableException. */
   timeout?(timeoutMs: number): void;
+  /** The worker's log, under the task's class as logger name (`/admin/loggers` levels apply). */
+  log?(line: string): void;
 }
 
 /**

@@ -40,7 +40,7 @@ export interface HerderOptions {
   workerId: string;
   client(clientId: string): Kafka;
   offsetFlushIntervalMs: number;
-  log(line: string): void;
+  log(line: string, logger?: string): void;
   resolve?: (props: Props) => Props;
 }
 

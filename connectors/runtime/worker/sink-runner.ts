@@ -84,6 +84,7 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
     });
     this.task.initialize({
       configs: () => ({ ...this.taskProps }),
+      log: this.taskLog,
       offset: (offsets) => {
         for (const [key, offset] of offsets) {
           this.consumer.seek({ ...topicPartitionOf(key), offset: String(offset) });
