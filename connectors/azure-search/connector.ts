@@ -1,5 +1,4 @@
-import { errorCount, parseConfig, configErrorMessage } from '../runtime/api/config.ts';
-import { ConnectException } from '../runtime/api/errors.ts';
+import { parseValidConfig } from '../runtime/api/config.ts';
 import type { Connector, Props } from '../runtime/api/plugins.ts';
 import { searchSinkSpec } from './spec.ts';
 
@@ -13,8 +12,7 @@ export class AzureSearchSinkConnector implements Connector {
   }
 
   start(props: Props): void {
-    const config = parseConfig(searchSinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    parseValidConfig(searchSinkSpec, props);
     this.props = props;
   }
 

@@ -6,7 +6,7 @@ import {
   SearchIndexClient,
   type IndexDocumentsAction,
 } from '@azure/search-documents';
-import { ConfigReader, errorCount, parseConfig, configErrorMessage } from '../runtime/api/config.ts';
+import { ConfigReader, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
@@ -96,8 +96,7 @@ export class AzureSearchSinkTask implements SinkTask {
   }
 
   async start(props: Props): Promise<void> {
-    const config = parseConfig(searchSinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    const config = parseValidConfig(searchSinkSpec, props);
     const read = new ConfigReader(config);
     this.settings = {
       endpoint: searchEndpoint(read.string(searchKeys.serviceName), read.string(searchKeys.endpoint)),

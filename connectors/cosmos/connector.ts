@@ -1,11 +1,5 @@
 import type { CosmosClient } from '@azure/cosmos';
-import {
-  ConfigReader,
-  errorCount,
-  parseConfig,
-  type ParsedConfig,
-  configErrorMessage,
-} from '../runtime/api/config.ts';
+import { ConfigReader, parseConfig, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Connector, ConnectorContext, Props } from '../runtime/api/plugins.ts';
 import { cosmosClientFor, statusOf } from './client.ts';
@@ -57,8 +51,7 @@ export class CosmosSourceConnector implements Connector {
 
   async start(props: Props): Promise<void> {
     this.props = props;
-    this.parsed = parseConfig(sourceSpec, props);
-    if (errorCount(this.parsed) > 0) throw new ConnectException(configErrorMessage(this.parsed));
+    this.parsed = parseValidConfig(sourceSpec, props);
     this.client = cosmosClientFor(this.parsed, 'connect-hack-cosmos-source');
     this.known = JSON.stringify(await this.assignments());
     const delay = new ConfigReader(this.parsed).int(keys.metadataPollDelay);
@@ -134,8 +127,7 @@ export class CosmosSinkConnector implements Connector {
   }
 
   start(props: Props): void {
-    const config = parseConfig(sinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    parseValidConfig(sinkSpec, props);
     this.props = props;
   }
 

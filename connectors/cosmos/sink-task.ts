@@ -1,11 +1,5 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
-import {
-  ConfigReader,
-  errorCount,
-  parseConfig,
-  type ParsedConfig,
-  configErrorMessage,
-} from '../runtime/api/config.ts';
+import { ConfigReader, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
@@ -104,8 +98,7 @@ export class CosmosSinkTask implements SinkTask {
   }
 
   start(props: Props): void {
-    const config = parseConfig(sinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    const config = parseValidConfig(sinkSpec, props);
     this.settings = sinkSettings(config, props);
     this.config = config;
     this.client = cosmosClientFor(config, 'connect-hack-cosmos-sink');

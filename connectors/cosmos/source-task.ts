@@ -5,13 +5,7 @@ import type {
   FeedRange,
 } from '@azure/cosmos';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
-import {
-  ConfigReader,
-  errorCount,
-  parseConfig,
-  type ParsedConfig,
-  configErrorMessage,
-} from '../runtime/api/config.ts';
+import { ConfigReader, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../runtime/api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
@@ -81,8 +75,7 @@ export class CosmosSourceTask implements SourceTask {
   }
 
   async start(props: Props): Promise<void> {
-    const config = parseConfig(sourceSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    const config = parseValidConfig(sourceSpec, props);
     const read = new ConfigReader(config);
     if (read.string(keys.changeFeedMode) === 'AllVersionsAndDeletes') {
       throw new ConnectException(

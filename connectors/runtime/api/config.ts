@@ -1,4 +1,4 @@
-import { ConfigException } from './errors.ts';
+import { ConfigException, ConnectException } from './errors.ts';
 
 /**
  * Config specs as data (Kafka's `ConfigDef`, Redpanda Connect's field specs): each key has a type, default,
@@ -184,6 +184,13 @@ export function parseConfig(spec: ConfigSpec, props: Record<string, string | und
 export function configErrorMessage(config: ParsedConfig): string {
   const problems = Object.values(config.errors).flat();
   return `Invalid connector configuration: ${problems.join('; ')}`;
+}
+
+/** A connector's or task's `start`: the parsed config, or a ConnectException listing every error in it. */
+export function parseValidConfig(spec: ConfigSpec, props: Record<string, string | undefined>): ParsedConfig {
+  const parsed = parseConfig(spec, props);
+  if (errorCount(parsed) > 0) throw new ConnectException(configErrorMessage(parsed));
+  return parsed;
 }
 
 export function errorCount(parsed: ParsedConfig): number {
