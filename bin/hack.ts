@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { HackError } from '../infra/errors.ts';
+import { JavaException } from '../connectors/runtime/api/errors.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { registerDoctorCommand } from '../infra/doctor/index.ts';
 import { registerStackCommands } from '../infra/stack/commands.ts';
@@ -30,7 +31,8 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof HackError) {
+  } else if (error instanceof HackError || error instanceof JavaException) {
+    // The CLI's own errors and the worker's Java-style ones both carry a message for the user and maybe a fix.
     process.stderr.write(`${mark.fail()} ${error.message}\n`);
     if (error.fix) process.stderr.write(`  ${style.dim('→')} ${error.fix}\n`);
     process.exitCode = 1;

@@ -1,7 +1,5 @@
-import { errorCount, parseConfig } from '../runtime/api/config.ts';
-import { ConnectException } from '../runtime/api/errors.ts';
+import { parseValidConfig } from '../runtime/api/config.ts';
 import type { Connector, Props } from '../runtime/api/plugins.ts';
-import { configErrorMessage } from '../cosmos/errors.ts';
 import { searchSinkSpec } from './spec.ts';
 
 /** `AzureSearchSinkConnector`: every task gets the same config; Kafka spreads the topic partitions over them. */
@@ -14,8 +12,7 @@ export class AzureSearchSinkConnector implements Connector {
   }
 
   start(props: Props): void {
-    const config = parseConfig(searchSinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    parseValidConfig(searchSinkSpec, props);
     this.props = props;
   }
 

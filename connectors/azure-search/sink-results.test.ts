@@ -2,7 +2,7 @@ import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse } from 
 import { describe, expect, it } from 'vitest';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import type { SinkTaskContext } from '../runtime/api/plugins.ts';
-import { jsonToConnect } from '../cosmos/connect-json.ts';
+import { jsonToConnect } from '../runtime/data/connect-json.ts';
 import { AzureSearchSinkTask } from './sink-task.ts';
 
 type Script = (keys: string[]) => { status: number; results?: Array<[string, number]> };
@@ -79,6 +79,9 @@ function record(key: string, offset: number): SinkRecord {
   };
 }
 
+/** What the task wrote to the worker's log during the last `run`. */
+const logged: string[] = [];
+
 async function run(
   service: ReturnType<typeof scriptedService>,
   records: SinkRecord[],
@@ -92,8 +95,10 @@ async function run(
     'max.retry.ms': '5000',
     ...extra,
   };
+  logged.length = 0;
   const context = {
     configs: () => props,
+    log: (line: string) => void logged.push(line),
     errantRecordReporter: () => async (failed: SinkRecord, error: Error) =>
       void reported.push([failed, error]),
   } as unknown as SinkTaskContext;
@@ -131,6 +136,9 @@ describe('search sink against scripted 207 answers', () => {
   it('reports documents refused for good (400) without retrying them, with behavior.on.error=LOG', async () => {
     const service = scriptedService([() => ({ status: 207, results: [['b', 400]] })]);
     const reported = await run(service, [record('a', 0), record('b', 1)], { 'behavior.on.error': 'LOG' });
+    expect(logged).toEqual([
+      expect.stringMatching(/^WARN \[azure-search-sink\] Azure AI Search answered 400 for document "b"/),
+    ]);
     expect(service.batches).toEqual([['a', 'b']]);
     expect(reported.map(([failed, error]) => [failed.kafkaOffset, error.message])).toEqual([
       [1, expect.stringContaining('400')],

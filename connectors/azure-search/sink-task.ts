@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import {
   AzureKeyCredential,
@@ -7,13 +6,13 @@ import {
   SearchIndexClient,
   type IndexDocumentsAction,
 } from '@azure/search-documents';
-import { configReader, errorCount, parseConfig } from '../runtime/api/config.ts';
+import { ConfigReader, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
+import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
-import { connectToJson, isConnectObject, type JsonValue } from '../cosmos/connect-json.ts';
-import { configErrorMessage } from '../cosmos/errors.ts';
+import { connectToJson, isConnectObject, type JsonValue } from '../runtime/data/connect-json.ts';
 import { Reporter } from './reporter.ts';
 import { searchKeys, searchSinkSpec } from './spec.ts';
 
@@ -97,9 +96,8 @@ export class AzureSearchSinkTask implements SinkTask {
   }
 
   async start(props: Props): Promise<void> {
-    const config = parseConfig(searchSinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
-    const read = configReader(config);
+    const config = parseValidConfig(searchSinkSpec, props);
+    const read = new ConfigReader(config);
     this.settings = {
       endpoint: searchEndpoint(read.string(searchKeys.serviceName), read.string(searchKeys.endpoint)),
       apiKey: read.password(searchKeys.apiKey),
@@ -209,7 +207,6 @@ export class AzureSearchSinkTask implements SinkTask {
             const status = (error as { statusCode?: number }).statusCode;
             throw new ConnectException(`Cannot read index ${index}: ${(error as Error).message}`, {
               cause: error,
-              retriable: status === undefined || retriableRequestStatuses.has(status),
               fix: status === 404 ? `Create the index ${index} before starting the sink.` : undefined,
             });
           },
@@ -234,11 +231,14 @@ export class AzureSearchSinkTask implements SinkTask {
 
   /** One batch (one index, distinct keys) until every action succeeded, failed for good, or time ran out. */
   private async send(batch: Action[], settings: SearchSinkSettings): Promise<void> {
-    const deadline = Date.now() + settings.maxRetryMs;
-    let pending = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
+    const policy = {
+      initialDelayMs: 100,
+      maxDelayMs: 10_000,
+      timeoutMs: settings.maxRetryMs,
+      isStopping: () => this.stopping,
+    };
+    await retryFailed(batch, policy, async (pending, { canRetry }) => {
       const retry: Action[] = [];
-      const canRetry = Date.now() < deadline && !this.stopping;
       let result: Awaited<ReturnType<SearchClient<Document>['indexDocuments']>> | undefined;
       let requestError: unknown;
       try {
@@ -256,7 +256,7 @@ export class AzureSearchSinkTask implements SinkTask {
           const item = byKey.get(entry.key);
           if (item?.succeeded)
             await this.reporter?.result(entry.record, entry.index, entry.key, item.statusCode);
-          else if (item && retriableItemStatuses.has(item.statusCode) && canRetry) retry.push(entry);
+          else if (item && retriableItemStatuses.has(item.statusCode) && canRetry()) retry.push(entry);
           else
             await this.failed(
               entry.record,
@@ -267,30 +267,28 @@ export class AzureSearchSinkTask implements SinkTask {
               entry,
             );
         }
-      } else {
-        const status = (requestError as { statusCode?: number }).statusCode;
-        if ((status === undefined || retriableRequestStatuses.has(status)) && canRetry)
-          retry.push(...pending);
-        else if (pending.length > 1 && status !== undefined && status < 500) {
-          // A whole request refused (e.g. one document with an unknown field): find the culprits one by one.
-          for (const entry of pending) await this.send([entry], settings);
-        } else {
-          for (const entry of pending) {
-            await this.failed(
-              entry.record,
-              new SearchIndexingException(
-                `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(requestError as Error).message}`,
-                status,
-              ),
-              entry,
-            );
-          }
-        }
+        return { retry };
       }
-      pending = retry;
-      if (pending.length > 0)
-        await sleep(Math.min(100 * 2 ** attempt, 10_000, Math.max(0, deadline - Date.now())));
-    }
+      const status = (requestError as { statusCode?: number }).statusCode;
+      if ((status === undefined || retriableRequestStatuses.has(status)) && canRetry())
+        return { retry: [...pending], retryAfterMs: retryAfterMs(requestError) };
+      if (pending.length > 1 && status !== undefined && status < 500) {
+        // A whole request refused (e.g. one document with an unknown field): find the culprits one by one.
+        for (const entry of pending) await this.send([entry], settings);
+        return { retry };
+      }
+      for (const entry of pending) {
+        await this.failed(
+          entry.record,
+          new SearchIndexingException(
+            `Indexing into ${entry.index} failed${status ? ` with ${status}` : ''}: ${(requestError as Error).message}`,
+            status,
+          ),
+          entry,
+        );
+      }
+      return { retry };
+    });
   }
 
   private async failed(record: SinkRecord, error: Error, action: Action | undefined): Promise<void> {
@@ -305,7 +303,7 @@ export class AzureSearchSinkTask implements SinkTask {
       );
     }
     if (settings.behaviorOnError !== 'IGNORE') {
-      process.stderr.write(`[azure-search-sink] ${error.message}\n`);
+      this.context?.log?.(`WARN [azure-search-sink] ${error.message}`);
     }
     await this.reporter?.error(record, action?.index, action?.key, error);
     const reporter = this.context?.errantRecordReporter() ?? null;

@@ -1,7 +1,7 @@
 import type { CosmosClient } from '@azure/cosmos';
 import { cosmosClient } from '../../infra/cosmos/client.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
-import { configReader, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, type ParsedConfig } from '../runtime/api/config.ts';
 import { keys } from './spec.ts';
 
 const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
@@ -11,7 +11,7 @@ const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$
  * are the local emulator, whose certificate is self-signed: only those skip certificate checks.
  */
 export function cosmosClientFor(config: ParsedConfig, userAgentSuffix: string): CosmosClient {
-  const read = configReader(config);
+  const read = new ConfigReader(config);
   const endpoint = read.string(keys.endpoint);
   const authType = read.string(keys.authType);
   if (authType !== 'MasterKey') {

@@ -1,9 +1,8 @@
 import type { CosmosClient } from '@azure/cosmos';
-import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, parseConfig, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Connector, ConnectorContext, Props } from '../runtime/api/plugins.ts';
 import { cosmosClientFor, statusOf } from './client.ts';
-import { configErrorMessage } from './errors.ts';
 import { assignmentsKey, type Assignment } from './source-task.ts';
 import { keys, parseTopicMap, sinkSpec, sourceSpec } from './spec.ts';
 
@@ -19,7 +18,7 @@ export function sourceContainers(
   config: ParsedConfig,
   existing: string[],
 ): Array<{ container: string; topic: string }> {
-  const read = configReader(config);
+  const read = new ConfigReader(config);
   const topicMap = parseTopicMap(read.list(keys.sourceTopicMap));
   const topicOf = new Map(topicMap.map((entry) => [entry.container, entry.topic]));
   let names: string[];
@@ -52,11 +51,10 @@ export class CosmosSourceConnector implements Connector {
 
   async start(props: Props): Promise<void> {
     this.props = props;
-    this.parsed = parseConfig(sourceSpec, props);
-    if (errorCount(this.parsed) > 0) throw new ConnectException(configErrorMessage(this.parsed));
+    this.parsed = parseValidConfig(sourceSpec, props);
     this.client = cosmosClientFor(this.parsed, 'connect-hack-cosmos-source');
     this.known = JSON.stringify(await this.assignments());
-    const delay = configReader(this.parsed).int(keys.metadataPollDelay);
+    const delay = new ConfigReader(this.parsed).int(keys.metadataPollDelay);
     this.timer = setInterval(() => void this.checkMetadata(), delay);
     this.timer.unref();
   }
@@ -93,7 +91,7 @@ export class CosmosSourceConnector implements Connector {
   private async assignments(): Promise<Assignment[]> {
     if (!this.client || !this.parsed)
       throw new ConnectException('The Cosmos source connector was not started');
-    const database = this.client.database(configReader(this.parsed).string(keys.sourceDatabase));
+    const database = this.client.database(new ConfigReader(this.parsed).string(keys.sourceDatabase));
     const { resources } = await database.containers.readAll().fetchAll();
     const existing = resources.map((resource) => resource.id);
     const result: Assignment[] = [];
@@ -129,8 +127,7 @@ export class CosmosSinkConnector implements Connector {
   }
 
   start(props: Props): void {
-    const config = parseConfig(sinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    parseValidConfig(sinkSpec, props);
     this.props = props;
   }
 
@@ -143,7 +140,7 @@ export class CosmosSinkConnector implements Connector {
   validate(props: Props): Record<string, string[]> {
     const config = parseConfig(sinkSpec, props);
     const mapped = new Set(
-      parseTopicMapSafe(configReader(config).list(keys.sinkTopicMap)).map((entry) => entry.topic),
+      parseTopicMapSafe(new ConfigReader(config).list(keys.sinkTopicMap)).map((entry) => entry.topic),
     );
     const topics = (props.topics ?? '')
       .split(',')

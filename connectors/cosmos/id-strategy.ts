@@ -1,5 +1,5 @@
 import type { SinkRecord } from '../runtime/api/records.ts';
-import type { JsonValue } from './connect-json.ts';
+import type { JsonValue } from '../runtime/data/connect-json.ts';
 import type { IdStrategy } from './spec.ts';
 
 export interface IdStrategyConfig {

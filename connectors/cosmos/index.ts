@@ -30,7 +30,12 @@ export const cosmosSinkPlugin: ConnectorPlugin & { type: 'sink' } = {
 /** Register with `registry.register(...cosmosPlugins)`. */
 export const cosmosPlugins: RegisteredPlugin[] = [cosmosSourcePlugin, cosmosSinkPlugin];
 
-export { connectToJson, jsonToConnect, isConnectObject, type JsonValue } from './connect-json.ts';
+export {
+  connectToJson,
+  jsonToConnect,
+  isConnectObject,
+  type JsonValue,
+} from '../runtime/data/connect-json.ts';
 export { cosmosClassNames, sinkSpec as cosmosSinkSpec, sourceSpec as cosmosSourceSpec } from './spec.ts';
 export { partitionKeyOf } from './partition-key.ts';
 export { itemId, sanitizeId } from './id-strategy.ts';

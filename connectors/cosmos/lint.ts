@@ -1,4 +1,4 @@
-import { configReader, parseConfig, type ConfigSpec } from '../runtime/api/config.ts';
+import { ConfigReader, parseConfig, type ConfigSpec } from '../runtime/api/config.ts';
 import { searchClassName, searchSinkSpec } from '../azure-search/spec.ts';
 import { CosmosSinkConnector, sourceContainers } from './connector.ts';
 import { cosmosClassNames, keys, parseTopicMap, sinkSpec, sourceSpec } from './spec.ts';
@@ -103,7 +103,7 @@ export function lintConnectorConfigs(configs: Array<Record<string, string>>): Co
   configs.forEach((props, index) => {
     if (results[index]!.connector !== 'cosmos-source') return;
     const parsed = parseConfig(sourceSpec, props);
-    const read = configReader(parsed);
+    const read = new ConfigReader(parsed);
     try {
       for (const { container } of sourceContainers(parsed, [])) {
         sourceTargets.push({
@@ -119,7 +119,7 @@ export function lintConnectorConfigs(configs: Array<Record<string, string>>): Co
   configs.forEach((props, index) => {
     if (results[index]!.connector !== 'cosmos-sink') return;
     const parsed = parseConfig(sinkSpec, props);
-    const read = configReader(parsed);
+    const read = new ConfigReader(parsed);
     let targets: Array<{ topic: string; container: string }> = [];
     try {
       targets = parseTopicMap(read.list(keys.sinkTopicMap));

@@ -1,5 +1,5 @@
 import type { JSONObject, OperationInput, PatchOperation, PatchRequestBody } from '@azure/cosmos';
-import type { JsonValue } from './connect-json.ts';
+import type { JsonValue } from '../runtime/data/connect-json.ts';
 import type { PartitionKeyValue } from './partition-key.ts';
 import type { WriteStrategy } from './spec.ts';
 

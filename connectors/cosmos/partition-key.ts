@@ -1,5 +1,5 @@
 import type { PartitionKey, PrimitivePartitionKeyValue } from '@azure/cosmos';
-import type { JsonValue } from './connect-json.ts';
+import type { JsonValue } from '../runtime/data/connect-json.ts';
 
 /** A container's partition key definition, as `container.read()` returns it. */
 export interface PartitionKeyDefinitionLike {

@@ -4,7 +4,7 @@ import type { ThrottleOptions } from '../../infra/cosmos/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../infra/cosmos/test-support.ts';
 import type { SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
-import { jsonToConnect } from './connect-json.ts';
+import { jsonToConnect } from '../runtime/data/connect-json.ts';
 import { CosmosSinkTask } from './sink-task.ts';
 import { RetriableException } from '../runtime/api/errors.ts';
 

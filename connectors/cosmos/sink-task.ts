@@ -1,13 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
+import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
 import { cosmosClientFor, isTransientError, statusOf } from './client.ts';
-import { connectToJson, isConnectObject, type JsonValue } from './connect-json.ts';
-import { CosmosWriteException, configErrorMessage } from './errors.ts';
+import { connectToJson, isConnectObject, type JsonValue } from '../runtime/data/connect-json.ts';
+import { CosmosWriteException } from './errors.ts';
 import { itemId, type IdStrategyConfig } from './id-strategy.ts';
 import {
   parsePatchConfigs,
@@ -54,7 +54,7 @@ export interface SinkSettings {
 }
 
 export function sinkSettings(config: ParsedConfig, props: Props): SinkSettings {
-  const read = configReader(config);
+  const read = new ConfigReader(config);
   return {
     database: read.string(keys.sinkDatabase),
     topicMap: new Map(
@@ -98,8 +98,7 @@ export class CosmosSinkTask implements SinkTask {
   }
 
   start(props: Props): void {
-    const config = parseConfig(sinkSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
+    const config = parseValidConfig(sinkSpec, props);
     this.settings = sinkSettings(config, props);
     this.config = config;
     this.client = cosmosClientFor(config, 'connect-hack-cosmos-sink');
@@ -259,14 +258,20 @@ export class CosmosSinkTask implements SinkTask {
   // ------------------------------------------------------------------------------------------- writing
 
   private async writeWave(containerName: string, wave: Write[], settings: SinkSettings): Promise<void> {
-    let pending = wave;
-    for (let attempt = 0; pending.length > 0; attempt++) {
+    const policy = {
+      initialDelayMs: 100,
+      maxDelayMs: 5000,
+      maxRetries: settings.maxRetryCount,
+      isStopping: () => this.stopping,
+    };
+    await retryFailed(wave, policy, async (pending, { number: attempt, canRetry }) => {
       const { container } = await this.target(containerName);
       const outcomes = await this.execute(container, pending, settings.bulk);
       // The SDK can keep a failed metadata lookup (a throttled partition-key-range read) and fail every later
       // call with it without sending a request: after a whole request failed, the next attempt gets a fresh client.
       if (outcomes.some((outcome) => outcome.requestFailed)) this.renewClient();
       const retry: Write[] = [];
+      let retryAfter: number | undefined;
       for (const [index, write] of pending.entries()) {
         const { status, error } = outcomes[index]!;
         if (
@@ -274,12 +279,10 @@ export class CosmosSinkTask implements SinkTask {
           ((status >= 200 && status < 300) || write.plan.acceptedStatuses.includes(status))
         )
           continue;
-        if (
-          isTransientError(error ?? { code: status }) &&
-          attempt < settings.maxRetryCount &&
-          !this.stopping
-        ) {
+        if (isTransientError(error ?? { code: status }) && canRetry()) {
           retry.push(write);
+          const wanted = retryAfterMs(error);
+          if (wanted !== undefined) retryAfter = Math.max(retryAfter ?? 0, wanted);
           continue;
         }
         await this.reject(
@@ -291,9 +294,8 @@ export class CosmosSinkTask implements SinkTask {
           ),
         );
       }
-      pending = retry;
-      if (pending.length > 0) await sleep(Math.min(100 * 2 ** attempt, 5000));
-    }
+      return { retry, retryAfterMs: retryAfter };
+    });
   }
 
   /** Runs writes and returns each one's status (or error), in order. */
@@ -361,7 +363,7 @@ export class CosmosSinkTask implements SinkTask {
       } catch {
         // errors.tolerance=none on the worker refuses the report; our own level All still skips the record,
         // as the official connector does.
-        process.stderr.write(`[cosmos-sink] skipped a record: ${error.message}\n`);
+        this.context?.log?.(`WARN [cosmos-sink] skipped a record: ${error.message}`);
       }
       return;
     }

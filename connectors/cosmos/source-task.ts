@@ -4,12 +4,12 @@ import type {
   CosmosClient,
 } from '@azure/cosmos';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
-import { configReader, errorCount, parseConfig, type ParsedConfig } from '../runtime/api/config.ts';
+import { ConfigReader, type ParsedConfig, parseValidConfig } from '../runtime/api/config.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../runtime/api/plugins.ts';
 import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
 import { cosmosClientFor, isTransientError } from './client.ts';
-import { jsonToConnect } from './connect-json.ts';
+import { jsonToConnect } from '../runtime/data/connect-json.ts';
 import { configErrorMessage } from './errors.ts';
 import { ancestorRanges, feedRangeFor, retargetContinuation } from './feed-ranges.ts';
 import { keys, sourceSpec } from './spec.ts';
@@ -76,9 +76,8 @@ export class CosmosSourceTask implements SourceTask {
   }
 
   async start(props: Props): Promise<void> {
-    const config = parseConfig(sourceSpec, props);
-    if (errorCount(config) > 0) throw new ConnectException(configErrorMessage(config));
-    const read = configReader(config);
+    const config = parseValidConfig(sourceSpec, props);
+    const read = new ConfigReader(config);
     if (read.string(keys.changeFeedMode) === 'AllVersionsAndDeletes') {
       throw new ConnectException(
         'changeFeed.mode=AllVersionsAndDeletes is not supported by this implementation',

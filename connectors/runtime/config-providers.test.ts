@@ -35,6 +35,15 @@ describe('config providers', () => {
     expect(resolveConfig({ k: `\${file:${file}:other}` })).toEqual({ k: 'x y' });
   });
 
+  it('reads the file by java.util.Properties rules: continuations, escaped separators, \\uXXXX', () => {
+    const javaFile = join(dir, 'java.properties');
+    writeFileSync(javaFile, 'hosts = a:1, \\\n    b:2\ncosmos\\:key=k\\u00e9y\n');
+    expect(resolveConfig({ h: `\${file:${javaFile}:hosts}`, k: `\${file:${javaFile}:cosmos:key}` })).toEqual({
+      h: 'a:1, b:2',
+      k: 'kéy',
+    });
+  });
+
   it('keeps placeholders in stored task configs and masks secrets in text', () => {
     const raw = { key: '${env:SECRET}', plain: 'p' };
     const resolved = { key: 's3cret', plain: 'p' };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readStack } from '../../infra/stack/stack-file.ts';
 import { ConnectException } from './api/errors.ts';
 import type { Props } from './api/plugins.ts';
+import { parseProperties } from './java-properties.ts';
 
 /**
  * KIP-297 config providers: `${env:VAR}`, `${file:/path/to.properties:key}` and our `${stack:kafka.bootstrapServers}`
@@ -12,16 +13,9 @@ export type ConfigProvider = (path: string, key: string | undefined) => string |
 
 const pattern = /\$\{([A-Za-z0-9_.-]+):((?:[^:}]|:(?!\}))*?)(?::([^}]*))?\}/g;
 
-/** A Java .properties file's key/value pairs (comments and blank lines skipped). */
+/** A Java .properties file's entries, as Apache's FileConfigProvider reads them (UTF-8). */
 export function readProperties(file: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const rawLine of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const match = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
-    if (match) result[match[1]!] = match[2]!;
-  }
-  return result;
+  return parseProperties(readFileSync(file, 'utf8'));
 }
 
 function dotted(root: unknown, path: string): string | undefined {

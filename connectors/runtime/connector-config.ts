@@ -1,36 +1,9 @@
-import {
-  errorCount,
-  isRequired,
-  parseConfig,
-  Password,
-  type ConfigKey,
-  type ConfigSpec,
-  type ConfigValue,
-  type ParsedConfig,
-} from './api/config.ts';
+import { errorCount, parseConfig, type ConfigSpec, type ParsedConfig } from './api/config.ts';
 import type { ConnectorPlugin, Props } from './api/plugins.ts';
 import type { PluginRegistry } from './plugins.ts';
 import { transformConfigErrors, transformListErrors } from './transforms-integration.ts';
-import { commonKeys, sinkKeys, sourceKeys } from './framework-keys.ts';
-
-const enumOf = (...values: string[]) => values.map((value) => ({ value, meaning: '' }));
-
-/** Apache's validators on the framework keys (bounds and enums; cross-field rules are below). */
-const validators: Record<string, Partial<ConfigKey>> = {
-  'tasks.max': { min: 1 },
-  'config.action.reload': { enum: enumOf('none', 'restart') },
-  'errors.tolerance': { enum: enumOf('none', 'all') },
-  'exactly.once.support': { enum: enumOf('requested', 'required') },
-  'transaction.boundary': { enum: enumOf('poll', 'interval', 'connector') },
-};
-
-function withValidators(keys: ConfigKey[]): ConfigKey[] {
-  return keys.map((key) => ({ ...key, ...validators[key.name] }));
-}
-
-const common = withValidators(commonKeys);
-const sinkOnly = withValidators(sinkKeys);
-const sourceOnly = withValidators(sourceKeys);
+import { configKeyInfo, configValueString, type ConfigInfos } from './config-infos.ts';
+import { commonKeys as common, sinkKeys as sinkOnly, sourceKeys as sourceOnly } from './framework-keys.ts';
 
 const sinkRules: ConfigSpec['rules'] = [
   {
@@ -83,61 +56,6 @@ export function frameworkSpec(
     },
   );
   return type === 'sink' ? { keys, rules: sinkRules } : { keys };
-}
-
-// ------------------------------------------------------------------------------------------- validate shapes
-
-export interface ConfigKeyInfo {
-  name: string;
-  type: string;
-  required: boolean;
-  default_value: string | null;
-  importance: string;
-  documentation: string;
-  group: string | null;
-  width: string;
-  display_name: string;
-  dependents: string[];
-  order: number;
-}
-
-export interface ConfigValueInfo {
-  name: string;
-  value: string | null;
-  recommended_values: string[];
-  errors: string[];
-  visible: boolean;
-}
-
-export interface ConfigInfos {
-  name: string;
-  error_count: number;
-  groups: string[];
-  configs: Array<{ definition: ConfigKeyInfo; value: ConfigValueInfo }>;
-}
-
-/** Kafka's ConfigDef.convertToString: how values and defaults print in REST answers. */
-export function configValueString(value: ConfigValue | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Password) return '[hidden]';
-  if (Array.isArray(value)) return value.join(',');
-  return String(value);
-}
-
-export function configKeyInfo(entry: ConfigKey): ConfigKeyInfo {
-  return {
-    name: entry.name,
-    type: entry.type,
-    required: isRequired(entry),
-    default_value: isRequired(entry) ? null : configValueString(entry.default),
-    importance: entry.importance,
-    documentation: entry.documentation,
-    group: entry.group ?? null,
-    width: entry.width ?? 'NONE',
-    display_name: entry.displayName ?? entry.name,
-    dependents: entry.dependents ?? [],
-    order: entry.orderInGroup ?? -1,
-  };
 }
 
 function infosOf(

@@ -1,12 +1,12 @@
-import type { ConfigKey } from './api/config.ts';
+import { readConfig, type ConfigKey, type ConfigReader } from './api/config.ts';
 
 /**
  * The framework's connector keys exactly as Apache Kafka Connect 4.1.2 defines them (ConnectorConfig,
  * SinkConnectorConfig, SourceConnectorConfig): names, types, defaults, documentation, groups, order, width and
  * display names, taken from a 4.1.2 worker's `/connector-plugins/{p}/config` answer, so ours answers the same.
- * Validators that are not simple bounds or enums live in connector-config.ts.
+ * Their bounds and enums are Apache's validators; cross-field rules live in connector-config.ts.
  */
-export const commonKeys: ConfigKey[] = [
+const commonSpec: ConfigKey[] = [
   {
     name: 'name',
     type: 'STRING',
@@ -227,7 +227,7 @@ export const commonKeys: ConfigKey[] = [
   },
 ];
 
-export const sinkKeys: ConfigKey[] = [
+const sinkSpec: ConfigKey[] = [
   {
     name: 'topics',
     type: 'LIST',
@@ -289,7 +289,7 @@ export const sinkKeys: ConfigKey[] = [
   },
 ];
 
-export const sourceKeys: ConfigKey[] = [
+const sourceSpec: ConfigKey[] = [
   {
     name: 'topic.creation.groups',
     type: 'LIST',
@@ -350,3 +350,33 @@ export const sourceKeys: ConfigKey[] = [
     displayName: 'Offsets topic',
   },
 ];
+
+const enumOf = (...values: string[]) => values.map((value) => ({ value, meaning: '' }));
+
+/** Apache's validators on the framework keys (bounds and enums). */
+const validators: Record<string, Partial<ConfigKey>> = {
+  'tasks.max': { min: 1 },
+  'config.action.reload': { enum: enumOf('none', 'restart') },
+  'errors.tolerance': { enum: enumOf('none', 'all') },
+  'exactly.once.support': { enum: enumOf('requested', 'required') },
+  'transaction.boundary': { enum: enumOf('poll', 'interval', 'connector') },
+};
+
+function withValidators(keys: ConfigKey[]): ConfigKey[] {
+  return keys.map((key) => ({ ...key, ...validators[key.name] }));
+}
+
+export const commonKeys = withValidators(commonSpec);
+export const sinkKeys = withValidators(sinkSpec);
+export const sourceKeys = withValidators(sourceSpec);
+
+/**
+ * The `errors.*` keys of a connector config, parsed as validate parses them (Apache builds its
+ * RetryWithToleranceOperator from the same `ConnectorConfig`), so what validates is what runs:
+ * `errors.log.enable=TRUE` is true, `errors.retry.timeout=1e3` is refused. A bad value throws
+ * ConfigException, as Apache's task fails to start.
+ */
+export function readErrorKeys(props: Record<string, string | undefined>): ConfigReader {
+  const keys = [...commonKeys, ...sinkKeys].filter((key) => key.name.startsWith('errors.'));
+  return readConfig({ keys }, props);
+}

@@ -35,14 +35,27 @@ export class WorkerLog {
     return affected.sort();
   }
 
-  private enabled(level: LogLevel): boolean {
-    const root = this.levels.get('root')?.level ?? 'INFO';
-    return logLevels.indexOf(level) <= logLevels.indexOf(root) && root !== 'OFF';
+  /** A logger's level: its own if set, else its nearest set ancestor's (`a.b.C` → `a.b` → `a`), else root's. */
+  levelOf(logger: string): LogLevel {
+    for (
+      let name = logger;
+      name !== '';
+      name = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : ''
+    ) {
+      const set = this.levels.get(name);
+      if (set) return set.level;
+    }
+    return this.levels.get('root')?.level ?? 'INFO';
   }
 
-  /** A line starting with a level word (`ERROR …`, `WARN …`) is filtered by it; others count as INFO. */
-  log(line: string): void {
+  /**
+   * A line starting with a level word (`ERROR …`, `WARN …`) is filtered by it (others count as INFO), against
+   * the level of the logger it is written under.
+   */
+  log(line: string, logger = 'root'): void {
     const level = (/^(FATAL|ERROR|WARN|INFO|DEBUG|TRACE)\b/.exec(line)?.[1] ?? 'INFO') as LogLevel;
-    if (this.enabled(level)) this.write(`[${new Date().toISOString()}] ${line}`);
+    const threshold = this.levelOf(logger);
+    if (threshold !== 'OFF' && logLevels.indexOf(level) <= logLevels.indexOf(threshold))
+      this.write(`[${new Date().toISOString()}] ${line}`);
   }
 }

@@ -108,13 +108,40 @@ export interface MetricsSnapshot {
 
 const percentage = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
 
-/** Prometheus text exposition (version 0.0.4). */
+/** The families that only ever grow (Prometheus `counter`); every other family is a `gauge`. */
+const counters = new Set([
+  'connect_worker_metrics_connector_startup_attempts_total',
+  'connect_worker_metrics_connector_startup_success_total',
+  'connect_worker_metrics_connector_startup_failure_total',
+  'connect_worker_metrics_task_startup_attempts_total',
+  'connect_worker_metrics_task_startup_success_total',
+  'connect_worker_metrics_task_startup_failure_total',
+  'connect_worker_rebalance_metrics_completed_rebalances_total',
+  'sink_task_metrics_offset_commit_completion_total',
+  'sink_task_metrics_sink_record_read_total',
+  'sink_task_metrics_sink_record_send_total',
+  'source_task_metrics_source_record_poll_total',
+  'source_task_metrics_source_record_write_total',
+  'task_error_metrics_deadletterqueue_produce_failures',
+  'task_error_metrics_deadletterqueue_produce_requests',
+  'task_error_metrics_total_errors_logged',
+  'task_error_metrics_total_record_errors',
+  'task_error_metrics_total_record_failures',
+  'task_error_metrics_total_records_skipped',
+  'task_error_metrics_total_retries',
+]);
+
+type Add = (name: string, help: string, labels: Record<string, string | number>, value: number) => void;
+
+/** Prometheus text exposition (version 0.0.4): families in the order first added, each with HELP and TYPE. */
 export function renderPrometheus(snapshot: MetricsSnapshot): string {
-  const lines: string[] = [];
   const families = new Map<string, string[]>();
-  const add = (name: string, help: string, labels: Record<string, string | number>, value: number): void => {
+  const add: Add = (name, help, labels, value) => {
     const metric = `kafka_connect_${name.replace(/[-.]/g, '_')}`;
-    if (!families.has(metric)) families.set(metric, [`# HELP ${metric} ${help}`, `# TYPE ${metric} gauge`]);
+    if (!families.has(metric)) {
+      const type = counters.has(name) ? 'counter' : 'gauge';
+      families.set(metric, [`# HELP ${metric} ${help}`, `# TYPE ${metric} ${type}`]);
+    }
     const labelText = Object.entries(labels)
       .map(
         ([key, labelValue]) => `${key}="${String(labelValue).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
@@ -124,6 +151,13 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
       .get(metric)!
       .push(`${metric}${labelText ? `{${labelText}}` : ''} ${Number.isFinite(value) ? value : 0}`);
   };
+  addWorkerMetrics(add, snapshot);
+  addConnectorMetrics(add, snapshot);
+  for (const task of snapshot.tasks) addTaskMetrics(add, task);
+  return `${[...families.values()].flat().join('\n')}\n`;
+}
+
+function addWorkerMetrics(add: Add, snapshot: MetricsSnapshot): void {
   const { worker } = snapshot;
   add(
     'connect_worker_metrics_connector_count',
@@ -206,6 +240,9 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   );
   add('connect_worker_rebalance_metrics_rebalancing', 'Whether this worker is currently rebalancing.', {}, 0);
   add('connect_worker_rebalance_metrics_epoch', 'The epoch or generation number of this worker.', {}, 1);
+}
+
+function addConnectorMetrics(add: Add, snapshot: MetricsSnapshot): void {
   for (const connector of snapshot.connectors) {
     const labels = {
       connector: connector.name,
@@ -238,147 +275,146 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
       );
     }
   }
-  for (const task of snapshot.tasks) {
-    const labels = { connector: task.connector, task: task.task };
-    const commits = task.offsetCommitSuccess + task.offsetCommitFailure;
+}
+
+function addTaskMetrics(add: Add, task: TaskMetrics): void {
+  const labels = { connector: task.connector, task: task.task };
+  const commits = task.offsetCommitSuccess + task.offsetCommitFailure;
+  add(
+    'connector_task_metrics_status',
+    'The status of the connector task (label status).',
+    { ...labels, status: task.status },
+    1,
+  );
+  add(
+    'connector_task_metrics_batch_size_max',
+    'The number of records in the largest batch the task has processed so far.',
+    labels,
+    task.batchSizeMax,
+  );
+  add(
+    'connector_task_metrics_batch_size_avg',
+    'The average number of records in the batches the task has processed so far.',
+    labels,
+    task.batches ? task.batchSizeTotal / task.batches : 0,
+  );
+  add(
+    'connector_task_metrics_offset_commit_max_time_ms',
+    'The maximum time in milliseconds taken by this task to commit offsets.',
+    labels,
+    task.offsetCommitMaxTimeMs,
+  );
+  add(
+    'connector_task_metrics_offset_commit_avg_time_ms',
+    'The average time in milliseconds taken by this task to commit offsets.',
+    labels,
+    commits ? task.offsetCommitTotalTimeMs / commits : 0,
+  );
+  add(
+    'connector_task_metrics_offset_commit_success_percentage',
+    "The average percentage of this task's offset commit attempts that succeeded.",
+    labels,
+    percentage(task.offsetCommitSuccess, commits),
+  );
+  add(
+    'connector_task_metrics_offset_commit_failure_percentage',
+    "The average percentage of this task's offset commit attempts that failed.",
+    labels,
+    percentage(task.offsetCommitFailure, commits),
+  );
+  if (task.kind === 'source') {
     add(
-      'connector_task_metrics_status',
-      'The status of the connector task (label status).',
-      { ...labels, status: task.status },
-      1,
+      'source_task_metrics_source_record_poll_total',
+      'The total number of records produced/polled (before transformation) by this task.',
+      labels,
+      task.sourceRecordPollTotal,
     );
     add(
-      'connector_task_metrics_batch_size_max',
-      'The number of records in the largest batch the task has processed so far.',
+      'source_task_metrics_source_record_write_total',
+      'The number of records output from the transformations and written to Kafka for this task.',
       labels,
-      task.batchSizeMax,
+      task.sourceRecordWriteTotal,
+    );
+  } else {
+    add(
+      'sink_task_metrics_sink_record_read_total',
+      'The total number of records read from Kafka by this task.',
+      labels,
+      task.sinkRecordReadTotal,
     );
     add(
-      'connector_task_metrics_batch_size_avg',
-      'The average number of records in the batches the task has processed so far.',
+      'sink_task_metrics_sink_record_send_total',
+      'The total number of records output from the transformations and sent/put to this task.',
       labels,
-      task.batches ? task.batchSizeTotal / task.batches : 0,
+      task.sinkRecordSendTotal,
     );
     add(
-      'connector_task_metrics_offset_commit_max_time_ms',
-      'The maximum time in milliseconds taken by this task to commit offsets.',
+      'sink_task_metrics_partition_count',
+      'The number of topic partitions assigned to this task.',
       labels,
-      task.offsetCommitMaxTimeMs,
+      task.partitionCount,
     );
     add(
-      'connector_task_metrics_offset_commit_avg_time_ms',
-      'The average time in milliseconds taken by this task to commit offsets.',
+      'sink_task_metrics_put_batch_max_time_ms',
+      'The maximum time taken by this task to put a batch of sinks records.',
       labels,
-      commits ? task.offsetCommitTotalTimeMs / commits : 0,
+      task.putBatchMaxTimeMs,
     );
     add(
-      'connector_task_metrics_offset_commit_success_percentage',
-      "The average percentage of this task's offset commit attempts that succeeded.",
+      'sink_task_metrics_put_batch_avg_time_ms',
+      'The average time taken by this task to put a batch of sinks records.',
       labels,
-      percentage(task.offsetCommitSuccess, commits),
+      task.batches ? task.putBatchTotalTimeMs / task.batches : 0,
     );
     add(
-      'connector_task_metrics_offset_commit_failure_percentage',
-      "The average percentage of this task's offset commit attempts that failed.",
+      'sink_task_metrics_offset_commit_completion_total',
+      'The total number of offset commit completions that were completed successfully.',
       labels,
-      percentage(task.offsetCommitFailure, commits),
-    );
-    if (task.kind === 'source') {
-      add(
-        'source_task_metrics_source_record_poll_total',
-        'The total number of records produced/polled (before transformation) by this task.',
-        labels,
-        task.sourceRecordPollTotal,
-      );
-      add(
-        'source_task_metrics_source_record_write_total',
-        'The number of records output from the transformations and written to Kafka for this task.',
-        labels,
-        task.sourceRecordWriteTotal,
-      );
-    } else {
-      add(
-        'sink_task_metrics_sink_record_read_total',
-        'The total number of records read from Kafka by this task.',
-        labels,
-        task.sinkRecordReadTotal,
-      );
-      add(
-        'sink_task_metrics_sink_record_send_total',
-        'The total number of records output from the transformations and sent/put to this task.',
-        labels,
-        task.sinkRecordSendTotal,
-      );
-      add(
-        'sink_task_metrics_partition_count',
-        'The number of topic partitions assigned to this task.',
-        labels,
-        task.partitionCount,
-      );
-      add(
-        'sink_task_metrics_put_batch_max_time_ms',
-        'The maximum time taken by this task to put a batch of sinks records.',
-        labels,
-        task.putBatchMaxTimeMs,
-      );
-      add(
-        'sink_task_metrics_put_batch_avg_time_ms',
-        'The average time taken by this task to put a batch of sinks records.',
-        labels,
-        task.batches ? task.putBatchTotalTimeMs / task.batches : 0,
-      );
-      add(
-        'sink_task_metrics_offset_commit_completion_total',
-        'The total number of offset commit completions that were completed successfully.',
-        labels,
-        task.offsetCommitSuccess,
-      );
-    }
-    const errors = task.errors;
-    add(
-      'task_error_metrics_total_record_failures',
-      'The number of record processing failures in this task.',
-      labels,
-      errors.totalRecordFailures,
-    );
-    add(
-      'task_error_metrics_total_record_errors',
-      'The number of record processing errors in this task.',
-      labels,
-      errors.totalRecordErrors,
-    );
-    add(
-      'task_error_metrics_total_records_skipped',
-      'The number of records skipped due to errors.',
-      labels,
-      errors.totalRecordsSkipped,
-    );
-    add('task_error_metrics_total_retries', 'The number of operations retried.', labels, errors.totalRetries);
-    add(
-      'task_error_metrics_total_errors_logged',
-      'The number of errors that were logged.',
-      labels,
-      errors.totalErrorsLogged,
-    );
-    add(
-      'task_error_metrics_deadletterqueue_produce_requests',
-      'The number of attempted writes to the dead letter queue.',
-      labels,
-      errors.dlqProduceRequests,
-    );
-    add(
-      'task_error_metrics_deadletterqueue_produce_failures',
-      'The number of failed writes to the dead letter queue.',
-      labels,
-      errors.dlqProduceFailures,
-    );
-    add(
-      'task_error_metrics_last_error_timestamp',
-      'The epoch timestamp when this task last encountered an error.',
-      labels,
-      errors.lastErrorTimestamp,
+      task.offsetCommitSuccess,
     );
   }
-  for (const family of families.values()) lines.push(...family);
-  return `${lines.join('\n')}\n`;
+  const errors = task.errors;
+  add(
+    'task_error_metrics_total_record_failures',
+    'The number of record processing failures in this task.',
+    labels,
+    errors.totalRecordFailures,
+  );
+  add(
+    'task_error_metrics_total_record_errors',
+    'The number of record processing errors in this task.',
+    labels,
+    errors.totalRecordErrors,
+  );
+  add(
+    'task_error_metrics_total_records_skipped',
+    'The number of records skipped due to errors.',
+    labels,
+    errors.totalRecordsSkipped,
+  );
+  add('task_error_metrics_total_retries', 'The number of operations retried.', labels, errors.totalRetries);
+  add(
+    'task_error_metrics_total_errors_logged',
+    'The number of errors that were logged.',
+    labels,
+    errors.totalErrorsLogged,
+  );
+  add(
+    'task_error_metrics_deadletterqueue_produce_requests',
+    'The number of attempted writes to the dead letter queue.',
+    labels,
+    errors.dlqProduceRequests,
+  );
+  add(
+    'task_error_metrics_deadletterqueue_produce_failures',
+    'The number of failed writes to the dead letter queue.',
+    labels,
+    errors.dlqProduceFailures,
+  );
+  add(
+    'task_error_metrics_last_error_timestamp',
+    'The epoch timestamp when this task last encountered an error.',
+    labels,
+    errors.lastErrorTimestamp,
+  );
 }

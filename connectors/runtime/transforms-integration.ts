@@ -1,6 +1,6 @@
 import type { ConnectRecord } from './api/records.ts';
 import type { Props } from './api/plugins.ts';
-import { configKeyInfo, configValueString, type ConfigInfos } from './connector-config.ts';
+import { configKeyInfo, configValueString, type ConfigInfos } from './config-infos.ts';
 import type { PluginRegistry } from './plugins.ts';
 import { buildTransformChain, TransformStageError, validateTransformConfig } from './transforms/chain.ts';
 import { parseConfig } from './api/config.ts';

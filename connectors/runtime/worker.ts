@@ -89,7 +89,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       workerId,
       client: (clientId) => kafkaClient(connection, clientId),
       offsetFlushIntervalMs: Number(workerProps['offset.flush.interval.ms']),
-      log: (line) => log.log(line),
+      log: (line, logger) => log.log(line, logger),
     });
     await herder.start();
     ready = true;

@@ -98,14 +98,16 @@ export function stackFilePath(): string {
 export function readStack(): StackFile | undefined {
   const file = stackFilePath();
   if (!existsSync(file)) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new HackError(`${file} is not valid JSON.`, {
       fix: 'Run `npx hack down` to stop what is recorded there and remove it, then `npx hack up`.',
       cause: error,
     });
   }
+  return asStackFile(parsed, file);
 }
 
 /** The running stack, or a clear error naming the command that starts one. */
@@ -130,4 +132,54 @@ export function writeStack(stack: StackFile): void {
 
 export function removeStack(): void {
   rmSync(stackFilePath(), { force: true });
+}
+
+/**
+ * The shape of `.hack/stack.json`, checked where the file is read back (not trusted as `JSON.parse(…) as T`): a
+ * hand-edited or half-upgraded file fails with the field that is wrong, not later with `undefined` somewhere
+ * else. Open by design: services not named here (mysql, postgres, …) only need to be objects with an optional
+ * numeric `pid`; their other fields are theirs.
+ */
+const profiles = ['local', 'containers', 'external'];
+
+/** Required string fields of the services every command reads. */
+const requiredFields: Record<string, string[]> = {
+  kafka: ['bootstrapServers'],
+  cosmos: ['endpoint', 'key'],
+  search: ['endpoint', 'adminKey', 'queryKey'],
+  connect: ['url'],
+};
+
+/** The first problem of a parsed stack file, or undefined when it has the documented shape. */
+export function stackFileProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'it is not a JSON object';
+  if (typeof value.profile !== 'string' || !profiles.includes(value.profile))
+    return `"profile" is ${JSON.stringify(value.profile)}, not one of ${profiles.join(', ')}`;
+  if (typeof value.startedAt !== 'string') return '"startedAt" is not a string';
+  if (!isObject(value.services)) return '"services" is not an object';
+  for (const [name, entry] of Object.entries(value.services)) {
+    if (entry === undefined) continue;
+    if (!isObject(entry)) return `services.${name} is not an object`;
+    if (entry.pid !== undefined && !(Number.isInteger(entry.pid) && (entry.pid as number) > 0))
+      return `services.${name}.pid is ${JSON.stringify(entry.pid)}, not a process id`;
+    for (const field of requiredFields[name] ?? []) {
+      if (typeof entry[field] !== 'string') return `services.${name}.${field} is missing or not a string`;
+    }
+  }
+  return undefined;
+}
+
+/** A parsed stack file as a StackFile, or the HackError that says what is wrong and what to do. */
+export function asStackFile(value: unknown, file: string): StackFile {
+  const problem = stackFileProblem(value);
+  if (problem) {
+    throw new HackError(`${file} is not a stack file the harness wrote: ${problem}.`, {
+      fix: 'Run `npx hack down` to stop what is recorded there and remove it, then `npx hack up`.',
+    });
+  }
+  return value as StackFile;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,3 +1,5 @@
+import { ConfigException, ConnectException } from './errors.ts';
+
 /**
  * Config specs as data (Kafka's `ConfigDef`, Redpanda Connect's field specs): each key has a type, default,
  * importance, documentation, validator and, for enums, the meaning of each value. A spec is parsed once into
@@ -178,22 +180,66 @@ export function parseConfig(spec: ConfigSpec, props: Record<string, string | und
   return parsed;
 }
 
+/** All errors of a parsed config in one line, for a task that was handed a config the worker did not validate. */
+export function configErrorMessage(config: ParsedConfig): string {
+  const problems = Object.values(config.errors).flat();
+  return `Invalid connector configuration: ${problems.join('; ')}`;
+}
+
+/** A connector's or task's `start`: the parsed config, or a ConnectException listing every error in it. */
+export function parseValidConfig(spec: ConfigSpec, props: Record<string, string | undefined>): ParsedConfig {
+  const parsed = parseConfig(spec, props);
+  if (errorCount(parsed) > 0) throw new ConnectException(configErrorMessage(parsed));
+  return parsed;
+}
+
 export function errorCount(parsed: ParsedConfig): number {
   return Object.values(parsed.errors).reduce((sum, messages) => sum + messages.length, 0);
 }
 
-/** Typed accessors over a parsed config, for plugin code. */
-export function configReader(parsed: ParsedConfig) {
-  const get = (name: string): ConfigValue => {
-    if (!(name in parsed.values)) throw new Error(`Unknown configuration ${name}`);
-    return parsed.values[name] ?? null;
-  };
-  return {
-    string: (name: string): string => (get(name) as string | null) ?? '',
-    optionalString: (name: string): string | undefined => (get(name) as string | null) ?? undefined,
-    int: (name: string): number => get(name) as number,
-    boolean: (name: string): boolean => get(name) === true,
-    list: (name: string): string[] => (get(name) as string[] | null) ?? [],
-    password: (name: string): string => ((get(name) as Password | null) ?? new Password('')).value,
-  };
+/**
+ * The one way plugin and framework code reads a parsed config (Kafka's `AbstractConfig` getters): typed values
+ * from the spec's parse, never the raw strings. A name the spec does not declare is a bug and throws.
+ * `string`/`int` answer `''`/`0`-free defaults for keys that always have a value; the `nullable…` forms return
+ * `null` for an optional key without one, as Java's `getString`/`getInt` do.
+ */
+export class ConfigReader {
+  constructor(readonly parsed: ParsedConfig) {}
+  value(name: string): ConfigValue {
+    if (!(name in this.parsed.values)) throw new Error(`Unknown configuration ${name}`);
+    return this.parsed.values[name] ?? null;
+  }
+  nullableString(name: string): string | null {
+    return (this.value(name) as string | null) ?? null;
+  }
+  string(name: string): string {
+    return this.nullableString(name) ?? '';
+  }
+  optionalString(name: string): string | undefined {
+    return this.nullableString(name) ?? undefined;
+  }
+  nullableInt(name: string): number | null {
+    return (this.value(name) as number | null) ?? null;
+  }
+  int(name: string): number {
+    return this.value(name) as number;
+  }
+  boolean(name: string): boolean {
+    return this.value(name) === true;
+  }
+  list(name: string): string[] {
+    return (this.value(name) as string[] | null) ?? [];
+  }
+  password(name: string): string {
+    return ((this.value(name) as Password | null) ?? new Password('')).value;
+  }
+}
+
+/** `new AbstractConfig(spec, props)`: parsed values, or the first error thrown (Kafka's ConfigException). */
+export function readConfig(spec: ConfigSpec, props: Record<string, string | undefined>): ConfigReader {
+  const parsed = parseConfig(spec, props);
+  for (const messages of Object.values(parsed.errors)) {
+    if (messages.length > 0) throw new ConfigException(messages[0]!);
+  }
+  return new ConfigReader(parsed);
 }

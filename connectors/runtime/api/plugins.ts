@@ -65,6 +65,8 @@ export interface OffsetStorageReader {
 export interface SourceTaskContext {
   configs(): Props;
   offsetStorageReader(): OffsetStorageReader;
+  /** The worker's log, under the task's class as logger name (`/admin/loggers` levels apply). */
+  log?(line: string): void;
 }
 
 /**
@@ -91,13 +93,31 @@ export interface TopicPartition {
   partition: number;
 }
 
+/**
+ * The one key of per-partition offset maps: `topic:partition`. A string, so two equal partitions are one key
+ * (a `Map` keyed by `TopicPartition` objects matches by identity); a Kafka topic name cannot contain `:`.
+ */
+export type TopicPartitionKey = `${string}:${number}`;
+
+export function topicPartitionKey({ topic, partition }: TopicPartition): TopicPartitionKey {
+  return `${topic}:${partition}`;
+}
+
+export function topicPartitionOf(key: TopicPartitionKey): TopicPartition {
+  const colon = key.lastIndexOf(':');
+  return { topic: key.slice(0, colon), partition: Number(key.slice(colon + 1)) };
+}
+
+/** Next offsets to read, per partition. */
+export type PartitionOffsets = Map<TopicPartitionKey, number>;
+
 /** KIP-610: reports a bad record to the DLQ / error log without failing the task. */
 export type ErrantRecordReporter = (record: SinkRecord, error: Error) => Promise<void>;
 
 export interface SinkTaskContext {
   configs(): Props;
   /** Rewind or skip: consume these partitions from these offsets next. */
-  offset(offsets: Map<TopicPartition, number>): void;
+  offset(offsets: PartitionOffsets): void;
   /** Ask for a commit of the offsets `preCommit` returns, soon. */
   requestCommit(): void;
   pause(...partitions: TopicPartition[]): void;
@@ -106,6 +126,8 @@ export interface SinkTaskContext {
   errantRecordReporter(): ErrantRecordReporter | null;
   /** Java's `SinkTaskContext.timeout(ms)`: how long to wait before redelivering after a RetriableException. */
   timeout?(timeoutMs: number): void;
+  /** The worker's log, under the task's class as logger name (`/admin/loggers` levels apply). */
+  log?(line: string): void;
 }
 
 /**
@@ -120,9 +142,9 @@ export interface SinkTask {
   open?(partitions: TopicPartition[]): Promise<void> | void;
   put(records: SinkRecord[]): Promise<void>;
   /** Make everything `put` so far durable. */
-  flush?(offsets: Map<string, number>): Promise<void> | void;
-  /** Returns the offsets that are safe to commit (key `topic:partition`, value = next offset to read). */
-  preCommit?(offsets: Map<string, number>): Promise<Map<string, number>> | Map<string, number>;
+  flush?(offsets: PartitionOffsets): Promise<void> | void;
+  /** Returns the offsets that are safe to commit (value = next offset to read). */
+  preCommit?(offsets: PartitionOffsets): Promise<PartitionOffsets> | PartitionOffsets;
   close?(partitions: TopicPartition[]): Promise<void> | void;
   stop(): Promise<void> | void;
 }

@@ -75,6 +75,16 @@ describe('JsonConverter', () => {
     expect(json().fromConnectData('t', null, null)).toBeNull();
     expect(json().toConnectData('t', null)).toEqual({ schema: null, value: null });
   });
+
+  it('reads its config through the typed parse: TRUE is true, a bad cache size is refused as Apache refuses it', () => {
+    expect(json({ 'schemas.enable': 'FALSE' }).options.schemasEnable).toBe(false);
+    expect(() => json({ 'schemas.cache.size': '1e3' })).toThrow(
+      'Invalid value 1e3 for configuration schemas.cache.size: Not a number of type INT',
+    );
+    expect(() => json({ 'decimal.format': 'hex' })).toThrow(
+      'Invalid value hex for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC',
+    );
+  });
 });
 
 describe('other converters', () => {

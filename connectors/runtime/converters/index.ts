@@ -1,5 +1,5 @@
 export { ByteArrayConverter } from './byte-array-converter.ts';
-export { JsonConverter, parseJsonConverterOptions, type JsonConverterOptions } from './json-converter.ts';
+export { JsonConverter, type JsonConverterOptions } from './json-converter.ts';
 export { numberConverter } from './number-converters.ts';
 export { SimpleHeaderConverter } from './simple-header-converter.ts';
 export { StringConverter } from './string-converter.ts';

@@ -1,3 +1,4 @@
+import { readConfig, type ConfigKey } from '../api/config.ts';
 import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
@@ -38,29 +39,42 @@ const SCHEMA_MEMBER: ReadonlySet<string> = new Set(['schema']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function parseJsonConverterOptions(props: Props): JsonConverterOptions {
-  const bool = (key: string, fallback: boolean): boolean => {
-    const raw = props[key];
-    if (raw === undefined || raw === null) return fallback;
-    const text = String(raw).trim().toLowerCase();
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    throw new DataException(
-      `Invalid value ${raw} for configuration ${key}: Expected value to be either true or false`,
-    );
-  };
-  const format = String(props['decimal.format'] ?? 'BASE64').toUpperCase();
-  if (format !== 'BASE64' && format !== 'NUMERIC') {
-    throw new DataException(
-      `Invalid value ${props['decimal.format']} for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC`,
-    );
-  }
-  return {
-    schemasEnable: bool('schemas.enable', true),
-    decimalFormat: format,
-    replaceNullWithDefault: bool('replace.null.with.default', true),
-  };
-}
+/** `JsonConverterConfig`'s keys, read through the one typed parse (a bad value throws ConfigException). */
+const jsonConverterKeys: ConfigKey[] = [
+  {
+    name: 'schemas.enable',
+    type: 'BOOLEAN',
+    default: true,
+    importance: 'HIGH',
+    documentation: 'Include schemas within each of the serialized values and keys.',
+  },
+  {
+    name: 'schemas.cache.size',
+    type: 'INT',
+    default: 1000,
+    importance: 'HIGH',
+    documentation: 'The maximum number of schemas that can be cached in this converter instance.',
+  },
+  {
+    name: 'decimal.format',
+    type: 'STRING',
+    default: 'BASE64',
+    importance: 'LOW',
+    documentation: 'Controls which format this converter will serialize decimals in.',
+    validate: (value) =>
+      typeof value === 'string' && /^(BASE64|NUMERIC)$/i.test(value)
+        ? undefined
+        : `Invalid value ${String(value)} for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC`,
+  },
+  {
+    name: 'replace.null.with.default',
+    type: 'BOOLEAN',
+    default: true,
+    importance: 'LOW',
+    documentation:
+      'Whether to replace fields that have a default value and that are null to the default value.',
+  },
+];
 
 export class JsonConverter implements Converter, HeaderConverter {
   options: JsonConverterOptions = {
@@ -74,9 +88,14 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemaCacheSize = 1000;
 
   configure(props: Props, _isKey?: boolean): void {
-    this.options = parseJsonConverterOptions(props);
-    const size = Number.parseInt(String(props['schemas.cache.size'] ?? '1000'), 10);
-    this.schemaCacheSize = Number.isFinite(size) && size > 0 ? size : 1000;
+    const read = readConfig({ keys: jsonConverterKeys }, props);
+    this.options = {
+      schemasEnable: read.boolean('schemas.enable'),
+      decimalFormat: read.string('decimal.format').toUpperCase() as 'BASE64' | 'NUMERIC',
+      replaceNullWithDefault: read.boolean('replace.null.with.default'),
+    };
+    const size = read.int('schemas.cache.size');
+    this.schemaCacheSize = size > 0 ? size : 1000;
   }
 
   fromConnectData(

@@ -1,7 +1,18 @@
+import { readConfig, type ConfigKey } from '../api/config.ts';
 import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/plugins.ts';
 import { javaToString } from '../data/java-values.ts';
 import { schemas } from '../data/builders.ts';
 import { DataException, type Schema } from '../data/schema.ts';
+
+/** `StringConverterConfig`'s one key (also read from `key.`/`value.converter.encoding`, as before). */
+const encodingKey = (isKey: boolean | undefined): ConfigKey => ({
+  name: 'converter.encoding',
+  type: 'STRING',
+  default: 'UTF8',
+  importance: 'HIGH',
+  documentation: 'The name of the Java character set to use for encoding strings as byte arrays.',
+  aliases: [isKey ? 'key.converter.encoding' : 'value.converter.encoding'],
+});
 
 /**
  * `org.apache.kafka.connect.storage.StringConverter`: writes `String.valueOf(value)` (Java's toString forms for
@@ -11,8 +22,8 @@ export class StringConverter implements Converter, HeaderConverter {
   private encoding: BufferEncoding = 'utf8';
 
   configure(props: Props, isKey?: boolean): void {
-    const key = isKey ? 'key.converter.encoding' : 'value.converter.encoding';
-    const name = (props['converter.encoding'] ?? props[key] ?? 'UTF8').toLowerCase().replace('-', '');
+    const read = readConfig({ keys: [encodingKey(isKey)] }, props);
+    const name = read.string('converter.encoding').toLowerCase().replace('-', '');
     const known: Record<string, BufferEncoding> = {
       utf8: 'utf8',
       utf16le: 'utf16le',

@@ -1,3 +1,4 @@
+import { NumberFormatException } from '../api/errors.ts';
 import type { Decimal } from './schema.ts';
 
 /**
@@ -70,15 +71,11 @@ export function formatJavaDecimal(decimal: Decimal): string {
 export function parseJavaDecimal(text: string): Decimal {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
-    throw new NumberFormatError(`Character array is missing "exponent" mark 'e' or 'E'.`);
+    throw new NumberFormatException(`Character array is missing "exponent" mark 'e' or 'E'.`);
   }
   const fraction = match[3] ?? '';
   const unscaled = BigInt(`${match[1]}${match[2]}${fraction}` || '0');
   return { unscaled, scale: fraction.length - Number(match[4] ?? 0) };
-}
-
-export class NumberFormatError extends Error {
-  readonly javaClass = 'java.lang.NumberFormatException';
 }
 
 /** `Decimal` → nearest double (`BigDecimal.doubleValue()`). */

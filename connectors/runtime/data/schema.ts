@@ -1,3 +1,4 @@
+import { DataException } from '../api/errors.ts';
 /**
  * Kafka Connect's data model (`org.apache.kafka.connect.data`): schemas, structs and the Java value types they
  * carry, so that converters and transforms behave as Apache's do.
@@ -117,11 +118,4 @@ export class Struct {
   }
 }
 
-/** `org.apache.kafka.connect.errors.DataException`: bad data (conversion, schema mismatch). Not retriable. */
-export class DataException extends Error {
-  readonly javaClass: string = 'org.apache.kafka.connect.errors.DataException';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DataException';
-  }
-}
+export { DataException } from '../api/errors.ts';

@@ -2,7 +2,8 @@ import type { Kafka } from 'kafkajs';
 import { AlreadyExistsException, ConnectException, NotFoundException } from '../api/errors.ts';
 import type { Connector, Props } from '../api/plugins.ts';
 import { maskSecrets, resolveConfig, unresolve } from '../config-providers.ts';
-import { validateConnectorConfig, validationMessages, type ConfigInfos } from '../connector-config.ts';
+import type { ConfigInfos } from '../config-infos.ts';
+import { validateConnectorConfig, validationMessages } from '../connector-config.ts';
 import { newWorkerMetrics, type MetricsSnapshot, type TaskMetrics, type WorkerMetrics } from '../metrics.ts';
 import type { PluginRegistry } from '../plugins.ts';
 import type { ConnectorState, Storage, TargetState } from '../storage/index.ts';
@@ -39,7 +40,7 @@ export interface HerderOptions {
   workerId: string;
   client(clientId: string): Kafka;
   offsetFlushIntervalMs: number;
-  log(line: string): void;
+  log(line: string, logger?: string): void;
   resolve?: (props: Props) => Props;
 }
 

@@ -246,6 +246,10 @@ describe('Connect REST API', () => {
     expect(text).toMatch(
       /kafka_connect_task_error_metrics_total_record_failures\{connector="src",task="0"\} 0/,
     );
+    // Counts that only grow are counters; levels are gauges.
+    expect(text).toContain('# TYPE kafka_connect_task_error_metrics_total_record_failures counter');
+    expect(text).toContain('# TYPE kafka_connect_source_task_metrics_source_record_poll_total counter');
+    expect(text).toContain('# TYPE kafka_connect_connect_worker_metrics_connector_count gauge');
   });
 });
 

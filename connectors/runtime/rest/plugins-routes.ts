@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import type { Herder } from '../herder/herder.ts';
 import { badRequest, notFound } from '../herder/errors.ts';
-import { configKeyInfo, frameworkSpec } from '../connector-config.ts';
+import { configKeyInfo } from '../config-infos.ts';
+import { frameworkSpec } from '../connector-config.ts';
 import type { PluginRegistry } from '../plugins.ts';
 import { configMap, jsonBody } from './body.ts';
 

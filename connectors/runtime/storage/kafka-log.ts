@@ -1,4 +1,5 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { topicPartitionKey, type PartitionOffsets } from '../api/plugins.ts';
 import { randomBytes } from 'node:crypto';
 
 export interface LogRecord {
@@ -44,11 +45,11 @@ export async function ensureCompactedTopics(
 
 /** Everything in these topics up to their current end, in offset order per partition. */
 export async function readToEnd(kafka: Kafka, admin: Admin, topics: string[]): Promise<LogRecord[]> {
-  const ends = new Map<string, number>();
+  const ends: PartitionOffsets = new Map();
   for (const topic of topics) {
     for (const partition of await retrying(() => admin.fetchTopicOffsets(topic))) {
       if (Number(partition.high) > Number(partition.low))
-        ends.set(`${topic}:${partition.partition}`, Number(partition.high));
+        ends.set(topicPartitionKey({ topic, partition: partition.partition }), Number(partition.high));
     }
   }
   if (ends.size === 0) return [];
@@ -70,7 +71,7 @@ export async function readToEnd(kafka: Kafka, admin: Admin, topics: string[]): P
           key: message.key?.toString('utf8') ?? null,
           value: message.value ?? null,
         });
-        const id = `${topic}:${partition}`;
+        const id = topicPartitionKey({ topic, partition });
         if (Number(message.offset) + 1 >= (ends.get(id) ?? 0)) remaining.delete(id);
         if (remaining.size === 0) done();
       },

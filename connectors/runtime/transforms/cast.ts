@@ -14,7 +14,8 @@ import {
 import { formatTemporal } from '../data/values.ts';
 import { replaceNullWithDefaultKey, type ConfigReader, type SpecFactory } from './config.ts';
 import { ConfigException, invalidValue } from './errors.ts';
-import { NumberFormatException, javaParseDouble, javaParseInteger } from './java-numbers.ts';
+import { NumberFormatException } from '../api/errors.ts';
+import { javaParseDouble, javaParseInteger } from './java-numbers.ts';
 import { javaSplit } from './replace-field.ts';
 import {
   BaseTransformation,

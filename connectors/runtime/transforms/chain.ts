@@ -1,4 +1,3 @@
-import { HackError } from '../../../infra/errors.ts';
 import { isRequired, parseValue, type ConfigKey, type ConfigValue } from '../api/config.ts';
 import { ConnectException, javaClassOf } from '../api/errors.ts';
 import type { Predicate, Props, Transformation } from '../api/plugins.ts';
@@ -29,7 +28,7 @@ export interface TransformChain {
  * A stage failed on a record. Carries what the DLQ headers and error reporters need: the stage
  * (`TRANSFORMATION`), the executing class (`__connect.errors.class.name`), the Java exception class and message.
  */
-export class TransformStageError extends HackError {
+export class TransformStageError extends Error {
   readonly stage = 'TRANSFORMATION';
   readonly javaClass: string;
   constructor(
@@ -37,10 +36,8 @@ export class TransformStageError extends HackError {
     readonly className: string,
     readonly error: unknown,
   ) {
-    super(error instanceof Error ? error.message : String(error), {
-      cause: error,
-      fix: `Check the config of transform '${alias}' (${className}) against this record.`,
-    });
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+    this.name = 'TransformStageError';
     this.javaClass = javaClassOf(error);
   }
 }

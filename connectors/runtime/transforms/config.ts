@@ -1,11 +1,11 @@
 import {
-  parseConfig,
+  readConfig,
   type ConfigKey,
+  type ConfigReader,
   type ConfigSpec,
   type ConfigValue,
-  type ParsedConfig,
 } from '../api/config.ts';
-import { ConfigException, invalidValue } from './errors.ts';
+import { invalidValue } from './errors.ts';
 import { compileJavaRegex } from './java-regex.ts';
 
 /**
@@ -13,6 +13,7 @@ import { compileJavaRegex } from './java-regex.ts';
  * serves a plugin's own `config()` (no prefix) and a connector's validate (`transforms.<alias>.`), with Apache's
  * messages naming the key as the user wrote it.
  */
+export type { ConfigReader };
 export type SpecFactory = (prefix: string) => ConfigKey[];
 
 export function toSpec(keys: SpecFactory, prefix = ''): ConfigSpec {
@@ -21,30 +22,7 @@ export function toSpec(keys: SpecFactory, prefix = ''): ConfigSpec {
 
 /** `SimpleConfig(CONFIG_DEF, props)`: parsed values, or the first error as a ConfigException. */
 export function configureWith(keys: SpecFactory, props: Record<string, string>): ConfigReader {
-  const parsed = parseConfig(toSpec(keys), props);
-  for (const messages of Object.values(parsed.errors)) {
-    if (messages.length > 0) throw new ConfigException(messages[0]!);
-  }
-  return new ConfigReader(parsed);
-}
-
-export class ConfigReader {
-  constructor(readonly parsed: ParsedConfig) {}
-  value(name: string): ConfigValue {
-    return this.parsed.values[name] ?? null;
-  }
-  string(name: string): string | null {
-    return (this.value(name) as string | null) ?? null;
-  }
-  list(name: string): string[] {
-    return (this.value(name) as string[] | null) ?? [];
-  }
-  boolean(name: string): boolean {
-    return this.value(name) === true;
-  }
-  int(name: string): number | null {
-    return (this.value(name) as number | null) ?? null;
-  }
+  return readConfig(toSpec(keys), props);
 }
 
 // ----------------------------------------------------------------------------------- Apache's validators

@@ -39,8 +39,8 @@ export class ExtractField extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.original = config.string('field') ?? '';
-    const version = (config.string('field.syntax.version') ?? 'V1').toUpperCase() as 'V1' | 'V2';
+    this.original = config.nullableString('field') ?? '';
+    const version = (config.nullableString('field.syntax.version') ?? 'V1').toUpperCase() as 'V1' | 'V2';
     this.path = new SingleFieldPath(this.original, version);
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
   }

@@ -39,7 +39,7 @@ export class Flatten extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.delimiter = config.string('delimiter') ?? '.';
+    this.delimiter = config.nullableString('delimiter') ?? '.';
   }
 
   private name(prefix: string, field: string): string {

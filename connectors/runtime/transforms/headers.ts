@@ -50,8 +50,8 @@ export class InsertHeader extends BaseTransformation {
   private literal: SchemaAndValue = { schema: null, value: null };
 
   protected setup(config: ConfigReader): void {
-    this.header = config.string('header') ?? '';
-    this.literal = parseString(config.string('value.literal'));
+    this.header = config.nullableString('header') ?? '';
+    this.literal = parseString(config.nullableString('value.literal'));
   }
 
   apply(record: ConnectRecord): ConnectRecord {
@@ -135,7 +135,7 @@ export class HeaderFrom extends BaseTransformation {
     if (this.fields.length !== this.headers.length) {
       throw new ConfigException("'fields' config must have the same number of elements as 'headers' config.");
     }
-    this.move = config.string('operation') === 'move';
+    this.move = config.nullableString('operation') === 'move';
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
   }
 

@@ -23,7 +23,7 @@ export class HoistField extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.field = config.string('field') ?? '';
+    this.field = config.nullableString('field') ?? '';
   }
 
   apply(record: ConnectRecord): ConnectRecord {

@@ -92,12 +92,12 @@ export class InsertField extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.topic = parseSpec(config.string('topic.field'));
-    this.partition = parseSpec(config.string('partition.field'));
-    this.offset = parseSpec(config.string('offset.field'));
-    this.timestamp = parseSpec(config.string('timestamp.field'));
-    this.staticField = parseSpec(config.string('static.field'));
-    this.staticValue = config.string('static.value');
+    this.topic = parseSpec(config.nullableString('topic.field'));
+    this.partition = parseSpec(config.nullableString('partition.field'));
+    this.offset = parseSpec(config.nullableString('offset.field'));
+    this.timestamp = parseSpec(config.nullableString('timestamp.field'));
+    this.staticField = parseSpec(config.nullableString('static.field'));
+    this.staticValue = config.nullableString('static.value');
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
     if (!this.topic && !this.partition && !this.offset && !this.timestamp && !this.staticField) {
       throw new ConfigException('No field insertion configured');

@@ -1,13 +1,10 @@
 import { decimalToNumber, parseJavaDecimal } from '../data/java-format.ts';
-import { DataException } from '../data/schema.ts';
+import { DataException, NumberFormatException } from '../api/errors.ts';
 
 /**
  * Java's number parsing as the transforms use it: `Values.convertToLong` (`new BigDecimal(s).longValue()`),
  * `Integer.parseInt` and friends (strict), `Double.parseDouble` (lenient: whitespace, `f`/`d` suffix, NaN).
  */
-export class NumberFormatException extends Error {
-  readonly javaClass = 'java.lang.NumberFormatException';
-}
 
 /** `Values.asLong` of a string: BigDecimal then longValue (truncating, wrapping). */
 export function javaLongFromString(text: string): bigint {

@@ -97,7 +97,7 @@ export class MaskField extends BaseTransformation {
 
   protected setup(config: ConfigReader): void {
     this.fields = [...new Set(config.list('fields'))];
-    this.replacement = config.string('replacement');
+    this.replacement = config.nullableString('replacement');
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
   }
 

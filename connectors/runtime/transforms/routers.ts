@@ -32,8 +32,8 @@ export class TimestampRouter extends BaseTransformation {
   private format = new SimpleDateFormat('yyyyMMdd');
 
   protected setup(config: ConfigReader): void {
-    this.topicFormat = config.string('topic.format') ?? '';
-    this.format = new SimpleDateFormat(config.string('timestamp.format') ?? '');
+    this.topicFormat = config.nullableString('topic.format') ?? '';
+    this.format = new SimpleDateFormat(config.nullableString('timestamp.format') ?? '');
   }
 
   apply(record: ConnectRecord): ConnectRecord {
@@ -63,8 +63,8 @@ export class RegexRouter extends BaseTransformation {
   private replacement = '';
 
   protected setup(config: ConfigReader): void {
-    this.pattern = compileJavaRegex(config.string('regex') ?? '');
-    this.replacement = config.string('replacement') ?? '';
+    this.pattern = compileJavaRegex(config.nullableString('regex') ?? '');
+    this.replacement = config.nullableString('replacement') ?? '';
   }
 
   apply(record: ConnectRecord): ConnectRecord {

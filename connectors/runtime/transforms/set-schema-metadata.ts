@@ -34,8 +34,8 @@ export class SetSchemaMetadata extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.name = config.string('schema.name');
-    this.version = config.int('schema.version');
+    this.name = config.nullableString('schema.name');
+    this.version = config.nullableInt('schema.version');
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
     if (this.name === null && this.version === null) {
       throw new ConfigException('Neither schema name nor version configured');

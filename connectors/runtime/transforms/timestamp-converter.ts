@@ -98,10 +98,10 @@ export class TimestampConverter extends BaseTransformation {
   }
 
   protected setup(config: ConfigReader): void {
-    this.field = config.string('field') ?? '';
-    this.target = config.string('target.type') as TargetType;
-    const pattern = config.string('format') ?? '';
-    this.precision = config.string('unix.precision') as Precision;
+    this.field = config.nullableString('field') ?? '';
+    this.target = config.nullableString('target.type') as TargetType;
+    const pattern = config.nullableString('format') ?? '';
+    this.precision = config.nullableString('unix.precision') as Precision;
     this.replaceNullWithDefault = config.boolean('replace.null.with.default');
     if (this.target === 'string' && pattern.trim() === '') {
       throw new ConfigException(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataException, RetriableException } from '../api/errors.ts';
+import { ConfigException, DataException, RetriableException } from '../api/errors.ts';
 import { newTaskMetrics } from '../metrics.ts';
 import { fakeAdmin, fakeProducer } from '../test-fakes.ts';
 import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
@@ -105,5 +105,16 @@ describe('error handling', () => {
         throw new Error('disk full');
       }),
     ).rejects.toThrow('Unhandled exception in error handler');
+  });
+
+  it('reads the errors.* keys as validate parses them: TRUE is true, 1e3 is refused', async () => {
+    const { errors, lines } = handler({ 'errors.tolerance': 'ALL', 'errors.log.enable': 'TRUE' });
+    await errors.execute('VALUE_CONVERTER', 'X', badJson, consumed);
+    expect(lines).toHaveLength(1);
+    expect(() => errorHandlingConfig({ 'errors.retry.timeout': '1e3' })).toThrow(ConfigException);
+    expect(() => errorHandlingConfig({ 'errors.retry.timeout': '1e3' })).toThrow(
+      'Invalid value 1e3 for configuration errors.retry.timeout: Not a number of type LONG',
+    );
+    expect(errorHandlingConfig({ 'errors.retry.timeout': ' -1 ' }).retryTimeoutMs).toBe(-1);
   });
 });

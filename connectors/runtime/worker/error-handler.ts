@@ -1,8 +1,9 @@
 import type { Producer, Admin, IHeaders } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectException, RetriableException, javaClassOf } from '../api/errors.ts';
+import { retryFailed } from '../api/retry.ts';
 import { javaStackTrace, messageOf } from './java-trace.ts';
 import type { TaskMetrics } from '../metrics.ts';
+import { readErrorKeys } from '../framework-keys.ts';
 
 export type Stage =
   | 'KEY_CONVERTER'
@@ -33,16 +34,18 @@ export interface ErrorHandlingConfig {
   dlqContextHeaders: boolean;
 }
 
+/** The error-handling config of a connector, read through the framework keys' typed parse. */
 export function errorHandlingConfig(props: Record<string, string>): ErrorHandlingConfig {
+  const read = readErrorKeys(props);
   return {
-    tolerance: (props['errors.tolerance'] ?? 'none').toLowerCase() === 'all' ? 'all' : 'none',
-    retryTimeoutMs: Number(props['errors.retry.timeout'] ?? 0),
-    retryDelayMaxMs: Number(props['errors.retry.delay.max.ms'] ?? 60000),
-    logEnable: props['errors.log.enable'] === 'true',
-    logIncludeMessages: props['errors.log.include.messages'] === 'true',
-    dlqTopic: (props['errors.deadletterqueue.topic.name'] ?? '').trim(),
-    dlqReplicationFactor: Number(props['errors.deadletterqueue.topic.replication.factor'] ?? 3),
-    dlqContextHeaders: props['errors.deadletterqueue.context.headers.enable'] === 'true',
+    tolerance: read.string('errors.tolerance') === 'all' ? 'all' : 'none',
+    retryTimeoutMs: read.int('errors.retry.timeout'),
+    retryDelayMaxMs: read.int('errors.retry.delay.max.ms'),
+    logEnable: read.boolean('errors.log.enable'),
+    logIncludeMessages: read.boolean('errors.log.include.messages'),
+    dlqTopic: read.string('errors.deadletterqueue.topic.name'),
+    dlqReplicationFactor: read.int('errors.deadletterqueue.topic.replication.factor'),
+    dlqContextHeaders: read.boolean('errors.deadletterqueue.context.headers.enable'),
   };
 }
 
@@ -61,7 +64,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false };
 
 /**
  * Apache's RetryWithToleranceOperator plus its reporters (log and DLQ): runs one stage of the pipeline,
- * retrying RetriableExceptions with exponential backoff until `errors.retry.timeout`, then either skips the
+ * retrying RetriableExceptions with the shared backoff (api/retry.ts) until `errors.retry.timeout`, then either skips the
  * record (tolerance `all`, tolerable stage) or throws the ConnectException that fails the task.
  */
 export class ErrorHandler {
@@ -85,38 +88,49 @@ export class ErrorHandler {
     operation: () => T | Promise<T>,
     consumed?: ConsumedRecord,
   ): Promise<Outcome<T>> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return { ok: true, value: await operation() };
-      } catch (error) {
-        const retriable = error instanceof RetriableException;
-        const budget = this.config.retryTimeoutMs;
-        if (retriable && (budget < 0 || Date.now() - started < budget) && !this.deps.isStopping?.()) {
-          this.deps.metrics.errors.totalRetries++;
-          await sleep(this.backoff(attempt, budget < 0 ? Infinity : budget - (Date.now() - started)));
-          continue;
+    let outcome: Outcome<T> | undefined;
+    let failure: unknown;
+    await retryFailed(
+      [operation],
+      {
+        initialDelayMs: 300,
+        maxDelayMs: this.config.retryDelayMaxMs,
+        timeoutMs: this.config.retryTimeoutMs,
+        isStopping: this.deps.isStopping,
+      },
+      async (_, { canRetry }) => {
+        try {
+          outcome = { ok: true, value: await operation() };
+          return { retry: [] };
+        } catch (error) {
+          if (error instanceof RetriableException && canRetry()) {
+            this.deps.metrics.errors.totalRetries++;
+            return { retry: [operation] };
+          }
+          failure = error;
+          return { retry: [] };
         }
-        this.deps.metrics.errors.totalRecordFailures++;
-        this.deps.metrics.errors.lastErrorTimestamp = Date.now();
-        const className = typeof executingClass === 'function' ? executingClass() : executingClass;
-        const tolerated = this.config.tolerance === 'all' && tolerableStages.has(stage);
-        if (!tolerated) {
-          this.deps.metrics.errors.totalRecordErrors++;
-          await this.report(stage, className, error, consumed, false);
-          throw new ConnectException(
-            tolerableStages.has(stage) || this.config.tolerance === 'none'
-              ? 'Tolerance exceeded in error handler'
-              : 'Unhandled exception in error handler',
-            { cause: error },
-          );
-        }
-        this.deps.metrics.errors.totalRecordErrors++;
-        this.deps.metrics.errors.totalRecordsSkipped++;
-        await this.report(stage, className, error, consumed, true);
-        return { ok: false };
-      }
+      },
+    );
+    if (outcome) return outcome;
+    this.deps.metrics.errors.totalRecordFailures++;
+    this.deps.metrics.errors.lastErrorTimestamp = Date.now();
+    const className = typeof executingClass === 'function' ? executingClass() : executingClass;
+    const tolerated = this.config.tolerance === 'all' && tolerableStages.has(stage);
+    if (!tolerated) {
+      this.deps.metrics.errors.totalRecordErrors++;
+      await this.report(stage, className, failure, consumed, false);
+      throw new ConnectException(
+        tolerableStages.has(stage) || this.config.tolerance === 'none'
+          ? 'Tolerance exceeded in error handler'
+          : 'Unhandled exception in error handler',
+        { cause: failure },
+      );
     }
+    this.deps.metrics.errors.totalRecordErrors++;
+    this.deps.metrics.errors.totalRecordsSkipped++;
+    await this.report(stage, className, failure, consumed, true);
+    return { ok: false };
   }
 
   /**
@@ -134,13 +148,6 @@ export class ErrorHandler {
     } catch {
       return this.execute(stage, executingClass, operation, consumed);
     }
-  }
-
-  /** 300 ms × 2^(attempt-1), capped at `errors.retry.delay.max.ms` (then a random value below it, as Apache). */
-  private backoff(attempt: number, remainingMs: number): number {
-    let delay = 300 * 2 ** (attempt - 1);
-    if (delay > this.config.retryDelayMaxMs) delay = Math.random() * this.config.retryDelayMaxMs;
-    return Math.max(0, Math.min(delay, remainingMs));
   }
 
   /** KIP-610's errant record reporter: report without failing (or fail under tolerance none). */

@@ -2,12 +2,17 @@ import type { Consumer, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectException, RetriableException } from '../api/errors.ts';
 import type { Header, SinkRecord } from '../api/records.ts';
-import type { Props, SinkTask, TopicPartition } from '../api/plugins.ts';
+import {
+  topicPartitionKey,
+  topicPartitionOf,
+  type PartitionOffsets,
+  type Props,
+  type SinkTask,
+  type TopicPartition,
+} from '../api/plugins.ts';
 import { recordBatch, recordCommit } from '../metrics.ts';
 import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
 import { serially, TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
-
-const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
 function headerBytes(value: IHeaders[string]): Buffer | null {
   const first = Array.isArray(value) ? value[0] : value;
@@ -26,8 +31,8 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
   private errors!: ErrorHandler;
   private readonly lock = { chain: Promise.resolve() as Promise<unknown> };
   /** Next offset to read per partition, for records delivered to `put`. */
-  private readonly delivered = new Map<string, number>();
-  private readonly committed = new Map<string, number>();
+  private readonly delivered: PartitionOffsets = new Map();
+  private readonly committed: PartitionOffsets = new Map();
   private assignment: TopicPartition[] = [];
   private commitTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -79,9 +84,10 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
     });
     this.task.initialize({
       configs: () => ({ ...this.taskProps }),
+      log: this.taskLog,
       offset: (offsets) => {
-        for (const [tp, offset] of offsets) {
-          this.consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(offset) });
+        for (const [key, offset] of offsets) {
+          this.consumer.seek({ ...topicPartitionOf(key), offset: String(offset) });
         }
       },
       requestCommit: () => (this.commitRequested = true),
@@ -136,7 +142,7 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
           }
           if (last === undefined) return;
           await this.deliver(records, heartbeat);
-          this.delivered.set(partitionKey(batch.topic, batch.partition), Number(last) + 1);
+          this.delivered.set(topicPartitionKey(batch), Number(last) + 1);
           resolveOffset(last);
         }).catch((error) => this.fail(error));
         await heartbeat().catch(() => undefined);
@@ -300,10 +306,7 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
           ? await this.task.preCommit(offsets)
           : (await this.task.flush?.(offsets), offsets);
         await this.consumer.commitOffsets(
-          [...safe].map(([key, offset]) => {
-            const at = key.lastIndexOf(':');
-            return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) };
-          }),
+          [...safe].map(([key, offset]) => ({ ...topicPartitionOf(key), offset: String(offset) })),
         );
         for (const [key, offset] of safe) this.committed.set(key, offset);
         recordCommit(this.metrics, true, Date.now() - started);

@@ -52,6 +52,7 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
     const offsets = this.host.storage.offsets;
     this.task.initialize({
       configs: () => ({ ...this.taskProps }),
+      log: this.taskLog,
       offsetStorageReader: () => ({
         offset: (partition) => offsets.get(this.connector, partition),
         offsets: (partitions) =>

@@ -17,7 +17,8 @@ export interface TaskHost {
   /** A kafkajs client with this client id (`connector-consumer-<name>-<n>` etc., as Apache names them). */
   client(clientId: string): Kafka;
   offsetFlushIntervalMs: number;
-  log(line: string): void;
+  /** The worker's log; `logger` names the logger whose level filters the line (root when absent). */
+  log(line: string, logger?: string): void;
 }
 
 /** One running task: a sink consumer loop or a source poll loop. */
@@ -49,6 +50,9 @@ export async function serially<T>(lock: { chain: Promise<unknown> }, body: () =>
 export abstract class TaskRunnerBase<Task> {
   readonly metrics: TaskMetrics;
   protected task!: Task;
+  private taskLogger = 'root';
+  /** The task's own log lines (its context's `log`), filtered by its logger's level. */
+  protected readonly taskLog = (line: string): void => this.host.log(line, this.taskLogger);
   protected converters!: TaskConverters;
   protected transforms!: TransformChain;
 
@@ -68,6 +72,8 @@ export abstract class TaskRunnerBase<Task> {
   protected createPipeline(): void {
     const plugin = this.host.registry.connector(this.connectorProps['connector.class'] ?? '');
     this.task = plugin.createTask() as Task;
+    // Apache's tasks log under their class; ours is named after the connector's (`…SinkConnector` → `…SinkTask`).
+    this.taskLogger = plugin.className.replace(/Connector$/, 'Task');
     this.converters = createConverters(this.host.registry, this.connectorProps, this.host.workerProps);
     this.transforms = buildTransforms(this.host.registry, this.connectorProps);
   }

@@ -200,7 +200,7 @@ export class ExtractNewRecordState extends BaseTransformation {
   private readonly updatedSchemaCache = new SchemaCache();
 
   protected setup(config: ConfigReader): void {
-    const mode = config.string('delete.tombstone.handling.mode');
+    const mode = config.nullableString('delete.tombstone.handling.mode');
     if (mode && mode.trim() !== '') {
       // Debezium 3.0 accepts any text here and fails on the first record when it is not a mode it knows
       // (including the later `delete-to-tombstone`).
@@ -210,7 +210,7 @@ export class ExtractNewRecordState extends BaseTransformation {
     } else {
       // Deprecated keys: drop.tombstones + delete.handling.mode (none = tombstone for deletes)
       this.legacyDropTombstones = config.boolean('drop.tombstones');
-      const legacy = (config.string('delete.handling.mode') ?? 'drop').toLowerCase();
+      const legacy = (config.nullableString('delete.handling.mode') ?? 'drop').toLowerCase();
       this.mode =
         legacy === 'drop'
           ? 'drop'
@@ -225,16 +225,16 @@ export class ExtractNewRecordState extends BaseTransformation {
       ? !this.legacyDropTombstones
       : this.mode === 'rewrite-with-tombstone';
     this.fields = FieldReference.parse(
-      config.string('add.fields.prefix') ?? '__',
-      config.string('add.fields'),
+      config.nullableString('add.fields.prefix') ?? '__',
+      config.nullableString('add.fields'),
     );
     this.headers = FieldReference.parse(
-      config.string('add.headers.prefix') ?? '__',
-      config.string('add.headers'),
+      config.nullableString('add.headers.prefix') ?? '__',
+      config.nullableString('add.headers'),
     );
-    const route = config.string('route.by.field') ?? '';
+    const route = config.nullableString('route.by.field') ?? '';
     this.routeByField = route === '' ? null : route;
-    this.dropFieldsHeader = config.string('drop.fields.header.name');
+    this.dropFieldsHeader = config.nullableString('drop.fields.header.name');
     this.dropFieldsFromKey = config.boolean('drop.fields.from.key');
     this.keepSchemaCompatible = config.boolean('drop.fields.keep.schema.compatible');
   }

@@ -1,9 +1,9 @@
-import { Struct, type Decimal } from '../runtime/data/schema.ts';
+import { Struct, type Decimal } from './schema.ts';
 
 /**
  * Connect data ↔ plain JSON documents. Sinks hand Azure plain JSON; sources hand the worker Connect data
  * (`connectors/runtime/data/schema.ts` conventions) so that JsonConverter with `schemas.enable=false` prints the
- * document unchanged. Both Azure sinks and the Cosmos source use these two functions and nothing else.
+ * document unchanged. Both Azure sinks and the Cosmos source use these two functions and nothing else, so they live with the data.
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Struct, type Schema } from '../runtime/data/schema.ts';
+import { Struct, type Schema } from './schema.ts';
 import { connectToJson, isConnectObject, jsonToConnect } from './connect-json.ts';
 
 const int64: Schema = { type: 'int64', optional: false };
