@@ -10,7 +10,6 @@ import type { Props, SourceTask, SourceTaskContext } from '../runtime/api/plugin
 import type { SourceOffsetMap, SourceRecord } from '../runtime/api/records.ts';
 import { cosmosClientFor, isTransientError } from './client.ts';
 import { jsonToConnect } from '../runtime/data/connect-json.ts';
-import { configErrorMessage } from './errors.ts';
 import { ancestorRanges, feedRangeFor, retargetContinuation } from './feed-ranges.ts';
 import { keys, sourceSpec } from './spec.ts';
 
