@@ -144,7 +144,9 @@ export function registerStackCommands(program: Command): void {
         if (started.length > 0) await down(say, started);
         const left = Object.keys(outcomes).filter((name) => !started.includes(name));
         if (left.length > 0)
-          process.stdout.write(`${left.join(', ')} kept running (started earlier): \`npx hack down\` stops them.\n`);
+          process.stdout.write(
+            `${left.join(', ')} kept running (started earlier): \`npx hack down\` stops them.\n`,
+          );
       },
     );
 
