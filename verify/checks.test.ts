@@ -400,3 +400,15 @@ describe('report rough edges', () => {
     expect(xml).not.toMatch(/<testcase [^>]*time="60.000"/);
   });
 });
+
+describe('a sink task that does not consume one topic', () => {
+  it('names the topic it skips and the restart, not a guess about transforms', () => {
+    const state = healthy();
+    state.containers.get('retail-sink/purchases')!.documents.clear();
+    const check = runChecks(spec, state).find((item) => item.id === 'kafka-to-cosmos')!;
+    expect(check.passed).toBe(false);
+    expect(check.hint).toContain(
+      "Nothing of topic purchases reached purchases, while the sink's other topics arrive: its task does not consume purchases — `npx hack connectors restart cosmos-sink --include-tasks`",
+    );
+  });
+});
