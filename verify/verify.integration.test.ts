@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CosmosClient } from '@azure/cosmos';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
 import { runChallenge } from '../challenges/runner.ts';
@@ -9,7 +9,11 @@ import { startCosmosEmulator, type CosmosEmulator } from '../infra/cosmos/server
 import { startSearchEmulator, type SearchEmulator } from '../infra/search/emulator.ts';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { searchClient } from '../infra/search/client.ts';
-import { environmentFromVariables, type Environment } from '../infra/stack/environment.ts';
+import {
+  environmentFromFile,
+  environmentFromVariables,
+  type Environment,
+} from '../infra/stack/environment.ts';
 import { loadEnvFile } from '../infra/stack/env-file.ts';
 import { writeStack, type StackFile } from '../infra/stack/stack-file.ts';
 import { testBootstrapServers, uniqueName, waitFor } from '../infra/testing/helpers.ts';
@@ -327,5 +331,55 @@ describe('verdicts name the true cause first', () => {
     } finally {
       await sink.items.upsert(victim);
     }
+  });
+});
+
+describe('coach mode through a SASL_SSL listener (the shape of Event Hubs and Confluent Cloud)', () => {
+  const sasl = inject('kafkaSaslSsl');
+  const envFile = (mechanism: string, password: string): string => {
+    const file = join(home, `coach-${mechanism}.env`);
+    writeFileSync(
+      file,
+      [
+        `KAFKA_BOOTSTRAP_SERVERS=${sasl!.bootstrapServers}`,
+        'KAFKA_SECURITY_PROTOCOL=SASL_SSL',
+        `KAFKA_SASL_MECHANISM=${mechanism}`,
+        `KAFKA_SASL_USERNAME=${sasl!.username}`,
+        `KAFKA_SASL_PASSWORD=${password}`,
+        `KAFKA_SSL_CA_FILE=${sasl!.caFile}`,
+        `COSMOS_ENDPOINT=${environment.cosmos!.endpoint}`,
+        `COSMOS_KEY=${environment.cosmos!.key}`,
+        'COSMOS_TLS_INSECURE=true',
+        `SEARCH_ENDPOINT=${environment.search!.endpoint}`,
+        `SEARCH_ADMIN_KEY=${environment.search!.adminKey}`,
+        `CONNECT_URL=${environment.connect!.url}`,
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  it.skipIf(!sasl).each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])(
+    'verify --env with %s over TLS (the harness CA) passes',
+    async (mechanism) => {
+      const file = envFile(mechanism, sasl!.password);
+      const report = await verifyChallenge(spec, environmentFromFile(file, spec.requires), {
+        timeoutMs: 30_000,
+      });
+      expect(report.checks.filter((item) => !item.passed).map((item) => `${item.id}: ${item.hint}`)).toEqual(
+        [],
+      );
+      expect(report.passed).toBe(true);
+    },
+  );
+
+  it.skipIf(!sasl)('a wrong SASL password: Kafka is the cause and the variable is named', async () => {
+    const file = envFile('SCRAM-SHA-256', 'not-the-password');
+    const report = await verifyChallenge(spec, environmentFromFile(file, spec.requires), {
+      timeoutMs: 30_000,
+    });
+    expect(report.cause?.id).toBe('service:kafka');
+    expect(report.cause?.hint).toContain('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD');
+    expect(report.cause?.hint).not.toContain('not-the-password');
+    expect(report.checks.find((item) => item.id === 'cosmos-to-kafka')!.blockedBy).toBe('service:kafka');
   });
 });
