@@ -81,7 +81,13 @@ export function registerStackCommands(program: Command): void {
     .description('Start the local stack (only what is not running yet) and record it in .hack/stack.json')
     .argument(
       '[services...]',
-      `start only these (default: all of ${stackServices.map((service) => service.name).join(', ')})`,
+      `start only these (default: ${stackServices
+        .filter((service) => !service.onDemand)
+        .map((service) => service.name)
+        .join(', ')}; on demand only: ${stackServices
+        .filter((service) => service.onDemand)
+        .map((service) => service.name)
+        .join(', ')})`,
     )
     .option('-d, --detach', 'return once the stack is up instead of staying in the foreground')
     .addOption(

@@ -45,7 +45,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     // for Kafka's JVM; the worker does).
     const done = new Map<string, Promise<void>>();
     for (const service of stackServices) {
-      if (options.only && !options.only.includes(service.name)) continue;
+      if (options.only ? !options.only.includes(service.name) : service.onDemand) continue;
       const dependencies = (service.dependsOn ?? [])
         .map((name) => done.get(name))
         .filter((promise) => promise !== undefined);

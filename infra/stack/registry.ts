@@ -1,6 +1,7 @@
 import { connectService } from '../../connectors/runtime/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { kafkaService } from '../kafka/service.ts';
+import { schemaRegistryService } from '../schema-registry/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
 
@@ -14,6 +15,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   cosmosService,
   searchService,
   connectService,
+  schemaRegistryService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -9,6 +9,8 @@ export interface ServiceDefinition<Entry extends { pid?: number } = { pid?: numb
   name: string;
   /** Services that must be up before this one starts (e.g. the worker needs Kafka); the others start alongside. */
   dependsOn?: string[];
+  /** Started only when asked for by name (`hack up NAME`, a challenge's service list), not by a plain `hack up`. */
+  onDemand?: boolean;
   /** Shown by `hack status`: where to reach it. */
   describe(entry: Entry): string;
   /** Starts the service, waits until it answers, returns its stack.json entry. */

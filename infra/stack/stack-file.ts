@@ -42,11 +42,20 @@ export interface ConnectEntry {
   url: string;
 }
 
+export interface SchemaRegistryEntry {
+  pid?: number;
+  url: string;
+  /** Basic-auth credentials (Confluent Cloud's API key and secret), when the registry demands them. */
+  apiKey?: string;
+  apiSecret?: string;
+}
+
 export interface StackServices {
   kafka?: KafkaEntry;
   cosmos?: CosmosEntry;
   search?: SearchEntry;
   connect?: ConnectEntry;
+  'schema-registry'?: SchemaRegistryEntry;
   [other: string]: { pid?: number } | undefined;
 }
 
