@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { pipeline03 } from '../challenges/03-kafka-connect/pipeline.ts';
 import { provision } from '../challenges/provision.ts';
 import { CATALOG_TOPICS, TOPICS, type AnyRecord } from '../generators/model.ts';
 import { estimateRecords, generateScenario, resolveScenario } from '../generators/scenario.ts';
@@ -92,7 +93,7 @@ async function verifyAtScale(): Promise<void> {
     };
     const kafka = kafkaClient(environment.kafka, 'bench-challenge');
     const client = cosmosClient(environment.cosmos!);
-    await provision(challenge03, { kafka, cosmos: client, search: environment.search });
+    await provision(pipeline03, { kafka, cosmos: client, search: environment.search });
     const scenario = resolveScenario({ scale: process.env.BENCH_VERIFY_SCALE ?? 'large' });
     const total = estimateRecords(scenario);
     // As the pipeline would leave it: every record on its topic and in its sink container, the catalog in the
@@ -100,7 +101,7 @@ async function verifyAtScale(): Promise<void> {
     await drain(await kafkaWriter(kafka, TOPICS), generateScenario(scenario), 'kafka ', total);
     const sink = client.database('retail-sink');
     const targets: Partial<Record<string, CosmosTarget>> = {};
-    for (const database of challenge03.databases.filter((item) => item.name === 'retail-sink')) {
+    for (const database of pipeline03.databases.filter((item) => item.name === 'retail-sink')) {
       for (const container of database.containers) {
         targets[container.name] = {
           container: sink.container(container.name),

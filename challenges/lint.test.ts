@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConnectorFiles, type ConnectorFile } from '../connectors/runtime/cli.ts';
-import { challenge03 } from './03-kafka-connect/challenge.ts';
-import { lintChallenge } from './lint.ts';
+import { pipeline03 } from './03-kafka-connect/pipeline.ts';
+import { lintPipeline } from './lint.ts';
 
-const solution = (): ConnectorFile[] => readConnectorFiles(join(challenge03.dir, 'solution'));
+const solution = (): ConnectorFile[] => readConnectorFiles(join(pipeline03.dir, 'solution'));
 const edit = (
   files: ConnectorFile[],
   name: string,
@@ -20,7 +20,7 @@ const edit = (
     return { ...file, config };
   });
 const errors = (files: ConnectorFile[]) =>
-  lintChallenge(challenge03, files).filter((finding) => finding.level === 'error');
+  lintPipeline(pipeline03, files).filter((finding) => finding.level === 'error');
 
 describe('hack lint for challenge 03', () => {
   it('finds no error in the reference solution', () => {
@@ -28,7 +28,7 @@ describe('hack lint for challenge 03', () => {
   });
 
   it('flags every TODO of the participant templates and the flows they leave uncovered', () => {
-    const findings = errors(readConnectorFiles(join(challenge03.dir, 'connectors')));
+    const findings = errors(readConnectorFiles(join(pipeline03.dir, 'connectors')));
     const placeholders = findings.filter((finding) => finding.message.startsWith('still a placeholder'));
     expect(placeholders.map((finding) => `${finding.connector} ${finding.key}`)).toEqual(
       expect.arrayContaining([
@@ -75,7 +75,7 @@ describe('hack lint for challenge 03', () => {
       'transforms.dropSystemProperties.type': undefined,
       'transforms.dropSystemProperties.exclude': undefined,
     });
-    const warnings = lintChallenge(challenge03, files).filter((finding) => finding.level === 'warning');
+    const warnings = lintPipeline(pipeline03, files).filter((finding) => finding.level === 'warning');
     expect(warnings.some((finding) => finding.key === 'azure.cosmos.source.changeFeed.startFrom')).toBe(true);
     expect(
       warnings.some((finding) => finding.connector === 'search-sink' && finding.key === 'transforms'),

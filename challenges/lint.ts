@@ -11,7 +11,7 @@ import {
   sourceTopicOf,
 } from '../verify/connector-keys.ts';
 import type { ConnectorView } from '../verify/connect-state.ts';
-import type { ChallengeSpec, ConnectorRole } from './spec.ts';
+import type { PipelineSpec, ConnectorRole } from './spec.ts';
 
 /**
  * `hack lint`: what can be known about a challenge's connector configs without running anything — each config
@@ -41,7 +41,7 @@ const knownIdStrategies = [
   'KafkaMetadataStrategy',
 ];
 
-export function lintChallenge(spec: ChallengeSpec, files: ConnectorFile[]): Finding[] {
+export function lintPipeline(spec: PipelineSpec, files: ConnectorFile[]): Finding[] {
   const findings: Finding[] = [];
   const add = (finding: Finding): void => void findings.push(finding);
 

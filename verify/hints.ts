@@ -1,5 +1,5 @@
 import type {
-  ChallengeSpec,
+  PipelineSpec,
   CosmosToKafkaFlow,
   CosmosToSearchFlow,
   KafkaToCosmosFlow,
@@ -47,12 +47,12 @@ function notRunningAll(connectors: ConnectorView[]): string[] {
 
 const notRunning = (connectors: ConnectorView[]): string | undefined => notRunningAll(connectors)[0];
 
-function sourceDatabases(spec: ChallengeSpec): Set<string> {
+function sourceDatabases(spec: PipelineSpec): Set<string> {
   return new Set(spec.flows.cosmosToKafka.map((flow) => flow.database));
 }
 
 export function cosmosToKafkaHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: CosmosToKafkaFlow,
   difference: Difference,
   state: PipelineState,
@@ -100,7 +100,7 @@ export function cosmosToKafkaHint(
 }
 
 export function kafkaToCosmosHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: KafkaToCosmosFlow,
   difference: Difference,
   state: PipelineState,
@@ -151,7 +151,7 @@ export function kafkaToCosmosHint(
 }
 
 export function cosmosToSearchHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: CosmosToSearchFlow,
   difference: Difference,
   state: PipelineState,
@@ -186,12 +186,12 @@ export function cosmosToSearchHint(
 }
 
 export function connectorsHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   connectors: ConnectorView[],
   deadLettered: Array<[string, number]>,
 ): string | undefined {
   const problems: string[] = [];
-  for (const role of Object.keys(spec.roles) as Array<keyof ChallengeSpec['roles']>) {
+  for (const role of Object.keys(spec.roles) as Array<keyof PipelineSpec['roles']>) {
     if (connectorsInRole(spec, connectors, role).length === 0)
       problems.push(`No ${role} connector is deployed.`);
   }
