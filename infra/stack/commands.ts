@@ -5,7 +5,7 @@ import { serviceLogFile } from '../paths.ts';
 import { mark, style } from '../console/style.ts';
 import { renderTable } from '../console/table.ts';
 import { UsageError } from '../errors.ts';
-import { installKafka } from '../kafka/install.ts';
+import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { installApacheConnect } from '../connect/install.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
@@ -56,7 +56,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('install')
     .description(
-      'Resolve the Java artifacts the local stack needs (Apache Kafka) from Maven Central into the cache',
+      'Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools) from Maven Central into the cache',
     )
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
@@ -67,6 +67,10 @@ export function registerStackCommands(program: Command): void {
       const classpath = await installKafka({ force: options.force, onProgress: say });
       process.stdout.write(
         `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+      );
+      const tools = await installKafkaTools({ force: options.force, onProgress: say });
+      process.stdout.write(
+        `${mark.ok()} Kafka command-line tools: ${tools.jars.length} jars in ${tools.libDir}\n`,
       );
       if (options.apacheConnect) {
         const connect = await installApacheConnect({ force: options.force, onProgress: say });
