@@ -93,9 +93,12 @@ export const challenge01: Challenge<DataDefinitionState> = {
         const created = await withAdmin(kafka, async (admin) => {
           const existing = new Set(await admin.listTopics());
           const missing = wanted.filter((topic) => !existing.has(topic.name));
-          for (const topic of missing)
+          if (missing.length > 0)
             await admin.createTopics({
-              topics: [{ topic: topic.name, numPartitions: Number(topic.partitions) || 1 }],
+              topics: missing.map((topic) => ({
+                topic: topic.name,
+                numPartitions: Number(topic.partitions) || 1,
+              })),
               waitForLeaders: true,
             });
           return missing.length;
