@@ -54,6 +54,7 @@ export class RegistryStore {
   private readonly idsByIdentity = new Map<string, number>();
   private readonly subjects = new Map<string, SubjectVersion[]>();
   private readonly configs = new Map<string, CompatibilityLevel>();
+  private readonly parsed = new Map<number, ParsedSchema>();
   private globalLevel: CompatibilityLevel = defaultCompatibility;
   private readonly journal: Journal<RegistryRecord>;
 
@@ -215,10 +216,21 @@ export class RegistryStore {
 
   /** The subject's live versions parsed, oldest first: what a new schema is checked against. */
   liveParsed(subject: string): { version: number; schema: ParsedSchema }[] {
-    return this.versionsOf(subject).map((entry) => {
-      const stored = this.schemaById(entry.id);
-      return { version: entry.version, schema: this.parse(stored.type, stored.schema, stored.references) };
-    });
+    return this.versionsOf(subject).map((entry) => ({
+      version: entry.version,
+      schema: this.parsedById(entry.id),
+    }));
+  }
+
+  /** A stored schema parsed once: ids never change their schema, so the tree is kept. */
+  private parsedById(id: number): ParsedSchema {
+    let parsed = this.parsed.get(id);
+    if (!parsed) {
+      const stored = this.schemaById(id);
+      parsed = this.parse(stored.type, stored.schema, stored.references);
+      this.parsed.set(id, parsed);
+    }
+    return parsed;
   }
 
   /** Soft or permanent delete of a whole subject; returns the versions deleted. */
