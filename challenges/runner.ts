@@ -148,8 +148,9 @@ export async function runChallenge(
     });
   } finally {
     process.removeListener('SIGINT', interrupted);
+    const ownsServices = started.length > 0; // read before stopOwn() empties it
     await stopOwn();
-    if (local && (options.keep || started.length === 0))
+    if (local && (options.keep || !ownsServices))
       say(style.dim('The stack keeps running: `npx hack status`, `npx hack down` when done.'));
   }
 }
