@@ -6,6 +6,7 @@ import type { ChallengeRunOptions } from './challenge.ts';
 import { printFindings } from './findings.ts';
 import { findChallenge } from './index.ts';
 import { participantDir, runChallenge } from './runner.ts';
+import { watchChallenge } from './watch.ts';
 
 export function registerChallengeCommands(program: Command): void {
   program
@@ -21,6 +22,10 @@ export function registerChallengeCommands(program: Command): void {
       'small',
     )
     .option('--keep', 'leave the stack running afterwards')
+    .option(
+      '--watch',
+      'keep the stack; on every save of a config re-lint, re-apply what changed and re-verify',
+    )
     .option('--force', 'run even when lint finds errors')
     .option(
       '--env <file>',
@@ -34,8 +39,9 @@ export function registerChallengeCommands(program: Command): void {
       positiveNumber,
       90,
     )
-    .action(async (id: string, options: ChallengeRunOptions) => {
+    .action(async (id: string, options: ChallengeRunOptions & { watch?: boolean }) => {
       const challenge = findChallenge(id);
+      if (options.watch) return watchChallenge(challenge, options);
       const report = await runChallenge(challenge, options);
       process.exitCode = report.passed ? 0 : 1;
     });

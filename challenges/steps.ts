@@ -27,7 +27,7 @@ export function applyConnectorsStep(service: 'connect' = 'connect'): ChallengeSt
           context.say(`  ${mark.ok()} ${file.name} ${await applyConnector(connect, file)}`);
         } catch (error) {
           rejected.push(file.name);
-          context.say(`  ${mark.fail()} ${file.name}: ${errorMessage(error)}`);
+          context.say(`  ${mark.fail()} ${file.name}: ${shortRejection(errorMessage(error))}`);
         }
       }
       if (rejected.length > 0)
@@ -54,4 +54,10 @@ export async function drain(
     await writer.close();
   }
   return count;
+}
+
+/** Kafka Connect appends every installed plugin (`PluginDesc{…}`) to an unknown class: the first sentence says it. */
+export function shortRejection(message: string): string {
+  const cut = message.search(/,? available connectors are:|PluginDesc\{/);
+  return cut > 0 ? `${message.slice(0, cut).trim()} (\`npx hack lint\` suggests the class meant).` : message;
 }

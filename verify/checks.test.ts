@@ -255,7 +255,11 @@ describe('verify checks', () => {
     ]);
     const check = byId(state)['connectors-healthy']!;
     expect(check.passed).toBe(false);
-    expect(check.missing).toEqual([`${state.connectors![1]!.name}-0`, state.connectors![2]!.name]);
+    expect(check.missing).toEqual([
+      `${state.connectors![1]!.name}-0`,
+      state.connectors![2]!.name,
+      'dlq-cosmos-sink (3 dead-lettered)',
+    ]);
     expect(check.hint).toContain('STOPPED');
     expect(check.hint).toContain('3 record(s) went to dead-letter topic dlq-cosmos-sink');
     expect(check.details).toContain('dead-letter topic dlq-cosmos-sink: 3 record(s)');
@@ -370,5 +374,41 @@ describe('verdicts in dependency order', () => {
     const node = runChecks(spec, starting).find((check) => check.id === 'connector:search-sink')!;
     expect(node.passed).toBe(false);
     expect(node.final).toBeUndefined();
+  });
+});
+
+describe('report rough edges', () => {
+  it('a dead-letter-only failure counts the dead-letter topic as what is missing', () => {
+    const state = healthy();
+    state.deadLetters.set('dlq-cosmos-sink', 6);
+    state.deadLetterSamples.set('dlq-cosmos-sink', ['users@14 (VALUE_CONVERTER): Converting byte[] failed']);
+    const checks = runChecks(spec, state);
+    const check = checks.find((item) => item.id === 'connectors-healthy')!;
+    expect(check.passed).toBe(false);
+    expect(check.found).toBeLessThan(check.expected);
+    expect(check.missing).toEqual(['dlq-cosmos-sink (6 dead-lettered)']);
+    const markdown = renderMarkdown({ challenge: '03', passed: false, durationMs: 1000, checks });
+    expect(markdown).toContain('  - users@14 (VALUE_CONVERTER): Converting byte[] failed');
+    expect(markdown).not.toMatch(/^- +users@14/m);
+  });
+
+  it('JUnit gives each test case its own time', () => {
+    const checks = runChecks(spec, healthy()).map((check, index) => ({ ...check, durationMs: 1000 * index }));
+    const xml = renderJunit({ challenge: '03', passed: true, durationMs: 60_000, checks });
+    expect(xml).toContain('name="service:kafka: Kafka answers" time="0.000"');
+    expect(xml).toContain('time="3.000"');
+    expect(xml).not.toMatch(/<testcase [^>]*time="60.000"/);
+  });
+});
+
+describe('a sink task that does not consume one topic', () => {
+  it('names the topic it skips and the restart, not a guess about transforms', () => {
+    const state = healthy();
+    state.containers.get('retail-sink/purchases')!.documents.clear();
+    const check = runChecks(spec, state).find((item) => item.id === 'kafka-to-cosmos')!;
+    expect(check.passed).toBe(false);
+    expect(check.hint).toContain(
+      "Nothing of topic purchases reached purchases, while the sink's other topics arrive: its task does not consume purchases — `npx hack connectors restart cosmos-sink --include-tasks`",
+    );
   });
 });

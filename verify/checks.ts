@@ -192,10 +192,14 @@ export function checkConnectorsHealthy(spec: PipelineSpec, state: PipelineState)
       });
     }
   }
-  const notRunning = units.filter((unit) => !unit.running).map((unit) => unit.name);
   const deadLettered = [...state.deadLetters].filter(([, count]) => count > 0);
+  // A dead-letter topic is a unit of health too: one with records is what is missing, not a silent 6/6.
+  for (const [topic, count] of state.deadLetters) {
+    units.push({ name: `${topic} (${count} dead-lettered)`, running: count === 0, line: '' });
+  }
+  const notRunning = units.filter((unit) => !unit.running).map((unit) => unit.name);
   const details = [
-    ...units.map((unit) => unit.line),
+    ...units.filter((unit) => unit.line).map((unit) => unit.line),
     ...[...state.deadLetters].flatMap(([topic, count]) => [
       `dead-letter topic ${topic}: ${count} record(s)`,
       ...(state.deadLetterSamples.get(topic) ?? []).map((sample) => `  ${sample}`),

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { findChallenge } from '../challenges/index.ts';
 import type { Challenge } from '../challenges/challenge.ts';
 import { positiveNumber } from '../infra/console/options.ts';
+import { stripAnsi } from '../infra/console/style.ts';
 import { resolveEnvironment, type Environment } from '../infra/stack/environment.ts';
 import {
   progressLine,
@@ -21,6 +22,13 @@ export interface VerifyCommandOptions {
   out?: string;
 }
 
+/** A line that fits in `columns` (a wrapped line would leave stale rows on the next redraw). */
+export function fitLine(line: string, columns: number): string {
+  const visible = stripAnsi(line);
+  if (visible.length < columns) return line;
+  return `${visible.slice(0, Math.max(1, columns - 2))}…`;
+}
+
 /** Polls with a live progress line, prints the scoreboard, writes the requested report. Shared with `hack challenge`. */
 export async function verifyAndReport(
   challenge: Challenge,
@@ -35,8 +43,10 @@ export async function verifyAndReport(
     onProgress: (checks, attempt, state) => {
       const lines = [...(options.liveView?.(state) ?? []), progressLine(checks, attempt)];
       if (tty) {
-        process.stderr.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}\u001b[0J${lines.join('\n')}\n`);
-        drawn = lines.length;
+        // Lines cut to the terminal's width never wrap, so moving up `drawn` rows always lands on the first one.
+        const fitted = lines.map((line) => fitLine(line, process.stderr.columns ?? 80));
+        process.stderr.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}\u001b[0J${fitted.join('\n')}\n`);
+        drawn = fitted.length;
       } else if (Date.now() - lastPrinted > 5000 || checks.every((check) => check.passed)) {
         process.stderr.write(`${lines.join('\n')}\n`);
         lastPrinted = Date.now();

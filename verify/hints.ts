@@ -138,6 +138,18 @@ export function kafkaToCosmosHint(
     }
   }
   if (container && !container.exists) return `Container ${flow.database}/${flow.container} does not exist.`;
+  const othersArrive = spec.flows.kafkaToCosmos.some(
+    (other) =>
+      other.topic !== flow.topic &&
+      (state.containers.get(`${other.database}/${other.container}`)?.documents.size ?? 0) > 0,
+  );
+  if (difference.found === 0 && difference.missing.length > 0 && othersArrive && state.connectors) {
+    const sink = connectorsInRole(spec, state.connectors, 'cosmos-sink').find((item) =>
+      consumesTopic(item.config, flow.topic),
+    );
+    const name = sink?.name ?? '<sink>';
+    return `Nothing of topic ${flow.topic} reached ${flow.container}, while the sink's other topics arrive: its task does not consume ${flow.topic} — \`npx hack connectors restart ${name} --include-tasks\`, and \`npx hack connectors describe ${name}\` for its partitions.`;
+  }
   if (difference.missing.length > 0) {
     return `${difference.missing.length} of ${difference.expected} records of ${flow.topic} are not in ${flow.container}: the sink is behind or rejected them (see the dead-letter topic and task status).`;
   }

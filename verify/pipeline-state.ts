@@ -48,7 +48,13 @@ export async function collectState(
       try {
         state.connectors = await readConnectors(environment.connect.url);
       } catch (error) {
-        state.connectError = `Kafka Connect at ${environment.connect.url} did not answer: ${errorMessage(error)}`;
+        state.connectError = serviceProblem(
+          'Kafka Connect',
+          environment.connect.url,
+          error,
+          environment,
+          'CONNECT_URL',
+        );
       }
     })(),
   );
@@ -78,7 +84,13 @@ export async function collectState(
             snapshot as ContainerSnapshot,
           );
       } catch (error) {
-        state.unavailable.cosmos = `Cosmos DB at ${environment.cosmos.endpoint} could not be read: ${errorMessage(error)}`;
+        state.unavailable.cosmos = serviceProblem(
+          'Cosmos DB',
+          environment.cosmos.endpoint,
+          error,
+          environment,
+          'COSMOS_KEY',
+        );
       } finally {
         client.dispose();
       }
@@ -98,7 +110,13 @@ export async function collectState(
         );
         for (const snapshot of snapshots) state.indexes.set(snapshot.index, snapshot);
       } catch (error) {
-        state.unavailable.search = `Azure AI Search at ${environment.search.endpoint} could not be read: ${errorMessage(error)}`;
+        state.unavailable.search = serviceProblem(
+          'Azure AI Search',
+          environment.search.endpoint,
+          error,
+          environment,
+          'SEARCH_ADMIN_KEY',
+        );
       }
     })(),
   );
@@ -160,4 +178,27 @@ async function deadLetterSamples(environment: Environment, topic: string): Promi
       'no __connect.errors.* headers (set errors.deadletterqueue.context.headers.enable=true)';
     return `${where} (${headers['__connect.errors.stage'] ?? 'stage unknown'}): ${why}`;
   });
+}
+
+/**
+ * Why a service could not be read, in one sentence: a rejected credential names the variable (or stack.json) it
+ * came from; anything else is "does not answer" with the first line of the client's error.
+ */
+function serviceProblem(
+  service: string,
+  endpoint: string,
+  error: unknown,
+  environment: Environment,
+  credential: string,
+): string {
+  const status =
+    (error as { code?: unknown; statusCode?: unknown }).statusCode ?? (error as { code?: unknown }).code;
+  const where = environment.source.includes('stack') ? 'stack.json' : environment.source;
+  if (status === 401 || status === 403) {
+    return `${service} at ${endpoint} rejected the credential: check ${credential} in ${where}.`;
+  }
+  const text = (errorMessage(error).split('\n')[0] ?? '').replace(/[.\s]+$/, '');
+  return text.includes('does not answer') || text.includes(endpoint)
+    ? `${text}.`
+    : `${service} at ${endpoint} does not answer: ${text}.`;
 }

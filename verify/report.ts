@@ -23,6 +23,8 @@ export interface CheckResult {
   details: string[];
   /** The failing upstream node that explains this failure (the root of the chain); the hint then says so. */
   blockedBy?: string;
+  /** Time from the start of verification until the check first passed (the whole run when it never did). */
+  durationMs?: number;
   /** The failure cannot heal by waiting (a FAILED task, a stopped connector, an unreachable service). */
   final?: boolean;
 }

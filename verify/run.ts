@@ -31,6 +31,7 @@ export async function verifyChallenge<State>(
   let attempt = 0;
   let stoppedBecause: string | undefined;
   let stalled = false;
+  const passedAt = new Map<string, number>();
   try {
     let fingerprint = '';
     let changedAt = Date.now();
@@ -38,6 +39,8 @@ export async function verifyChallenge<State>(
       attempt++;
       const state = await observer.read();
       checks = evaluateGraph(challenge.checks, state);
+      for (const check of checks)
+        if (check.passed && !passedAt.has(check.id)) passedAt.set(check.id, Date.now() - started);
       options.onProgress?.(checks, attempt, state);
       if (checks.every((check) => check.passed)) break;
       const final = checks.find((check) => check.final);
@@ -60,11 +63,14 @@ export async function verifyChallenge<State>(
   } finally {
     await observer.close();
   }
+  const durationMs = Date.now() - started;
+  for (const check of checks)
+    check.durationMs = check.passed ? (passedAt.get(check.id) ?? durationMs) : durationMs;
   const cause = rootCause(checks);
   return {
     challenge: challenge.id,
     passed: checks.every((check) => check.passed),
-    durationMs: Date.now() - started,
+    durationMs,
     checks,
     environment: environment.source,
     attempts: attempt,

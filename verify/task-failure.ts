@@ -20,7 +20,18 @@ export function innermostCause(trace: string | undefined): string {
   const line = (causes.at(-1) ?? lines[0] ?? '').replace(/^Caused by: /, '').trim();
   // `com.example.SomeException: message` → `message` (the class name helps nobody at a workshop).
   const match = /^[\w.$]+(?:Exception|Error)(?::\s*(.*))?$/s.exec(line);
-  return (match ? (match[1] ?? line) : line).trim();
+  return serviceMessage((match ? (match[1] ?? line) : line).trim());
+}
+
+/**
+ * Azure answers errors as `Message: {"Errors":["<sentence>. <more>…"]}` (with request details after it): the
+ * first sentence is the cause; the rest (signing payloads, links) only hides it.
+ */
+function serviceMessage(text: string): string {
+  const errors = /"Errors":\s*\[\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  if (!errors) return text;
+  const sentence = errors.replace(/\\(.)/g, '$1').split(/(?<=\.)\s/)[0] ?? errors;
+  return sentence.trim();
 }
 
 /** The config key a cause points at: one whose host appears in the message, else a secret on an auth error. */
