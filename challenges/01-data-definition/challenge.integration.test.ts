@@ -54,7 +54,7 @@ beforeAll(() => {
     `KAFKA_BOOTSTRAP_SERVERS=${stack.services.kafka!.bootstrapServers}\nSCHEMA_REGISTRY_URL=${stack.services['schema-registry']!.url}\n`,
   );
   environment = environmentFromFile(envFile, challenge01.requires);
-});
+}, 600_000); // a stack start and a whole run: minutes on a loaded two-core machine
 
 afterAll(() => {
   hack(['down'], 60_000);
@@ -82,18 +82,22 @@ describe('challenge 01', () => {
     expect(run.output).toContain('nothing was started or applied');
   });
 
-  it('names a topic with 3 partitions (hack verify --challenge 01 --env FILE)', async () => {
-    await recreateTopic('purchases', 3);
-    try {
-      const run = hack(['verify', '--challenge', '01', '--env', envFile, '--timeout', '90']);
-      expect(run.status, run.output).toBe(1);
-      expect(run.output).toContain('purchases has 3 partitions, the hack asks for 4');
-    } finally {
-      await recreateTopic('purchases', 4);
-    }
-  });
+  it(
+    'names a topic with 3 partitions (hack verify --challenge 01 --env FILE)',
+    { timeout: 300_000 },
+    async () => {
+      await recreateTopic('purchases', 3);
+      try {
+        const run = hack(['verify', '--challenge', '01', '--env', envFile, '--timeout', '90']);
+        expect(run.status, run.output).toBe(1);
+        expect(run.output).toContain('purchases has 3 partitions, the hack asks for 4');
+      } finally {
+        await recreateTopic('purchases', 4);
+      }
+    },
+  );
 
-  it('names a schema that rejects the generated records, with the reason', async () => {
+  it('names a schema that rejects the generated records, with the reason', { timeout: 300_000 }, async () => {
     const registry = registryClient(environment.schemaRegistry!);
     const subject = 'product-ratings-value';
     await registry.deleteSubject(subject);

@@ -8,6 +8,7 @@ import { kafkaWriter } from '../../generators/writers/kafka.ts';
 import { mark } from '../../infra/console/style.ts';
 import { HackError, errorMessage } from '../../infra/errors.ts';
 import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { installKafkaTools } from '../../infra/kafka/install.ts';
 import type { Challenge, StepContext } from '../challenge.ts';
 import { drain } from '../steps.ts';
 import { dataDefinitionChecks } from './checks.ts';
@@ -83,6 +84,13 @@ export const challenge01: Challenge<DataDefinitionState> = {
   services: ['kafka', 'schema-registry'],
   requires: ['schemaRegistry'],
   steps: [
+    {
+      title: "Kafka's command-line tools (the console producer and consumer the checks use)",
+      run: async (context) => {
+        const tools = await installKafkaTools({ onProgress: (message) => context.say(`  ${message}`) });
+        return { detail: `${tools.jars.length} jars in ${tools.libDir}` };
+      },
+    },
     {
       title: (context) => `Topics from ${join(context.participantDir, definitionFile)}`,
       run: async (context) => {
