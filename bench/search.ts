@@ -2,7 +2,10 @@
  * `npm run bench:search` — the Search emulator as `hack up` runs it (its own process), driven through the
  * official @azure/search-documents SDK: cold start on an empty and on a full data dir (journal replay),
  * documents indexed/s in batches of 1000, and query latency p50/p99 at BENCH_SEARCH_DOCS (default 100k)
- * documents. Not a test: it prints figures for BENCHMARKS.md.
+ * documents. Then vector search: BENCH_SEARCH_VECTOR_DOCS (default 100k) documents with a BENCH_SEARCH_DIMENSIONS
+ * (default 1536) `Collection(Edm.Single)` field, indexed in batches of 500 (16 MB per request), and the latency
+ * of pure, filtered and hybrid vector queries, with the emulator's resident memory. Not a test: it prints
+ * figures for BENCHMARKS.md.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -25,6 +28,10 @@ import type { SearchEntry } from '../infra/stack/stack-file.ts';
 const documentCount = Number(process.env.BENCH_SEARCH_DOCS ?? 100_000);
 const batchSize = 1000;
 const queriesPerKind = Number(process.env.BENCH_SEARCH_QUERIES ?? 100);
+const vectorDocuments = Number(process.env.BENCH_SEARCH_VECTOR_DOCS ?? 100_000);
+const dimensions = Number(process.env.BENCH_SEARCH_DIMENSIONS ?? 1536);
+const vectorQueries = Number(process.env.BENCH_SEARCH_VECTOR_QUERIES ?? 20);
+const vectorBatchSize = 500;
 
 type Person = {
   id: string;
@@ -216,6 +223,8 @@ async function main(): Promise<void> {
       what: `text index over ${documentCount} docs built between requests after a restart`,
       value: `${(Number(built) / 1000).toFixed(2)} s after start`,
     });
+
+    if (vectorDocuments > 0) await benchVectors(entry, pid, rows);
   } finally {
     if (pid) await stopProcess(pid);
     rmSync(home, { recursive: true, force: true });
@@ -232,6 +241,102 @@ async function main(): Promise<void> {
       rows,
     )}\n`,
   );
+}
+
+type Chunk = { id: string; title: string; category: string; embedding: number[] };
+
+/** Vector indexing and query latency on their own index, generated batch by batch (the bench holds one batch). */
+async function benchVectors(entry: SearchEntry, pid: number, rows: Array<{ what: string; value: string }>) {
+  await searchIndexClient(entry).createIndex({
+    name: 'chunks',
+    fields: [
+      { name: 'id', type: 'Edm.String', key: true },
+      { name: 'title', type: 'Edm.String', searchable: true },
+      { name: 'category', type: 'Edm.String', filterable: true },
+      {
+        name: 'embedding',
+        type: 'Collection(Edm.Single)',
+        searchable: true,
+        vectorSearchDimensions: dimensions,
+        vectorSearchProfileName: 'default',
+      },
+    ],
+    vectorSearch: {
+      algorithms: [{ name: 'hnsw', kind: 'hnsw' }],
+      profiles: [{ name: 'default', algorithmConfigurationName: 'hnsw' }],
+    },
+  });
+  const client = searchClient<Chunk>(entry, 'chunks');
+  let seed = 7;
+  // Four decimals, as compact as embeddings get on the wire; a linear congruential generator keeps runs equal.
+  const vector = (): number[] =>
+    Array.from({ length: dimensions }, () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.round((seed / 2147483648 - 0.5) * 10_000) / 10_000;
+    });
+  const words = ['harbour', 'mountain', 'river', 'garden', 'station', 'castle', 'forest', 'market'];
+  const bar = progressBar('vectors', vectorDocuments);
+  let indexingMs = 0;
+  for (let offset = 0; offset < vectorDocuments; offset += vectorBatchSize) {
+    const batch: Chunk[] = [];
+    for (let i = offset; i < Math.min(vectorDocuments, offset + vectorBatchSize); i++) {
+      batch.push({
+        id: `c${i}`,
+        title: `${words[i % words.length]} ${words[(i * 7) % words.length]} ${i}`,
+        category: `cat${i % 10}`,
+        embedding: vector(),
+      });
+    }
+    const started = performance.now();
+    await client.uploadDocuments(batch, { throwOnAnyFailure: true });
+    indexingMs += performance.now() - started;
+    bar.update(offset + batch.length);
+  }
+  bar.finish();
+  const size = `${vectorDocuments} docs × ${dimensions} dims`;
+  rows.push({
+    what: `index ${size}, batches of ${vectorBatchSize}`,
+    value: `${Math.round(vectorDocuments / (indexingMs / 1000))} docs/s`,
+  });
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (rss)
+    rows.push({
+      what: `emulator resident memory with ${size}`,
+      value: `${Math.round(Number(rss) / 1024)} MB`,
+    });
+
+  const kinds: Array<[string, (i: number) => [string, SearchOptions<Chunk>]]> = [
+    ['vector, k=10', () => ['*', { vectorSearchOptions: { queries: [query(vector())] } }]],
+    [
+      'vector, k=10, $filter (preFilter, 1 in 10 docs)',
+      (i) => [
+        '*',
+        { filter: `category eq 'cat${i % 10}'`, vectorSearchOptions: { queries: [query(vector())] } },
+      ],
+    ],
+    [
+      'hybrid: text + vector, RRF',
+      (i) => [words[i % words.length]!, { top: 10, vectorSearchOptions: { queries: [query(vector())] } }],
+    ],
+  ];
+  for (const [kind, make] of kinds) {
+    const times: number[] = [];
+    for (let i = 0; i < vectorQueries; i++) {
+      const [text, options] = make(i);
+      const started = performance.now();
+      const response = await client.search(text, { ...options, select: ['id'] });
+      for await (const _ of response.results) void _;
+      times.push(performance.now() - started);
+    }
+    rows.push({
+      what: `query at ${size}: ${kind} (${vectorQueries}×)`,
+      value: `p50 ${percentile(times, 50).toFixed(1)} ms · p99 ${percentile(times, 99).toFixed(1)} ms`,
+    });
+  }
+}
+
+function query(vector: number[]) {
+  return { kind: 'vector' as const, vector, fields: ['embedding' as const], kNearestNeighborsCount: 10 };
 }
 
 function typo(word: string): string {

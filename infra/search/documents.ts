@@ -1,5 +1,6 @@
 import { badRequest } from './errors.ts';
 import { elementTypeOf, type FieldDefinition, type IndexDefinition } from './schema.ts';
+import { isVectorType, vectorElementTypes } from './vector-schema.ts';
 
 export type Document = Record<string, unknown>;
 
@@ -41,6 +42,7 @@ function normalizeObject(fields: FieldDefinition[], input: Document, prefix: str
 function normalizeValue(field: FieldDefinition, value: unknown, path: string): unknown {
   if (value === null || value === undefined) return null;
   const { elementType, isCollection } = elementTypeOf(field.type);
+  if (isVectorType(elementType, isCollection)) return normalizeVector(field, elementType, value, path);
   if (isCollection) {
     if (!Array.isArray(value)) throw typeError(path, field.type, value);
     return value.map((element) => {
@@ -64,14 +66,7 @@ function normalizeScalar(field: FieldDefinition, type: string, value: unknown, p
         throw typeError(path, type, value);
       return number;
     }
-    case 'Edm.Int16':
-    case 'Edm.SByte':
-    case 'Edm.Byte':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, type, value);
-      return value;
     case 'Edm.Double':
-    case 'Edm.Single':
-    case 'Edm.Half':
       if (typeof value === 'number') return value;
       if (value === 'NaN' || value === 'INF' || value === '-INF') return value;
       throw typeError(path, type, value);
@@ -95,7 +90,18 @@ function normalizeScalar(field: FieldDefinition, type: string, value: unknown, p
       ) {
         throw typeError(path, type, value);
       }
-      return { type: 'Point', coordinates: [coordinates[0], coordinates[1]] };
+      const crs = (point as { crs?: { type?: unknown; properties?: { name?: unknown } } }).crs;
+      if (crs !== undefined && crs !== null && (crs.type !== 'name' || crs.properties?.name !== wgs84)) {
+        throw badRequest(
+          `The request is invalid. Details: The coordinate reference system of field '${path}' must be ${wgs84} (crs {"type":"name","properties":{"name":"${wgs84}"}}).`,
+        );
+      }
+      // The service keeps points in WGS 84 and always returns them with that crs.
+      return {
+        type: 'Point',
+        coordinates: [coordinates[0], coordinates[1]],
+        crs: { type: 'name', properties: { name: wgs84 } },
+      };
     }
     case 'Edm.ComplexType':
       if (typeof value !== 'object' || Array.isArray(value)) throw typeError(path, type, value);
@@ -103,6 +109,41 @@ function normalizeScalar(field: FieldDefinition, type: string, value: unknown, p
     default:
       throw typeError(path, type, value);
   }
+}
+
+const wgs84 = 'EPSG:4326';
+
+/**
+ * A vector: `dimensions` numbers of the element type (for `packedBit`, `dimensions / 8` bytes). The service
+ * refuses a wrong length or an element outside the type's range for the whole batch.
+ */
+function normalizeVector(
+  field: FieldDefinition,
+  elementType: string,
+  value: unknown,
+  path: string,
+): number[] {
+  if (!Array.isArray(value)) throw typeError(path, field.type, value);
+  const dimensions = field.dimensions as number;
+  const length = field.vectorEncoding === 'packedBit' ? dimensions / 8 : dimensions;
+  if (value.length !== length) {
+    throw badRequest(
+      `The request is invalid. Details: The vector field '${path}' has ${length} ${field.vectorEncoding === 'packedBit' ? 'bytes (packedBit)' : 'dimensions'}, but the value has ${value.length} elements.`,
+    );
+  }
+  const range = vectorElementTypes[elementType]!;
+  for (const element of value) {
+    if (
+      typeof element !== 'number' ||
+      !Number.isFinite(element) ||
+      element < range.min ||
+      element > range.max ||
+      (range.integer && !Number.isInteger(element))
+    ) {
+      throw typeError(path, elementType, element);
+    }
+  }
+  return value as number[];
 }
 
 function typeError(path: string, type: string, value: unknown): Error {

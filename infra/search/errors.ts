@@ -7,11 +7,19 @@ import { HackError } from '../errors.ts';
 export class SearchRequestError extends HackError {
   readonly status: number;
   readonly code: string;
+  /** The service's inner errors (`details[]`), each with its own code. */
+  readonly details: { code: string; message: string }[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: { code: string; message: string }[] = [],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -27,4 +35,16 @@ export const unsupported = (parameter: string, detail = ''): SearchRequestError 
     400,
     'UnsupportedParameter',
     `The parameter '${parameter}' is not supported by the connect-hack Search emulator${detail ? `: ${detail}` : ''}.`,
+  );
+
+/**
+ * An index or synonym-map definition the service refuses, in its shape: code `InvalidRequestParameter`, the message
+ * prefixed "The request is invalid. Details: definition : ", one detail with a specific code (`InvalidField`, …).
+ */
+export const invalidDefinition = (message: string, detailCode = 'InvalidField'): SearchRequestError =>
+  new SearchRequestError(
+    400,
+    'InvalidRequestParameter',
+    `The request is invalid. Details: definition : ${message}`,
+    [{ code: detailCode, message: `${message} Parameters: definition` }],
   );

@@ -21,7 +21,9 @@ import { join } from 'node:path';
 export type JournalRecord =
   | { t: 'index'; definition: Record<string, unknown> }
   | { t: 'drop'; name: string }
-  | { t: 'docs'; index: string; changes: unknown[] };
+  | { t: 'docs'; index: string; changes: unknown[] }
+  | { t: 'synonyms'; definition: Record<string, unknown> }
+  | { t: 'dropSynonyms'; name: string };
 
 export class Journal<R = JournalRecord> {
   private fd: number;

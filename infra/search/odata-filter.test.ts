@@ -71,6 +71,8 @@ describe('OData $filter', () => {
     ['rooms/all(r: r/price lt 100)', false],
     ["geo.distance(p, geography'POINT(13.3777 52.5163)') lt 3", true],
     ["geo.distance(p, geography'POINT(2.35 48.85)') le 100", false],
+    ["geo.intersects(p, geography'POLYGON((13 52, 14 52, 14 53, 13 53, 13 52))')", true],
+    ["geo.intersects(p, geography'POLYGON((2 48, 3 48, 3 49, 2 49, 2 48))')", false],
     ["search.ismatch('anything')", true],
     ['d eq null', false],
   ])('%s → %s', (filter, expected) => {

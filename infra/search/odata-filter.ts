@@ -34,6 +34,7 @@ export type FilterNode =
       body?: FilterNode;
     }
   | { kind: 'in'; field: ValueNode; values: Set<string> }
+  | { kind: 'intersects'; field: ValueNode; polygon: [number, number][] }
   | {
       kind: 'ismatch';
       id: number;
@@ -99,8 +100,7 @@ export class FilterParser {
     if (token.type === 'identifier' && /^search\.ismatch(scoring)?$/.test(token.value))
       return this.parseIsMatch();
     if (token.type === 'identifier' && token.value === 'search.in') return this.parseIn(scope);
-    if (token.type === 'identifier' && token.value === 'geo.intersects')
-      throw unsupported('$filter', 'geo.intersects');
+    if (token.type === 'identifier' && token.value === 'geo.intersects') return this.parseIntersects(scope);
     if (token.type === 'identifier' && /\/(any|all)$/.test(token.value) && this.peekIsCall()) {
       return this.parseLambda(scope);
     }
@@ -191,6 +191,18 @@ export class FilterParser {
       throw this.stream.error("geo.distance needs a field and a geography'POINT(lon lat)' literal");
     }
     return { kind: 'distance', field, point: point.value as { lon: number; lat: number } };
+  }
+
+  private parseIntersects(scope: Map<string, string>): FilterNode {
+    this.stream.next();
+    this.stream.expectPunctuation('(');
+    const field = this.parseValue(scope);
+    this.stream.expectPunctuation(',');
+    const polygon = this.stream.next();
+    if (field.kind !== 'field' || polygon.type !== 'polygon')
+      throw this.stream.error("geo.intersects needs a field and a geography'POLYGON((…))' literal", polygon);
+    this.stream.expectPunctuation(')');
+    return { kind: 'intersects', field, polygon: polygon.value };
   }
 
   private parseIn(scope: Map<string, string>): FilterNode {
@@ -300,6 +312,10 @@ export function evaluateFilter(node: FilterNode, document: Document, scope: Eval
     }
     case 'ismatch':
       return scope.matches(node).has(scope.key);
+    case 'intersects': {
+      const point = resolveValue(node.field, document, scope) as { coordinates: [number, number] } | null;
+      return point !== null && insideRing(point.coordinates, node.polygon);
+    }
     case 'lambda': {
       const items = fieldValues(node.collection, document, scope);
       if (!node.body) return items.length > 0;
@@ -401,6 +417,17 @@ export function compareValues(
     case 'le':
       return order <= 0;
   }
+}
+
+/** Even-odd ray casting in longitude/latitude: exact for the small polygons filters use, planar at large scale. */
+function insideRing([lon, lat]: [number, number], ring: [number, number][]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
 }
 
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {

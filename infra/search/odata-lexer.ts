@@ -7,6 +7,8 @@ export type ODataToken =
   | { type: 'number'; value: number; at: number }
   | { type: 'datetime'; value: number; at: number }
   | { type: 'geography'; value: { lon: number; lat: number }; at: number }
+  /** `geography'POLYGON((lon lat, …))'`: one closed ring, as `[lon, lat]` pairs. */
+  | { type: 'polygon'; value: [number, number][]; at: number }
   | { type: 'punctuation'; value: '(' | ')' | ',' | ':'; at: number }
   | { type: 'end'; at: number };
 
@@ -14,6 +16,7 @@ const datetimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z
 const numberPattern = /^-?(?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*/;
 const pointPattern = /^geography'POINT\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)'/i;
+const polygonPattern = /^geography'POLYGON\s*\(\(([^()']*)\)\)'/i;
 
 export function tokenizeOData(text: string, parameter: string): ODataToken[] {
   const tokens: ODataToken[] = [];
@@ -57,8 +60,16 @@ export function tokenizeOData(text: string, parameter: string): ODataToken[] {
       pos += point[0].length;
       continue;
     }
+    const polygon = polygonPattern.exec(rest);
+    if (polygon) {
+      tokens.push({ type: 'polygon', value: parseRing(polygon[1]!, parameter), at: pos });
+      pos += polygon[0].length;
+      continue;
+    }
     if (/^geography'/i.test(rest)) {
-      throw badRequest(`Invalid ${parameter}: only geography'POINT(lon lat)' literals are supported.`);
+      throw badRequest(
+        `Invalid ${parameter}: only geography'POINT(lon lat)' and geography'POLYGON((lon lat, …))' literals are supported.`,
+      );
     }
     const datetime = datetimePattern.exec(rest);
     if (datetime) {
@@ -82,6 +93,23 @@ export function tokenizeOData(text: string, parameter: string): ODataToken[] {
   }
   tokens.push({ type: 'end', at: text.length });
   return tokens;
+}
+
+/** A polygon's ring: at least four `lon lat` points, the last equal to the first (the service's rule). */
+function parseRing(text: string, parameter: string): [number, number][] {
+  const points = text.split(',').map((pair) => pair.trim().split(/\s+/).map(Number) as [number, number]);
+  const [first, last] = [points[0], points[points.length - 1]];
+  if (
+    points.length < 4 ||
+    points.some((point) => point.length !== 2 || point.some((n) => !Number.isFinite(n))) ||
+    first![0] !== last![0] ||
+    first![1] !== last![1]
+  ) {
+    throw badRequest(
+      `Invalid ${parameter}: a geography POLYGON needs at least 4 'lon lat' points and must be closed (its last point equal to its first).`,
+    );
+  }
+  return points;
 }
 
 /** A cursor over tokens with the small helpers a recursive-descent parser needs. */

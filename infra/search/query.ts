@@ -1,5 +1,5 @@
 import { badRequest, unsupported } from './errors.ts';
-import { projectDocument, valuesAt, type Document } from './documents.ts';
+import { valuesAt, type Document } from './documents.ts';
 import { computeFacet, parseFacet, type FacetBucket } from './facets.ts';
 import { highlightText } from './highlight.ts';
 import { parseSearchQuery, type QueryType, type SearchMode } from './lucene-query.ts';
@@ -7,6 +7,7 @@ import { evaluateFilter, parseFilter, type EvaluationScope, type FilterNode } fr
 import { orderComparator, parseFieldList, parseOrderBy } from './odata-orderby.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { Scores } from './text-index.ts';
+import { fuse, runVectorQueries } from './vector-query.ts';
 
 /** A search request in the REST body's names (`filter`, `orderby`, `select`, `top`, …). */
 export type SearchRequest = Record<string, unknown>;
@@ -31,7 +32,17 @@ const implemented = new Set([
   'highlight',
   'highlightPreTag',
   'highlightPostTag',
+  'vectorQueries',
+  'vectorFilterMode',
+  'semanticConfiguration',
+  'semanticErrorHandling',
+  'semanticMaxWaitInMilliseconds',
+  'semanticQuery',
+  'answers',
+  'captions',
 ]);
+/** The text side of a hybrid query contributes at most this many matches (the service's `maxTextRecallSize`). */
+const maxTextRecallSize = 1000;
 const accepted = new Set(['minimumCoverage', 'sessionId', 'scoringStatistics', 'api-version']);
 
 /** GET `docs?…` uses `$`-prefixed names and repeats `facet`; this maps them onto the POST body's names. */
@@ -58,6 +69,9 @@ export interface SearchResponse {
   '@odata.count'?: number;
   '@search.facets'?: Record<string, FacetBucket[]>;
   '@search.nextPageParameters'?: SearchRequest;
+  '@search.answers'?: unknown[];
+  '@search.semanticPartialResponseReason'?: string;
+  '@search.semanticPartialResponseType'?: string;
   value: Document[];
   '@odata.nextLink'?: string;
 }
@@ -114,8 +128,13 @@ export function executeSearch(
   nextLinkBase: string,
 ): SearchResponse {
   checkParameters(request, implemented);
-  const queryType = (request.queryType ?? 'simple') as string;
-  if (queryType === 'semantic') throw unsupported('queryType', "'semantic' needs Azure's semantic ranker");
+  const requestedType = (request.queryType ?? 'simple') as string;
+  const semantic = requestedType === 'semantic';
+  if (semantic) checkSemantic(index, request);
+  else if (request.semanticConfiguration !== undefined && request.semanticConfiguration !== null)
+    throw badRequest("The parameter 'semanticConfiguration' needs queryType 'semantic'.");
+  // Semantic ranking starts from the simple-syntax BM25 results; the emulator stops there (see checkSemantic).
+  const queryType = semantic ? 'simple' : requestedType;
   if (queryType !== 'simple' && queryType !== 'full') throw badRequest(`Invalid queryType '${queryType}'.`);
   const searchMode = (request.searchMode ?? 'any') as string;
   if (searchMode !== 'any' && searchMode !== 'all') throw badRequest(`Invalid searchMode '${searchMode}'.`);
@@ -147,15 +166,27 @@ export function executeSearch(
   }));
   const predicate = filterPredicate(index, request.filter as string | undefined);
 
+  const vectorQueries = request.vectorQueries as unknown[] | undefined;
   const { keys, scores, matchedTerms } = rankedKeys(index, request, () => {
     const query = parseSearchQuery(request.search as string | undefined, queryType, searchMode);
     // `*` (with or without a filter) needs no text index: every document scores 1.
-    const evaluation =
-      query.kind === 'all' && query.boost === undefined
-        ? { scores: undefined, matchedTerms: new Set<string>() }
-        : index.text.evaluate(query, fields);
-    const found = matchingKeys(index, evaluation.scores, predicate);
-    const ranked = evaluation.scores;
+    const textQuery = !(query.kind === 'all' && query.boost === undefined);
+    const evaluation = textQuery
+      ? index.text.evaluate(query, fields)
+      : { scores: undefined, matchedTerms: new Set<string>() };
+    const vectorOnly = !textQuery && vectorQueries !== undefined && vectorQueries.length > 0;
+    let found = vectorOnly ? [] : matchingKeys(index, evaluation.scores, predicate);
+    let ranked = evaluation.scores;
+    if (ranked) found.sort((a, b) => ranked!.get(b)! - ranked!.get(a)!);
+    if (vectorQueries && vectorQueries.length > 0) {
+      // Pure vector (no text, or `*`): one list keeps its similarity scores; text plus vectors, or several
+      // vector lists, are fused with Reciprocal Rank Fusion, as the service ranks hybrid queries.
+      const lists = runVectorQueries(index, vectorQueries, request.vectorFilterMode, predicate);
+      if (textQuery) lists.unshift({ keys: found.slice(0, maxTextRecallSize), scores: ranked!, weight: 1 });
+      const merged = lists.length === 1 ? lists[0]! : fuse(lists);
+      found = merged.keys;
+      ranked = merged.scores;
+    }
     if (order) {
       const compare = orderComparator(
         order,
@@ -163,10 +194,8 @@ export function executeSearch(
         (key) => index.documents.get(key)!,
       );
       found.sort(compare);
-    } else if (ranked) {
-      found.sort((a, b) => ranked.get(b)! - ranked.get(a)!);
     }
-    return { keys: found, ...evaluation };
+    return { keys: found, scores: ranked, matchedTerms: evaluation.matchedTerms };
   });
   const scoreOf = (key: string): number => scores?.get(key) ?? 1;
 
@@ -187,8 +216,16 @@ export function executeSearch(
     const item: Document = { '@search.score': scoreOf(key) };
     if (highlightFields)
       item['@search.highlights'] = highlights(document, highlightFields, matchedTerms, preTag, postTag);
-    Object.assign(item, projectDocument(index.definition, document, select));
+    if (semantic && request.captions) item['@search.captions'] = [];
+    Object.assign(item, index.project(key, select));
     response.value.push(item);
+  }
+  if (semantic) {
+    // The stand-in for the semantic ranker: results stay in their BM25 (or RRF) order and say so the way the
+    // service does when its ranker could not run: base results, no @search.rerankerScore, no answers or captions.
+    if (request.answers) response['@search.answers'] = [];
+    response['@search.semanticPartialResponseReason'] = 'capacityOverloaded';
+    response['@search.semanticPartialResponseType'] = 'baseResults';
   }
   const wanted = top === undefined ? Infinity : top;
   const hasMore = keys.length > skip + pageSize && wanted > pageSize;
@@ -199,7 +236,9 @@ export function executeSearch(
     response['@search.nextPageParameters'] = next;
     response['@odata.nextLink'] = nextLinkBase;
   }
-  return response;
+  // The service's property order: counts, facets and semantic notes first, then the results, then the next link.
+  const { value, '@odata.nextLink': nextLink, ...head } = response;
+  return { ...head, value, ...(nextLink !== undefined ? { '@odata.nextLink': nextLink } : {}) };
 }
 
 interface Ranked {
@@ -215,8 +254,18 @@ interface Ranked {
 const rankedCache = new WeakMap<SearchIndex, { version: number; entries: Map<string, Ranked> }>();
 
 function rankedKeys(index: SearchIndex, request: SearchRequest, compute: () => Ranked): Ranked {
-  const { search, searchMode, queryType, searchFields, filter, orderby } = request;
-  const cacheKey = JSON.stringify([search, searchMode, queryType, searchFields, filter, orderby]);
+  const { search, searchMode, queryType, searchFields, filter, orderby, vectorQueries, vectorFilterMode } =
+    request;
+  const cacheKey = JSON.stringify([
+    search,
+    searchMode,
+    queryType,
+    searchFields,
+    filter,
+    orderby,
+    vectorQueries,
+    vectorFilterMode,
+  ]);
   let cache = rankedCache.get(index);
   if (!cache || cache.version !== index.version) {
     cache = { version: index.version, entries: new Map() };
@@ -263,4 +312,27 @@ function highlights(
     if (fragments.length > 0) out[field] = fragments;
   }
   return out;
+}
+
+/**
+ * `queryType: semantic` needs a semantic configuration (named, or the index's default), as on the service. The
+ * emulator has no semantic ranker: it answers with the L1 results and marks the response as base results.
+ */
+function checkSemantic(index: SearchIndex, request: SearchRequest): void {
+  const semantic = index.definition.semantic as
+    { defaultConfiguration: string | null; configurations: { name: string }[] } | null | undefined;
+  if (!semantic) {
+    throw badRequest(
+      `queryType 'semantic' needs a semantic configuration, and the index '${index.definition.name}' defines none. Add a 'semantic' section to the index.`,
+    );
+  }
+  const name = (request.semanticConfiguration as string | undefined) ?? semantic.defaultConfiguration;
+  if (name === null || name === undefined) {
+    throw badRequest(
+      "queryType 'semantic' needs the parameter 'semanticConfiguration' (the index has no default semantic configuration).",
+    );
+  }
+  if (!semantic.configurations.some((configuration) => configuration.name === name)) {
+    throw badRequest(`Unknown semantic configuration '${name}' for queryType 'semantic'.`);
+  }
 }

@@ -1,6 +1,9 @@
 import { badRequest } from './errors.ts';
 import { isValidKey, normalizeDocument, type Document } from './documents.ts';
+import { projectDocument } from './documents.ts';
 import { resolveFields, type IndexDefinition, type ResolvedField } from './schema.ts';
+import type { SynonymMaps } from './synonyms.ts';
+import { isVectorType } from './vector-schema.ts';
 import { TextIndex, defaultBm25 } from './text-index.ts';
 
 export type IndexAction = 'upload' | 'merge' | 'mergeOrUpload' | 'delete';
@@ -22,17 +25,74 @@ export class SearchIndex {
   definition: IndexDefinition;
   fields: Map<string, ResolvedField>;
   keyField: string;
+  /** Documents without their vector fields: those live in `vectors`, as float32 like the service keeps them. */
   readonly documents = new Map<string, Document>();
+  /** Per top-level vector field, per document key: its vector. */
+  readonly vectors = new Map<string, Map<string, Float32Array>>();
   /**
    * Built on the first full-text query, not at start-up: replaying 100k documents into MiniSearch takes seconds,
    * while lookups, counts, indexing and `*` queries with filters (most of what the harness asks) never need it.
    */
   private textIndex: TextIndex | undefined;
 
-  constructor(definition: IndexDefinition) {
+  constructor(
+    definition: IndexDefinition,
+    /** The service's synonym maps, which a field may name (applied at query time). */
+    readonly synonymMaps: SynonymMaps = new Map(),
+  ) {
     this.definition = definition;
     this.fields = resolveFields(definition);
     this.keyField = definition.fields.find((field) => field.key)!.name;
+    this.defineVectorFields();
+  }
+
+  private defineVectorFields(): void {
+    for (const field of this.definition.fields) {
+      const resolved = this.fields.get(field.name)!;
+      if (isVectorType(resolved.elementType, resolved.isCollection) && !this.vectors.has(field.name))
+        this.vectors.set(field.name, new Map());
+    }
+  }
+
+  /** A stored document with its vectors, as numbers that read back as the same float32 values. */
+  fullDocument(key: string): Document | undefined {
+    const document = this.documents.get(key);
+    if (!document || this.vectors.size === 0) return document;
+    const full = { ...document };
+    for (const [field, byKey] of this.vectors) {
+      const vector = byKey.get(key);
+      if (vector) full[field] = Array.from(vector, shortestFloat32);
+    }
+    return full;
+  }
+
+  /** A document as a search result or lookup returns it: retrievable fields only, `select` applied. */
+  project(key: string, select?: string[]): Document {
+    const wantsVectors =
+      this.vectors.size > 0 &&
+      [...this.vectors.keys()].some(
+        (field) =>
+          this.fields.get(field)!.definition.retrievable !== false &&
+          (!select || select.includes(field) || select.includes('*')),
+      );
+    const document = wantsVectors ? this.fullDocument(key)! : this.documents.get(key)!;
+    return projectDocument(this.definition, document, select);
+  }
+
+  /** Moves a document's vectors into `vectors`; returns the document without them. */
+  private storeVectors(key: string, document: Document): Document {
+    if (this.vectors.size === 0) return document;
+    let stripped: Document | undefined;
+    for (const [field, byKey] of this.vectors) {
+      const value = document[field];
+      if (Array.isArray(value)) byKey.set(key, Float32Array.from(value as number[]));
+      else byKey.delete(key);
+      if (field in document) {
+        stripped ??= { ...document };
+        delete stripped[field];
+      }
+    }
+    return stripped ?? document;
   }
 
   /** Documents not yet fed to a text index under construction (see `buildInBackground`). */
@@ -99,6 +159,7 @@ export class SearchIndex {
   redefine(definition: IndexDefinition): void {
     this.definition = definition;
     this.fields = resolveFields(definition);
+    this.defineVectorFields();
     this.textIndex = undefined;
     this.pending = undefined;
     this.version++;
@@ -111,6 +172,10 @@ export class SearchIndex {
       (key) => this.documents.get(key),
       () => this.documents.keys(),
       bm25Parameters(this.definition),
+      (field) => {
+        const names = this.fields.get(field)?.definition.synonymMaps as string[] | undefined;
+        return names?.length ? this.synonymMaps.get(names[0]!) : undefined;
+      },
     );
   }
 
@@ -148,7 +213,7 @@ export class SearchIndex {
     // Applied to a scratch view so that later actions in the batch see earlier ones, without touching state yet.
     const view = new Map<string, Document | null>();
     const current = (key: string): Document | undefined =>
-      view.has(key) ? (view.get(key) ?? undefined) : this.documents.get(key);
+      view.has(key) ? (view.get(key) ?? undefined) : this.fullDocument(key);
     const results: IndexingResult[] = [];
     const changes: StoredChange[] = [];
     for (const { action, key, document } of prepared) {
@@ -191,16 +256,26 @@ export class SearchIndex {
     for (const change of changes) {
       if ('delete' in change) {
         this.documents.delete(change.delete);
+        for (const byKey of this.vectors.values()) byKey.delete(change.delete);
         this.textIndex?.remove(change.delete);
       } else {
         const key = change.put[this.keyField] as string;
-        this.documents.set(key, change.put);
+        const stored = this.storeVectors(key, change.put);
+        this.documents.set(key, stored);
         if (this.textIndex) {
           this.textIndex.remove(key);
-          this.textIndex.add(change.put);
+          this.textIndex.add(stored);
         }
       }
     }
+  }
+
+  /** Bytes of the stored vectors (float32): the service's `vectorIndexSize`. */
+  vectorIndexSize(): number {
+    let bytes = 0;
+    for (const byKey of this.vectors.values())
+      for (const vector of byKey.values()) bytes += vector.byteLength;
+    return bytes;
   }
 
   /** Bytes of the documents as JSON; computed on demand (statistics are rare) and cached until the next change. */
@@ -208,6 +283,8 @@ export class SearchIndex {
     if (this.cachedSize === undefined) {
       this.cachedSize = 0;
       for (const document of this.documents.values()) this.cachedSize += JSON.stringify(document).length;
+      for (const byKey of this.vectors.values())
+        for (const vector of byKey.values()) this.cachedSize += vector.byteLength;
     }
     return this.cachedSize;
   }
@@ -225,4 +302,13 @@ function failure(key: string, statusCode: number, errorMessage: string): Indexin
 function bm25Parameters(definition: IndexDefinition): { k1: number; b: number } {
   const similarity = definition.similarity as { k1?: number | null; b?: number | null } | undefined;
   return { k1: similarity?.k1 ?? defaultBm25.k1, b: similarity?.b ?? defaultBm25.b };
+}
+
+/** The shortest decimal that reads back as the same float32: how the service prints an `Edm.Single`. */
+export function shortestFloat32(value: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
 }

@@ -70,15 +70,15 @@ describe('Search emulator HTTP handlers', () => {
     expect(await wrong.json()).toMatchObject({ error: { code: 'Forbidden', message: expect.any(String) } });
     expect((await app.request('/indexes')).status).toBe(401);
     expect((await call('GET', '/indexes', undefined, 'query')).status).toBe(403);
-    const vector = await call(
+    const debug = await call(
       'POST',
       "/indexes('h')/docs/search.post.search",
-      { search: '*', vectorQueries: [] },
+      { search: '*', debug: 'vector' },
       'query',
     );
-    expect(vector.status).toBe(400);
-    expect(await vector.json()).toMatchObject({
-      error: { message: expect.stringContaining('vectorQueries') },
+    expect(debug.status).toBe(400);
+    expect(await debug.json()).toMatchObject({
+      error: { message: expect.stringContaining('debug') },
     });
     const top = await call(
       'POST',
@@ -88,6 +88,45 @@ describe('Search emulator HTTP handlers', () => {
     );
     expect(top.status).toBe(400);
     expect((await call('GET', '/indexers')).status).toBe(404);
+  });
+
+  it('answers hamming queries on packedBit vectors and refuses hamming on float vectors', async () => {
+    const index = (type: string, encoding: string | null) => ({
+      name: 'bits',
+      fields: [
+        { name: 'id', type: 'Edm.String', key: true },
+        { name: 'v', type, dimensions: 16, vectorSearchProfile: 'p', vectorEncoding: encoding },
+      ],
+      vectorSearch: {
+        algorithms: [{ name: 'a', kind: 'exhaustiveKnn', exhaustiveKnnParameters: { metric: 'hamming' } }],
+        profiles: [{ name: 'p', algorithm: 'a' }],
+      },
+    });
+    const refused = await call('POST', '/indexes', index('Collection(Edm.Single)', null));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'InvalidRequestParameter', details: [{ code: 'InvalidField' }] },
+    });
+    expect((await call('POST', '/indexes', index('Collection(Edm.Byte)', 'packedBit'))).status).toBe(201);
+    // 16 bits = 2 bytes per vector; distances to [0xff, 0x00]: a 0, b 8, c 16 differing bits.
+    await call('POST', "/indexes('bits')/docs/index", {
+      value: [
+        { id: 'c', v: [0x00, 0xff] },
+        { id: 'a', v: [0xff, 0x00] },
+        { id: 'b', v: [0x0f, 0x0f] },
+      ],
+    });
+    const found = await call('POST', "/indexes('bits')/docs/search", {
+      vectorQueries: [{ kind: 'vector', vector: [0xff, 0x00], fields: 'v', k: 3 }],
+      select: 'id',
+    });
+    expect(await found.json()).toEqual({
+      value: [
+        { '@search.score': 1, id: 'a' },
+        { '@search.score': 1 / 9, id: 'b' },
+        { '@search.score': 1 / 17, id: 'c' },
+      ],
+    });
   });
 
   it('replays its journal into a fresh store', async () => {

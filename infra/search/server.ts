@@ -2,10 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { analyze } from './analyzer.ts';
 import { SearchRequestError, badRequest, notFound } from './errors.ts';
-import { projectDocument } from './documents.ts';
 import { executeSearch, searchRequestFromQuery, type SearchRequest } from './query.ts';
 import { executeAutocomplete, executeSuggest } from './suggest.ts';
-import { maxIndexes, type SearchStore } from './store.ts';
+import { maxIndexes, maxSynonymMaps, type SearchStore } from './store.ts';
 import { parseFieldList } from './odata-orderby.ts';
 
 export interface SearchKeys {
@@ -18,35 +17,24 @@ export const maxRequestBytes = 16 * 1024 * 1024;
 
 type Access = 'admin' | 'query';
 
-/** A parsed route: both the SDK's `/indexes('n')/docs('k')` and the REST docs' `/indexes/n/docs/k` forms. */
-interface Route {
-  index?: string;
-  rest: string;
+/**
+ * The SDK addresses resources as OData keys (`/indexes('n')/docs('k')`, `/synonymmaps('n')`), curl users and the
+ * REST docs as path segments (`/indexes/n/docs/k`). Routing sees one spelling: the quoted form is rewritten into
+ * the segment form (its `''` unescaped, the name percent-encoded) before hono matches a route.
+ */
+export function routePath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const query = url.indexOf('?', start);
+  const path = start < 0 ? '/' : url.slice(start, query < 0 ? undefined : query);
+  return path.replace(
+    /\/(indexes|synonymmaps|docs)\('((?:[^']|'')*)'\)/g,
+    (_, collection: string, quoted: string) => `/${collection}/${encodeURIComponent(unquote(quoted))}`,
+  );
 }
 
 function unquote(segment: string): string {
   return decodeURIComponent(segment).replace(/''/g, "'");
-}
-
-function parseIndexPath(path: string): Route | undefined {
-  const match = /^\/indexes(?:\('((?:[^']|'')*)'\)|\/([^/]+))?(?:\/(.*))?$/.exec(path);
-  if (!match) return undefined;
-  const name =
-    match[1] !== undefined
-      ? unquote(match[1])
-      : match[2] !== undefined
-        ? decodeURIComponent(match[2])
-        : undefined;
-  return { index: name, rest: match[3] ?? '' };
-}
-
-function parseDocKey(rest: string): string | undefined {
-  const quoted = /^docs\('((?:[^']|'')*)'\)$/.exec(rest);
-  if (quoted) return unquote(quoted[1]!);
-  const plain = /^docs\/([^/]+)$/.exec(rest);
-  if (plain && !plain[1]!.startsWith('search.') && plain[1] !== '$count')
-    return decodeURIComponent(plain[1]!);
-  return undefined;
 }
 
 const json = (c: Context, status: number, body: unknown): Response =>
@@ -59,11 +47,13 @@ const json = (c: Context, status: number, body: unknown): Response =>
  * `app.request()` in-process; the SDK sees the service's paths, status codes and error envelope.
  */
 export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
-  const app = new Hono();
+  const app = new Hono({ getPath: routePath });
 
   app.onError((error, c) => {
     if (error instanceof SearchRequestError)
-      return json(c, error.status, { error: { code: error.code, message: error.message, details: [] } });
+      return json(c, error.status, {
+        error: { code: error.code, message: error.message, details: error.details },
+      });
     console.error(error);
     return json(c, 500, {
       error: {
@@ -73,7 +63,12 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     });
   });
   app.notFound((c) =>
-    json(c, 404, { error: { code: 'ResourceNotFound', message: `No resource at ${c.req.path}.` } }),
+    json(c, 404, {
+      error: {
+        code: 'ResourceNotFound',
+        message: `No resource at ${c.req.path}; the emulator serves /indexes, /synonymmaps and /servicestats.`,
+      },
+    }),
   );
 
   const authorize = (c: Context, needed: Access): void => {
@@ -117,9 +112,11 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     authorize(c, 'admin');
     let documents = 0;
     let storage = 0;
+    let vectorBytes = 0;
     for (const index of store.indexes.values()) {
       documents += index.documents.size;
       storage += index.storageSize();
+      vectorBytes += index.vectorIndexSize();
     }
     const counter = (usage: number, quota: number | null = null) => ({ usage, quota });
     return json(c, 200, {
@@ -130,9 +127,9 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
         indexersCount: counter(0, 0),
         dataSourcesCount: counter(0, 0),
         storageSize: counter(storage),
-        synonymMaps: counter(0, 0),
+        synonymMaps: counter(store.synonymMaps.size, maxSynonymMaps),
         skillsetCount: counter(0, 0),
-        vectorIndexSize: counter(0),
+        vectorIndexSize: counter(vectorBytes),
       },
       limits: {
         maxFieldsPerIndex: 1000,
@@ -144,112 +141,216 @@ export function createSearchApp(store: SearchStore, keys: SearchKeys): Hono {
     });
   });
 
-  app.all('*', async (c) => {
-    const route = parseIndexPath(c.req.path);
-    if (!route)
-      throw notFound(`No resource at ${c.req.path}; the emulator serves /indexes and /servicestats only.`);
-    const method = c.req.method;
-    const query = queryParameters(new URL(c.req.url).searchParams);
-    const docBase = `${new URL(c.req.url).origin}/indexes('${route.index ?? ''}')/docs/search.post.search?api-version=${query.get('api-version') ?? ''}`;
+  const index = (c: Context) => store.get(c.req.param('index')!);
+  const searchQuery = (c: Context): URLSearchParams =>
+    withoutApiVersion(queryParameters(new URL(c.req.url).searchParams));
+  const nextLink = (c: Context): string => {
+    const url = new URL(c.req.url);
+    return `${url.origin}/indexes('${c.req.param('index') ?? ''}')/docs/search.post.search?api-version=${url.searchParams.get('api-version') ?? ''}`;
+  };
 
-    if (route.index === undefined) {
-      if (method === 'GET') {
-        authorize(c, 'admin');
-        const select = query.get('$select');
-        const value = [...store.indexes.values()].map((index) =>
-          select === 'name' ? { name: index.definition.name } : index.definition,
-        );
-        return json(c, 200, { value });
-      }
-      if (method === 'POST') {
-        authorize(c, 'admin');
-        return json(c, 201, store.create(await body(c)));
-      }
-      throw methodNotAllowed(method, c.req.path);
-    }
-
-    const name = route.index;
-    const rest = route.rest;
-    if (rest === '') {
-      authorize(c, 'admin');
-      if (method === 'GET') return json(c, 200, store.get(name).definition);
-      if (method === 'PUT') {
-        const { definition, created } = store.createOrUpdate(
-          name,
-          await body(c),
-          c.req.header('if-match'),
-          c.req.header('if-none-match'),
-        );
-        return json(c, created ? 201 : 200, definition);
-      }
-      if (method === 'DELETE') {
-        if (!store.delete(name, c.req.header('if-match')))
-          throw notFound(`No index with the name '${name}' was found in the service.`);
-        return c.body(null, 204);
-      }
-      throw methodNotAllowed(method, c.req.path);
-    }
-    if (rest === 'search.stats' && method === 'GET') {
-      authorize(c, 'admin');
-      const index = store.get(name);
-      return json(c, 200, {
-        documentCount: index.documents.size,
-        storageSize: index.storageSize(),
-        vectorIndexSize: 0,
-      });
-    }
-    if (rest === 'search.analyze' && method === 'POST') {
-      authorize(c, 'admin');
-      store.get(name);
-      const text = (await body(c)) as { text?: string };
-      const analyzed = analyze(text.text ?? '').map((token, position) => ({
-        token: token.term,
-        startOffset: token.start,
-        endOffset: token.end,
-        position,
-      }));
-      return json(c, 200, { tokens: analyzed });
-    }
-
-    const index = store.get(name);
-    if (rest === 'docs/search.index' || rest === 'docs/index') {
-      if (method !== 'POST') throw methodNotAllowed(method, c.req.path);
-      authorize(c, 'admin');
-      const results = store.indexDocuments(name, await body(c));
-      return json(c, results.every((result) => result.status) ? 200 : 207, { value: results });
-    }
-    authorize(c, 'query');
-    if (rest === 'docs/$count' && method === 'GET') {
-      return c.body(String(index.documents.size), 200, { 'content-type': 'text/plain; charset=utf-8' });
-    }
-    if (rest === 'docs' && method === 'GET')
-      return json(c, 200, executeSearch(index, searchRequestFromQuery(withoutApiVersion(query)), docBase));
-    if ((rest === 'docs/search.post.search' || rest === 'docs/search') && method === 'POST') {
-      return json(c, 200, executeSearch(index, (await body(c)) as SearchRequest, docBase));
-    }
-    if ((rest === 'docs/search.post.suggest' || rest === 'docs/suggest') && method === 'POST') {
-      return json(c, 200, executeSuggest(index, (await body(c)) as SearchRequest));
-    }
-    if ((rest === 'docs/search.suggest' || rest === 'docs/suggest') && method === 'GET') {
-      return json(c, 200, executeSuggest(index, searchRequestFromQuery(withoutApiVersion(query))));
-    }
-    if ((rest === 'docs/search.post.autocomplete' || rest === 'docs/autocomplete') && method === 'POST') {
-      return json(c, 200, executeAutocomplete(index, (await body(c)) as SearchRequest));
-    }
-    if ((rest === 'docs/search.autocomplete' || rest === 'docs/autocomplete') && method === 'GET') {
-      return json(c, 200, executeAutocomplete(index, searchRequestFromQuery(withoutApiVersion(query))));
-    }
-    const key = parseDocKey(rest);
-    if (key !== undefined && method === 'GET') {
-      const document = index.documents.get(key);
-      if (!document) throw notFound(`Document with key '${key}' was not found in index '${name}'.`);
-      const select = parseFieldList(query.get('$select') ?? undefined, index.fields, '$select');
-      return json(c, 200, projectDocument(index.definition, document, select));
-    }
-    throw notFound(`No resource at ${c.req.path}.`);
+  app.get('/indexes', (c) => {
+    authorize(c, 'admin');
+    return json(
+      c,
+      200,
+      listing(
+        c,
+        'indexes',
+        [...store.indexes.values()].map((each) => each.definition),
+      ),
+    );
+  });
+  app.post('/indexes', async (c) => {
+    authorize(c, 'admin');
+    return json(c, 201, entity(c, 'indexes', store.create(await body(c))));
+  });
+  app.get('/indexes/:index', (c) => {
+    authorize(c, 'admin');
+    return json(c, 200, entity(c, 'indexes', index(c).definition));
+  });
+  app.put('/indexes/:index', async (c) => {
+    authorize(c, 'admin');
+    const { definition, created } = store.createOrUpdate(
+      c.req.param('index'),
+      await body(c),
+      c.req.header('if-match'),
+      c.req.header('if-none-match'),
+    );
+    return json(c, created ? 201 : 200, entity(c, 'indexes', definition));
+  });
+  app.delete('/indexes/:index', (c) => {
+    authorize(c, 'admin');
+    const name = c.req.param('index');
+    if (!store.delete(name, c.req.header('if-match')))
+      throw notFound(`No index with the name '${name}' was found in the service.`);
+    return c.body(null, 204);
+  });
+  app.get('/indexes/:index/search.stats', (c) => {
+    authorize(c, 'admin');
+    const stats = index(c);
+    return json(c, 200, {
+      documentCount: stats.documents.size,
+      storageSize: stats.storageSize(),
+      vectorIndexSize: stats.vectorIndexSize(),
+    });
+  });
+  app.post('/indexes/:index/search.analyze', async (c) => {
+    authorize(c, 'admin');
+    index(c);
+    const text = (await body(c)) as { text?: string };
+    const tokens = analyze(text.text ?? '').map((token, position) => ({
+      token: token.term,
+      startOffset: token.start,
+      endOffset: token.end,
+      position,
+    }));
+    return json(c, 200, { tokens });
   });
 
+  for (const path of ['/indexes/:index/docs/search.index', '/indexes/:index/docs/index']) {
+    app.post(path, async (c) => {
+      authorize(c, 'admin');
+      const name = index(c).definition.name;
+      const results = store.indexDocuments(name, await body(c));
+      return json(c, results.every((result) => result.status) ? 200 : 207, { value: results });
+    });
+  }
+  app.get('/indexes/:index/docs/$count', (c) => {
+    authorize(c, 'query');
+    const { documents } = index(c);
+    return c.body(String(documents.size), 200, { 'content-type': 'text/plain; charset=utf-8' });
+  });
+  app.get('/indexes/:index/docs', (c) => {
+    authorize(c, 'query');
+    const searched = index(c);
+    return json(c, 200, executeSearch(searched, searchRequestFromQuery(searchQuery(c)), nextLink(c)));
+  });
+  for (const path of ['/indexes/:index/docs/search.post.search', '/indexes/:index/docs/search']) {
+    app.post(path, async (c) => {
+      authorize(c, 'query');
+      const searched = index(c);
+      return json(c, 200, executeSearch(searched, (await body(c)) as SearchRequest, nextLink(c)));
+    });
+  }
+  const readOnly = [
+    ['suggest', executeSuggest],
+    ['autocomplete', executeAutocomplete],
+  ] as const;
+  for (const [operation, execute] of readOnly) {
+    for (const path of [
+      `/indexes/:index/docs/search.post.${operation}`,
+      `/indexes/:index/docs/${operation}`,
+    ]) {
+      app.post(path, async (c) => {
+        authorize(c, 'query');
+        const searched = index(c);
+        return json(c, 200, execute(searched, (await body(c)) as SearchRequest));
+      });
+    }
+    for (const path of [`/indexes/:index/docs/search.${operation}`, `/indexes/:index/docs/${operation}`]) {
+      app.get(path, (c) => {
+        authorize(c, 'query');
+        const searched = index(c);
+        return json(c, 200, execute(searched, searchRequestFromQuery(searchQuery(c))));
+      });
+    }
+  }
+  app.get('/indexes/:index/docs/:key', (c) => {
+    authorize(c, 'query');
+    const looked = index(c);
+    const key = c.req.param('key');
+    // The service answers a missing document with 404 and an empty body.
+    if (!looked.documents.has(key)) return c.body(null, 404);
+    const select = parseFieldList(
+      queryParameters(new URL(c.req.url).searchParams).get('$select') ?? undefined,
+      looked.fields,
+      '$select',
+    );
+    return json(c, 200, looked.project(key, select));
+  });
+
+  app.get('/synonymmaps', (c) => {
+    authorize(c, 'admin');
+    const maps = [...store.synonymMaps.values()].map((map) => map.definition);
+    return json(c, 200, listing(c, 'synonymmaps', maps));
+  });
+  app.post('/synonymmaps', async (c) => {
+    authorize(c, 'admin');
+    return json(c, 201, entity(c, 'synonymmaps', store.createSynonymMap(await body(c))));
+  });
+  app.get('/synonymmaps/:name', (c) => {
+    authorize(c, 'admin');
+    return json(c, 200, entity(c, 'synonymmaps', store.getSynonymMap(c.req.param('name'))));
+  });
+  app.put('/synonymmaps/:name', async (c) => {
+    authorize(c, 'admin');
+    const { definition, created } = store.createOrUpdateSynonymMap(
+      c.req.param('name'),
+      await body(c),
+      c.req.header('if-match'),
+      c.req.header('if-none-match'),
+    );
+    return json(c, created ? 201 : 200, entity(c, 'synonymmaps', definition));
+  });
+  app.delete('/synonymmaps/:name', (c) => {
+    authorize(c, 'admin');
+    const name = c.req.param('name');
+    if (!store.deleteSynonymMap(name, c.req.header('if-match')))
+      throw notFound(`No synonym map with the name '${name}' was found in the service.`);
+    return c.body(null, 204);
+  });
+
+  for (const path of [
+    '/indexes',
+    '/indexes/:index',
+    '/indexes/:index/docs/*',
+    '/synonymmaps',
+    '/synonymmaps/:name',
+  ]) {
+    app.all(path, (c) => {
+      throw methodNotAllowed(c.req.method, c.req.path);
+    });
+  }
+
   return app;
+}
+
+/**
+ * OData metadata as the service sends it to clients that ask for `odata.metadata=minimal` (the SDK's index
+ * client, and any client that does not ask for `none`): `@odata.context` first, then `@odata.etag`.
+ */
+function wantsMetadata(c: Context): boolean {
+  return !/odata\.metadata=none/.test(c.req.header('accept') ?? '');
+}
+
+function entity(c: Context, collection: string, definition: object): object {
+  const { '@odata.etag': etag, ...rest } = definition as Record<string, unknown>;
+  return {
+    ...(wantsMetadata(c)
+      ? { '@odata.context': `${new URL(c.req.url).origin}/$metadata#${collection}/$entity` }
+      : {}),
+    ...(etag !== undefined ? { '@odata.etag': etag } : {}),
+    ...rest,
+  };
+}
+
+/** A list, with `$select` (`name`, or any comma-separated top-level properties) as the service applies it. */
+function listing(c: Context, collection: string, definitions: object[]): object {
+  const select = queryParameters(new URL(c.req.url).searchParams)
+    .get('$select')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== '*');
+  const value = definitions.map((definition) => {
+    const complete = entity(c, collection, definition) as Record<string, unknown>;
+    delete complete['@odata.context'];
+    return select?.length
+      ? Object.fromEntries(select.map((name) => [name, complete[name] ?? null]))
+      : complete;
+  });
+  const context = `${new URL(c.req.url).origin}/$metadata#${collection}${select?.length ? `(${select.join(',')})` : ''}`;
+  return { ...(wantsMetadata(c) ? { '@odata.context': context } : {}), value };
 }
 
 /**

@@ -41,6 +41,39 @@ describe('SearchStore journal', () => {
     third.close();
   });
 
+  it('keeps vectors (merged, compacted) and synonym maps across restarts', () => {
+    const dir = fresh();
+    const store = new SearchStore(dir);
+    store.create({
+      name: 'v',
+      fields: [
+        { name: 'id', type: 'Edm.String', key: true },
+        { name: 'text', type: 'Edm.String', searchable: true, synonymMaps: ['s'] },
+        { name: 'vec', type: 'Collection(Edm.Single)', dimensions: 2, vectorSearchProfile: 'p' },
+      ],
+      vectorSearch: {
+        algorithms: [{ name: 'a', kind: 'exhaustiveKnn' }],
+        profiles: [{ name: 'p', algorithm: 'a' }],
+      },
+    });
+    store.createSynonymMap({ name: 's', format: 'solr', synonyms: 'car, automobile' });
+    store.indexDocuments('v', { value: [{ id: 'a', text: 'old car', vec: [0.1, 0.2] }] });
+    // A merge that does not name the vector keeps it.
+    store.indexDocuments('v', { value: [{ '@search.action': 'merge', id: 'a', text: 'automobile' }] });
+    store.compact();
+    store.close();
+
+    const reopened = new SearchStore(dir);
+    try {
+      expect(reopened.get('v').fullDocument('a')).toEqual({ id: 'a', text: 'automobile', vec: [0.1, 0.2] });
+      expect(reopened.getSynonymMap('s').synonyms).toBe('car, automobile');
+      const found = executeSearch(reopened.get('v'), { search: 'car', select: 'id' }, '');
+      expect(found.value.map((hit) => hit.id)).toEqual(['a']);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('compacts a journal of many overwrites into the live state at start-up', () => {
     const dir = fresh();
     const store = new SearchStore(dir);

@@ -2,12 +2,22 @@ import { SearchRequestError, badRequest, notFound } from './errors.ts';
 import { Journal, type JournalRecord } from './journal.ts';
 import { checkIndexUpdate, normalizeIndex, type IndexDefinition } from './schema.ts';
 import { SearchIndex, type IndexingResult, type StoredChange } from './search-index.ts';
+import {
+  compileSynonymMap,
+  normalizeSynonymMap,
+  type SynonymMapDefinition,
+  type SynonymMaps,
+} from './synonyms.ts';
 
 export const maxIndexes = 50;
+/** The service's limit on the larger Standard tiers (Free and Basic allow 3, S1 5). */
+export const maxSynonymMaps = 20;
 
 /** The service's state: its indexes, kept in memory and journaled to the data dir. */
 export class SearchStore {
   readonly indexes = new Map<string, SearchIndex>();
+  /** Shared with every index: a field names a map by name and sees it change without a rebuild. */
+  readonly synonymMaps: SynonymMaps = new Map();
   private readonly journal: Journal;
   private etagCounter = Date.now();
 
@@ -31,13 +41,14 @@ export class SearchStore {
 
   /** Rewrites the journal as the live state: each index's definition, then its documents in chunks. */
   compact(): void {
-    const indexes = this.indexes;
+    const { indexes, synonymMaps } = this;
     function* records(): Generator<JournalRecord> {
+      for (const map of synonymMaps.values()) yield { t: 'synonyms', definition: { ...map.definition } };
       for (const index of indexes.values()) {
         yield { t: 'index', definition: index.definition };
         let chunk: StoredChange[] = [];
-        for (const document of index.documents.values()) {
-          chunk.push({ put: document });
+        for (const key of index.documents.keys()) {
+          chunk.push({ put: index.fullDocument(key)! });
           if (chunk.length === 1000) {
             yield { t: 'docs', index: index.definition.name, changes: chunk };
             chunk = [];
@@ -53,12 +64,20 @@ export class SearchStore {
   private replay(record: JournalRecord): void {
     switch (record.t) {
       case 'index': {
-        const definition = record.definition as IndexDefinition;
+        const definition = completed(record.definition as IndexDefinition);
         const existing = this.indexes.get(definition.name);
         if (existing) existing.redefine(definition);
-        else this.indexes.set(definition.name, new SearchIndex(definition));
+        else this.indexes.set(definition.name, new SearchIndex(definition, this.synonymMaps));
         break;
       }
+      case 'synonyms': {
+        const definition = record.definition as unknown as SynonymMapDefinition;
+        this.synonymMaps.set(definition.name, compileSynonymMap(definition));
+        break;
+      }
+      case 'dropSynonyms':
+        this.synonymMaps.delete(record.name);
+        break;
       case 'drop':
         this.indexes.delete(record.name);
         break;
@@ -115,7 +134,7 @@ export class SearchStore {
     definition['@odata.etag'] = this.nextEtag();
     this.journal.append({ t: 'index', definition });
     if (existing) existing.redefine(definition);
-    else this.indexes.set(definition.name, new SearchIndex(definition));
+    else this.indexes.set(definition.name, new SearchIndex(definition, this.synonymMaps));
     return definition;
   }
 
@@ -140,16 +159,83 @@ export class SearchStore {
     return results;
   }
 
+  getSynonymMap(name: string): SynonymMapDefinition {
+    const map = this.synonymMaps.get(name);
+    if (!map) throw notFound(`No synonym map with the name '${name}' was found in the service.`);
+    return map.definition;
+  }
+
+  createSynonymMap(body: unknown): SynonymMapDefinition {
+    const definition = normalizeSynonymMap(body);
+    if (this.synonymMaps.has(definition.name)) {
+      throw new SearchRequestError(
+        409,
+        'ResourceNameAlreadyInUse',
+        `Cannot create synonym map '${definition.name}' because it already exists.`,
+      );
+    }
+    return this.saveSynonymMap(definition);
+  }
+
+  createOrUpdateSynonymMap(
+    name: string,
+    body: unknown,
+    ifMatch?: string,
+    ifNoneMatch?: string,
+  ): { definition: SynonymMapDefinition; created: boolean } {
+    const existing = this.synonymMaps.get(name)?.definition;
+    if (ifNoneMatch === '*' && existing) throw preconditionFailed(name, 'synonym map');
+    if (ifMatch && (!existing || (ifMatch !== '*' && ifMatch !== existing['@odata.etag'])))
+      throw preconditionFailed(name, 'synonym map');
+    return { definition: this.saveSynonymMap(normalizeSynonymMap(body, name)), created: !existing };
+  }
+
+  private saveSynonymMap(definition: SynonymMapDefinition): SynonymMapDefinition {
+    if (!this.synonymMaps.has(definition.name) && this.synonymMaps.size >= maxSynonymMaps) {
+      throw badRequest(`The service allows at most ${maxSynonymMaps} synonym maps.`, 'QuotaExceeded');
+    }
+    definition['@odata.etag'] = this.nextEtag();
+    this.journal.append({ t: 'synonyms', definition: { ...definition } });
+    this.synonymMaps.set(definition.name, compileSynonymMap(definition));
+    this.invalidateQueries();
+    return definition;
+  }
+
+  deleteSynonymMap(name: string, ifMatch?: string): boolean {
+    const existing = this.synonymMaps.get(name)?.definition;
+    if (!existing) return false;
+    if (ifMatch && ifMatch !== '*' && ifMatch !== existing['@odata.etag'])
+      throw preconditionFailed(name, 'synonym map');
+    this.journal.append({ t: 'dropSynonyms', name });
+    this.synonymMaps.delete(name);
+    this.invalidateQueries();
+    return true;
+  }
+
+  /** Query results are cached per index version: a synonym map change alters what queries match. */
+  private invalidateQueries(): void {
+    for (const index of this.indexes.values()) index.version++;
+  }
+
   close(): void {
     for (const index of this.indexes.values()) index.abandonBuild();
     this.journal.close();
   }
 }
 
-function preconditionFailed(name: string): SearchRequestError {
+function preconditionFailed(name: string, what = 'index'): SearchRequestError {
   return new SearchRequestError(
     412,
     'PreconditionFailed',
-    `The index '${name}' has changed (its ETag does not match).`,
+    `The ${what} '${name}' has changed (its ETag does not match).`,
   );
+}
+
+/** A definition journaled by an older emulator, completed to the service's full shape (its ETag kept). */
+function completed(definition: IndexDefinition): IndexDefinition {
+  try {
+    return normalizeIndex(definition);
+  } catch {
+    return definition;
+  }
 }

@@ -1,6 +1,6 @@
 import { analyze, terms as analyzeTerms } from './analyzer.ts';
 import { badRequest } from './errors.ts';
-import { projectDocument, valuesAt, type Document } from './documents.ts';
+import { valuesAt, type Document } from './documents.ts';
 import { highlightText } from './highlight.ts';
 import type { QueryNode } from './lucene-query.ts';
 import { orderComparator, parseFieldList, parseOrderBy } from './odata-orderby.ts';
@@ -115,7 +115,7 @@ export function executeSuggest(index: SearchIndex, request: SearchRequest): { va
     const document = index.documents.get(key)!;
     const text = suggestionText(document, fields, matched);
     const shown = pre !== undefined ? (highlightText(text, matched, pre, post!, 10_000) ?? text) : text;
-    return { '@search.text': shown, ...projectDocument(index.definition, document, select) };
+    return { '@search.text': shown, ...index.project(key, select) };
   });
   return { value };
 }

@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { analyze, terms as analyzeTerms } from './analyzer.ts';
 import { valuesAt, type Document } from './documents.ts';
 import type { QueryNode } from './lucene-query.ts';
+import type { SynonymMap } from './synonyms.ts';
 
 /** The service's defaults for `#Microsoft.Azure.Search.BM25Similarity`. */
 export const defaultBm25 = { k1: 1.2, b: 0.75 };
@@ -30,6 +31,8 @@ export class TextIndex {
     private readonly documentOf: (key: string) => Document | undefined,
     private readonly allKeys: () => Iterable<string>,
     bm25: { k1: number; b: number } = defaultBm25,
+    /** The synonym map a field names, if any: its rules expand plain terms and phrases on that field. */
+    private readonly synonymsOf: (field: string) => SynonymMap | undefined = () => undefined,
   ) {
     this.engine = new MiniSearch<Document>({
       fields: searchableFields.length > 0 ? searchableFields : ['__none__'],
@@ -80,9 +83,11 @@ export class TextIndex {
         return scores;
       }
       case 'term':
-        return this.term(node, defaultFields, matched, boost);
+        if (node.prefix || node.fuzzy !== undefined || node.wildcard)
+          return this.term(node, defaultFields, matched, boost);
+        return this.withSynonyms([node.term], node.fields ?? defaultFields, matched, boost);
       case 'phrase':
-        return this.phrase(node.terms, node.fields ?? defaultFields, matched, boost);
+        return this.withSynonyms(node.terms, node.fields ?? defaultFields, matched, boost);
       case 'bool':
         return this.bool(node, defaultFields, matched, boost);
     }
@@ -113,6 +118,35 @@ export class TextIndex {
       }
       for (const term of hits) matched.add(term);
       scores.set(result.id as string, result.score * boost);
+    }
+    return scores;
+  }
+
+  /**
+   * A plain term or phrase: on fields whose synonym map has a rule for it, its expansions are searched instead
+   * (equivalents include the term itself, explicit mappings replace it); other fields search it as written.
+   */
+  private withSynonyms(words: string[], fields: string[], matched: Set<string>, boost: number): Scores {
+    const asWritten: string[] = [];
+    const expanded = new Map<string, string[][]>();
+    for (const field of fields) {
+      const alternatives = this.synonymsOf(field)?.rules.get(words.join(' '));
+      if (alternatives) expanded.set(field, alternatives);
+      else asWritten.push(field);
+    }
+    const search = (sequence: string[], on: string[]): Scores =>
+      on.length === 0
+        ? new Map()
+        : sequence.length === 1
+          ? this.term({ kind: 'term', term: sequence[0]! }, on, matched, boost)
+          : this.phrase(sequence, on, matched, boost);
+    if (expanded.size === 0) return search(words, fields);
+    const scores = search(words, asWritten);
+    for (const [field, alternatives] of expanded) {
+      for (const alternative of alternatives) {
+        for (const [key, score] of search(alternative, [field]))
+          scores.set(key, (scores.get(key) ?? 0) + score);
+      }
     }
     return scores;
   }

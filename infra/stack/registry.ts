@@ -1,5 +1,9 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { cosmosMongoService } from '../cosmos-mongo/service.ts';
+import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
+import { mysqlService } from '../databases/mysql.ts';
+import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { schemaRegistryService } from '../schema-registry/service.ts';
 import { searchService } from '../search/service.ts';
@@ -13,8 +17,12 @@ import type { ServiceDefinition } from './service.ts';
 export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
+  cosmosMongoService,
   searchService,
+  mysqlService,
+  postgresService,
   connectService,
+  apacheConnectService,
   schemaRegistryService,
 ];
 
