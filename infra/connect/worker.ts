@@ -89,7 +89,10 @@ const log4j2Properties = [
   'rootLogger.appenderRef.out.ref = out',
   ...['org.apache.kafka.common.config.AbstractConfig', 'org.apache.kafka.clients', 'org.apache.kafka.common']
     .concat(['org.apache.kafka.connect.runtime.isolation', 'org.reflections'])
-    .flatMap((logger, index) => [`logger.quiet${index}.name = ${logger}`, `logger.quiet${index}.level = warn`]),
+    .flatMap((logger, index) => [
+      `logger.quiet${index}.name = ${logger}`,
+      `logger.quiet${index}.level = warn`,
+    ]),
   '',
 ].join('\n');
 
@@ -154,9 +157,12 @@ function diedMessage(logFile: string, offset: number): string {
   if (/Address already in use/.test(tail))
     return 'Apache Kafka Connect could not bind its port: another process took it. Run `npx hack up` again.';
   if (/ClassNotFoundException|NoClassDefFoundError|zip END header|invalid LOC header/.test(tail)) {
-    throw new PrerequisiteError('Apache Kafka Connect failed to load its classes: the jar cache is corrupt.', {
-      fix: 'Run `npx hack install --force`.',
-    });
+    throw new PrerequisiteError(
+      'Apache Kafka Connect failed to load its classes: the jar cache is corrupt.',
+      {
+        fix: 'Run `npx hack install --force`.',
+      },
+    );
   }
   const lastError = tail
     .split('\n')
