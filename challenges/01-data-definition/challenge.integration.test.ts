@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { waitFor } from '../../infra/testing/helpers.ts';
 import { projectRoot } from '../../infra/paths.ts';
 import { environmentFromFile, type Environment } from '../../infra/stack/environment.ts';
 import type { StackFile } from '../../infra/stack/stack-file.ts';
@@ -61,14 +62,31 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** Deletes and creates the topic until Kafka shows it with exactly `partitions` (deletion is asynchronous). */
 async function recreateTopic(topic: string, partitions: number): Promise<void> {
   const admin = kafkaClient(environment.kafka).admin();
   await admin.connect();
   try {
-    await admin.deleteTopics({ topics: [topic] });
-    for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    let deleted = false;
+    await waitFor(
+      async () => {
+        const exists = (await admin.listTopics()).includes(topic);
+        if (exists && !deleted) {
+          await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+          deleted = true;
+          return false;
+        }
+        if (exists) return false;
+        await admin
+          .createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true })
+          .catch(() => undefined);
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        if (topics[0]?.partitions.length === partitions) return true;
+        deleted = false; // created with another count meanwhile (or not yet): delete and try again
+        return false;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, description: `${topic} with ${partitions} partitions` },
+    );
   } finally {
     await admin.disconnect();
   }
