@@ -1,4 +1,4 @@
-import type { Environment } from '../infra/stack/environment.ts';
+import type { Environment, EnvironmentPart } from '../infra/stack/environment.ts';
 import type { ScenarioOptions } from '../generators/scenario.ts';
 import type { CheckResult } from '../verify/report.ts';
 import type { ReportFormat } from '../verify/reporters/index.ts';
@@ -17,10 +17,12 @@ export interface Challenge<State = unknown> {
   title: string;
   /** The challenge's folder: README.md, the participant's files, solution/. */
   dir: string;
+  /** The participant's folder under `dir` (default `connectors`); `solution/` has the same shape. */
+  partDir?: string;
   /** Stack services the local run starts (names from infra/stack/registry.ts), e.g. kafka, cosmos, connect. */
   services: string[];
   /** Environment parts `--env` must provide (validated before anything is contacted). */
-  requires: Array<'cosmos' | 'search' | 'connect'>;
+  requires: EnvironmentPart[];
   /** Run in order by `hack challenge NN`: provision, seed, the participant's part, produce events. */
   steps: ChallengeStep[];
   /**

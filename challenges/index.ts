@@ -1,12 +1,16 @@
 import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
+import { challenge01 } from './01-data-definition/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
 
 /** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
-export const challenges: Record<string, Challenge> = { '03': challenge03 };
+export const challenges: Record<string, Challenge> = {
+  '01': challenge01,
+  '03': challenge03,
+};
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);
 

@@ -37,9 +37,13 @@ export async function step<T>(title: string, body: () => Promise<T>): Promise<T>
 
 /** The participant's part: `--connectors DIR`, the reference with `--solution`, else their own folder. */
 export function participantDir(challenge: Challenge, options: ChallengeRunOptions): string {
-  const dir = options.connectors ?? join(challenge.dir, options.solution ? 'solution' : 'connectors');
+  const dir =
+    options.connectors ??
+    join(challenge.dir, options.solution ? 'solution' : (challenge.partDir ?? 'connectors'));
   if (!existsSync(dir))
-    throw new HackError(`${dir} does not exist.`, { fix: 'Pass a folder of connector JSON files.' });
+    throw new HackError(`${dir} does not exist.`, {
+      fix: `Pass a folder shaped like ${join(challenge.dir, 'solution')}.`,
+    });
   return dir;
 }
 
@@ -78,10 +82,17 @@ async function localEnvironment(
   const started = Object.entries(outcomes)
     .filter(([, outcome]) => outcome === 'started' || outcome === 'recovered')
     .map(([name]) => name);
-  const { kafka, cosmos, search, connect } = stack.services;
+  const { kafka, cosmos, search, connect, 'schema-registry': schemaRegistry } = stack.services;
   if (!kafka) throw new HackError('The local stack has no Kafka.', { fix: 'Run `npx hack status`.' });
   return {
-    environment: { source: 'the local stack', kafka: kafkaConnectionOf(kafka), cosmos, search, connect },
+    environment: {
+      source: 'the local stack',
+      kafka: kafkaConnectionOf(kafka),
+      cosmos,
+      search,
+      connect,
+      schemaRegistry,
+    },
     started,
   };
 }
@@ -137,8 +148,9 @@ export async function runChallenge(
     });
   } finally {
     process.removeListener('SIGINT', interrupted);
+    const ownsServices = started.length > 0; // read before stopOwn() empties it
     await stopOwn();
-    if (local && (options.keep || started.length === 0))
+    if (local && (options.keep || !ownsServices))
       say(style.dim('The stack keeps running: `npx hack status`, `npx hack down` when done.'));
   }
 }

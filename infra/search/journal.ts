@@ -15,7 +15,8 @@ import { join } from 'node:path';
 /**
  * The emulator's durability: an append-only journal of JSON lines, fsynced before a request is answered, so an
  * acknowledged write survives `kill -9`. Replay tolerates a torn last line (a write cut short by the kill, never
- * acknowledged) and cuts it off so later appends start on a clean line.
+ * acknowledged) and cuts it off so later appends start on a clean line. Generic over the record type: the Schema
+ * Registry journals its own records the same way.
  */
 export type JournalRecord =
   | { t: 'index'; definition: Record<string, unknown> }
@@ -24,7 +25,7 @@ export type JournalRecord =
   | { t: 'synonyms'; definition: Record<string, unknown> }
   | { t: 'dropSynonyms'; name: string };
 
-export class Journal {
+export class Journal<R = JournalRecord> {
   private fd: number;
 
   private constructor(
@@ -34,7 +35,7 @@ export class Journal {
     this.fd = fd;
   }
 
-  static open(dataDir: string, replay: (record: JournalRecord) => void): Journal {
+  static open<R = JournalRecord>(dataDir: string, replay: (record: R) => void): Journal<R> {
     mkdirSync(dataDir, { recursive: true });
     const file = journalFile(dataDir);
     let goodBytes = 0;
@@ -46,7 +47,7 @@ export class Journal {
         if (end < 0) break; // no newline: the tail was torn
         const line = content.subarray(start, end).toString('utf8');
         try {
-          if (line.trim() !== '') replay(JSON.parse(line) as JournalRecord);
+          if (line.trim() !== '') replay(JSON.parse(line) as R);
         } catch (error) {
           if (error instanceof SyntaxError) break;
           throw error;
@@ -59,7 +60,7 @@ export class Journal {
     const fd = openSync(file, created ? 'w+' : 'r+');
     ftruncateSync(fd, goodBytes);
     if (created) syncDirectory(dataDir); // the new file's directory entry must be durable too
-    const journal = new Journal(fd, dataDir);
+    const journal = new Journal<R>(fd, dataDir);
     journal.position = goodBytes;
     return journal;
   }
@@ -70,7 +71,7 @@ export class Journal {
    * Replaces the journal with one holding only `records` (the live state): written to a temp file, synced, then
    * renamed over the old one, so a kill at any moment leaves either the old or the new journal, both complete.
    */
-  compact(records: Iterable<JournalRecord>): void {
+  compact(records: Iterable<R>): void {
     const file = journalFile(this.dataDir);
     const temp = `${file}.compacting`;
     const fd = openSync(temp, 'w');
@@ -90,7 +91,7 @@ export class Journal {
   }
 
   /** Appends and syncs; returns only when the record is on disk. */
-  append(record: JournalRecord): void {
+  append(record: R): void {
     this.position += writeAll(this.fd, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'), this.position);
     fdatasyncSync(this.fd);
   }

@@ -6,7 +6,7 @@ import { mark, style } from '../console/style.ts';
 import { renderTable } from '../console/table.ts';
 import { wholeNumber } from '../console/options.ts';
 import { UsageError } from '../errors.ts';
-import { installKafka } from '../kafka/install.ts';
+import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
@@ -60,7 +60,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('install')
     .description(
-      'Resolve the Java artifacts the local stack needs (Apache Kafka) from Maven Central into the cache',
+      'Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools) from Maven Central into the cache',
     )
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
@@ -85,6 +85,10 @@ export function registerStackCommands(program: Command): void {
         const classpath = await installKafka({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+        );
+        const tools = await installKafkaTools({ force: options.force, onProgress: say });
+        process.stdout.write(
+          `${mark.ok()} Kafka command-line tools: ${tools.jars.length} jars in ${tools.libDir}\n`,
         );
         if (options.databases) {
           const mariadb = await installRegistryMariadb(say);
@@ -119,7 +123,7 @@ export function registerStackCommands(program: Command): void {
       `start only these (default: ${stackServices
         .filter((service) => !service.onDemand)
         .map((service) => service.name)
-        .join(', ')}; on demand: ${stackServices
+        .join(', ')}; on demand only: ${stackServices
         .filter((service) => service.onDemand)
         .map((service) => service.name)
         .join(', ')})`,

@@ -7,6 +7,7 @@ import {
   requireStack,
   type ConnectEntry,
   type CosmosEntry,
+  type SchemaRegistryEntry,
   type SearchEntry,
   type StackServices,
 } from './stack-file.ts';
@@ -23,15 +24,20 @@ export interface Environment {
   cosmos?: CosmosEntry;
   search?: SearchEntry;
   connect?: ConnectEntry;
+  schemaRegistry?: SchemaRegistryEntry;
 }
 
 export const environmentVariables = {
   cosmos: ['COSMOS_ENDPOINT', 'COSMOS_KEY'],
   search: ['SEARCH_ENDPOINT', 'SEARCH_ADMIN_KEY'],
   connect: ['CONNECT_URL'],
+  schemaRegistry: ['SCHEMA_REGISTRY_URL'],
 } as const;
 
-/** Reads an environment from variables (KAFKA_*, COSMOS_*, SEARCH_*, CONNECT_URL). */
+/**
+ * Reads an environment from variables (KAFKA_*, COSMOS_*, SEARCH_*, CONNECT_URL, SCHEMA_REGISTRY_URL with
+ * SCHEMA_REGISTRY_API_KEY / SCHEMA_REGISTRY_API_SECRET for Confluent Cloud).
+ */
 export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string): Environment {
   const kafka = kafkaConnectionFromEnv(env);
   if (!kafka) {
@@ -55,10 +61,19 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.CONNECT_URL) environment.connect = { url: env.CONNECT_URL };
+  if (env.SCHEMA_REGISTRY_URL) {
+    environment.schemaRegistry = {
+      url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+      ...(env.SCHEMA_REGISTRY_API_KEY && env.SCHEMA_REGISTRY_API_SECRET
+        ? { apiKey: env.SCHEMA_REGISTRY_API_KEY, apiSecret: env.SCHEMA_REGISTRY_API_SECRET }
+        : {}),
+    };
+  }
   return environment;
 }
 
-type Part = keyof typeof environmentVariables;
+export type EnvironmentPart = keyof typeof environmentVariables;
+type Part = EnvironmentPart;
 
 const isUrl = (value: string): boolean => {
   try {
@@ -119,6 +134,7 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     cosmos: stack.services.cosmos,
     search: stack.services.search,
     connect: stack.services.connect,
+    schemaRegistry: stack.services['schema-registry'],
   };
 }
 

@@ -5,6 +5,7 @@ import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
 import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
+import { schemaRegistryService } from '../schema-registry/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
 
@@ -22,6 +23,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   postgresService,
   connectService,
   apacheConnectService,
+  schemaRegistryService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -57,6 +57,14 @@ export interface ConnectEntry {
   url: string;
 }
 
+export interface SchemaRegistryEntry {
+  pid?: number;
+  url: string;
+  /** Basic-auth credentials (Confluent Cloud's API key and secret), when the registry demands them. */
+  apiKey?: string;
+  apiSecret?: string;
+}
+
 /**
  * A database of the stack (`mysql`, `postgres`). `password` is its one secret: kept out of `hack status`, logs and
  * messages; configs name it as `${stack:mysql.password}` or `${env:MYSQL_PASSWORD}`.
@@ -82,6 +90,7 @@ export interface StackServices {
   'cosmos-mongo'?: CosmosMongoEntry;
   mysql?: DatabaseEntry;
   postgres?: DatabaseEntry;
+  'schema-registry'?: SchemaRegistryEntry;
   [other: string]: { pid?: number } | undefined;
 }
 
