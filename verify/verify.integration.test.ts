@@ -17,8 +17,11 @@ import { kafkaClient } from '../infra/kafka/connection.ts';
 import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
 import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
 import { readConnectorFiles } from '../connectors/runtime/cli.ts';
+import { connectService } from '../connectors/runtime/service.ts';
+import { stripAnsi } from '../infra/console/style.ts';
 import { verifyChallenge } from './run.ts';
-import type { CheckResult } from './report.ts';
+import { renderScoreboard } from './reporters/console.ts';
+import type { CheckResult, VerifyReport } from './report.ts';
 
 /**
  * Challenge 03 end to end on real Kafka, our emulators and our worker, with the reference connectors: verify
@@ -204,5 +207,125 @@ describe('verify on a broken pipeline', () => {
         /purchases@\d+ \(VALUE_CONVERTER\): Converting byte\[\] to Kafka Connect data failed/.test(line),
       ),
     ).toBe(true);
+  });
+});
+
+describe('verdicts name the true cause first', () => {
+  const verdict = (report: VerifyReport): string => stripAnsi(renderScoreboard(report)).split('\n')[0]!;
+  const blockedBy = (report: VerifyReport, id: string): string | undefined =>
+    report.checks.find((item) => item.id === id)?.blockedBy;
+  const solutionConfig = (name: string) => readConnectorFiles(join(spec.dir, 'solution', `${name}.json`))[0]!;
+  /** A user written after the break: it can reach Kafka and Search only through the (broken) source. */
+  const newUser = async (id: string): Promise<void> => {
+    await client
+      .database('retail')
+      .container('users')
+      .items.upsert({
+        id,
+        fullName: 'Late Arrival',
+        email: `${id}@example.com`,
+        country: 'PT',
+        city: 'Porto',
+        createdAt: '2026-01-07T08:00:00.000Z',
+      });
+  };
+  const healed = async (): Promise<void> => {
+    await waitFor(async () => (await verifyChallenge(spec, environment, { timeoutMs: 0 })).passed, {
+      timeoutMs: 60_000,
+      description: 'the pipeline passing again',
+    });
+  };
+
+  it('a wrong Cosmos key in the source config: the FAILED task, its cause and key first; search is blocked', async () => {
+    const source = solutionConfig('cosmos-source');
+    await connect.call('PUT', connectorPath('cosmos-source', '/config'), {
+      ...source.config,
+      'azure.cosmos.account.key': Buffer.from('not the key').toString('base64'),
+    });
+    try {
+      await newUser('late-1');
+      const report = await verifyChallenge(spec, environment, { timeoutMs: 60_000 });
+      expect(report.passed).toBe(false);
+      expect(report.cause?.id).toBe('connector:cosmos-source');
+      expect(verdict(report)).toMatch(
+        /connector:cosmos-source: (Task 0 of|Connector) cosmos-source FAILED: The input authorization token can't serve the request \(azure\.cosmos\.account\.key\)\. Fix azure\.cosmos\.account\.key in the connector config/,
+      );
+      expect(verdict(report)).not.toContain('..');
+      expect(blockedBy(report, 'cosmos-to-kafka')).toBe('connector:cosmos-source');
+      expect(blockedBy(report, 'cosmos-to-search')).toBe('connector:cosmos-source');
+      expect(report.checks.find((item) => item.id === 'cosmos-to-search')!.hint).toMatch(
+        /^Blocked by connector:cosmos-source/,
+      );
+      expect(report.stoppedBecause).toContain('cannot recover');
+    } finally {
+      await connect.call('PUT', connectorPath('cosmos-source', '/config'), source.config);
+    }
+    await healed();
+  });
+
+  it('a stopped source: the connector is the cause, not the search sink', async () => {
+    await connect.call('PUT', connectorPath('cosmos-source', '/stop'));
+    try {
+      await newUser('late-2');
+      const report = await verifyChallenge(spec, environment, { timeoutMs: 60_000 });
+      expect(report.cause?.id).toBe('connector:cosmos-source');
+      expect(verdict(report)).toContain(
+        'Connector cosmos-source is STOPPED: `npx hack connectors resume cosmos-source`',
+      );
+      expect(blockedBy(report, 'cosmos-to-search')).toBe('connector:cosmos-source');
+      expect(report.attempts).toBe(1); // a stopped connector ends the wait at once
+    } finally {
+      await connect.call('PUT', connectorPath('cosmos-source', '/resume'));
+    }
+    await healed();
+  });
+
+  it('a wrong COSMOS_KEY: the service is the cause and names the variable; the flows are blocked by it', async () => {
+    const wrong: Environment = {
+      ...environment,
+      cosmos: { ...environment.cosmos!, key: Buffer.from('wrong').toString('base64') },
+    };
+    const report = await verifyChallenge(spec, wrong, { timeoutMs: 30_000 });
+    expect(report.cause?.id).toBe('service:cosmos');
+    expect(verdict(report)).toContain('rejected the credential: check COSMOS_KEY in');
+    for (const id of ['cosmos-to-kafka', 'kafka-to-cosmos', 'cosmos-to-search'])
+      expect(blockedBy(report, id), id).toBe('service:cosmos');
+    expect(report.attempts).toBe(1);
+  });
+
+  it('a worker killed with kill -9: the worker is the cause; connectors and the sink flow are blocked by it', async () => {
+    const prefix = uniqueName('killed');
+    const entry = await connectService.start({
+      profile: 'local',
+      services: { kafka: { bootstrapServers: testBootstrapServers() } } as StackFile['services'],
+      env: { ...process.env, CONNECT_TOPIC_PREFIX: prefix, CONNECT_GROUP_ID: prefix },
+      ephemeralPorts: true,
+      progress: () => {},
+    });
+    process.kill(entry.pid!, 'SIGKILL');
+    const sink = client.database('retail-sink').container('purchases');
+    const { resources } = await sink.items.query('SELECT TOP 1 * FROM c').fetchAll();
+    const victim = resources[0]!;
+    await sink.item(victim.id, victim.userId).delete();
+    try {
+      const report = await verifyChallenge(
+        spec,
+        { ...environment, connect: { url: entry.url } },
+        { timeoutMs: 30_000 },
+      );
+      expect(report.cause?.id).toBe('service:connect');
+      expect(verdict(report)).toMatch(
+        new RegExp(`service:connect: Kafka Connect at ${entry.url} does not answer`),
+      );
+      expect(verdict(report)).not.toMatch(/does not answer.*does not answer/);
+      for (const id of ['connector:cosmos-sink', 'kafka-to-cosmos', 'connectors-healthy'])
+        expect(blockedBy(report, id), id).toBe('service:connect');
+      expect(report.checks.find((item) => item.id === 'kafka-to-cosmos')!.hint).not.toContain(
+        'write.strategy',
+      );
+      expect(report.attempts).toBe(1);
+    } finally {
+      await sink.items.upsert(victim);
+    }
   });
 });
