@@ -1,12 +1,13 @@
 import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
+import { challenge04 } from './04-stream-processing/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
 
 /** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
-export const challenges: Record<string, Challenge> = { '03': challenge03 };
+export const challenges: Record<string, Challenge> = { '03': challenge03, '04': challenge04 };
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);
 
