@@ -70,6 +70,28 @@ async function produce(context: StepContext, records: AnyRecord[]): Promise<numb
   return drain(await kafkaWriter(kafka, INPUT_TOPICS), records, INPUT_TOPICS);
 }
 
+/**
+ * Waits until the processor has written its first output record (a JVM and a consumer-group join take a while),
+ * so that the rest of the events is live traffic; returns why not when it exits first or never writes.
+ */
+async function firstOutput(context: StepContext, processor: RunningProcessor): Promise<string | undefined> {
+  const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      if (!isAlive(processor.pid))
+        return `it exited: ${logTail(processor.logFile, 1) || '(empty log)'}`;
+      const offsets = await admin.fetchTopicOffsets('inventory-on-hand');
+      if (offsets.some((partition) => Number(partition.high) > 0)) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return `no record on inventory-on-hand within 180 s (see ${processor.logFile})`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export const challenge04: Challenge<StreamState> = {
   id: '04',
   slug: '04-stream-processing',
@@ -86,7 +108,16 @@ export const challenge04: Challenge<StreamState> = {
         const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge');
         if (context.local && !context.fresh) await resetTopics(kafka);
         if (context.local) rmSync(serviceDataDir(PROCESSOR_SERVICE), { recursive: true, force: true });
-        await ensureTopics(kafka, [...INPUT_TOPICS, ...OUTPUT_TOPICS]);
+        // Right after a deletion the broker may still refuse the new partitions' metadata for a moment.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await ensureTopics(kafka, [...INPUT_TOPICS, ...OUTPUT_TOPICS]);
+            break;
+          } catch (error) {
+            if (attempt >= 10) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
       },
     },
     {
@@ -106,7 +137,9 @@ export const challenge04: Challenge<StreamState> = {
           await processor.stop();
           if (running === processor) running = undefined;
         });
-        return { detail: `pid ${processor.pid}, log ${processor.logFile}` };
+        const ready = await firstOutput(context, processor);
+        if (ready) return { failed: ready, detail: `log ${processor.logFile}` };
+        return { detail: `pid ${processor.pid} wrote its first output; log ${processor.logFile}` };
       },
     },
     {
