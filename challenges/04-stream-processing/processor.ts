@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { HackError, PrerequisiteError } from '../../infra/errors.ts';
 import { javaExecutable } from '../../infra/java/index.ts';
@@ -86,8 +86,12 @@ export async function startProcessor(
   kafka: KafkaConnection,
   options: { onProgress?: (message: string) => void; env?: NodeJS.ProcessEnv; stateDir?: string } = {},
 ): Promise<RunningProcessor> {
+  dir = resolve(dir);
   const kind = processorKind(dir);
   const logFile = serviceLogFile(PROCESSOR_SERVICE);
+  // One run, one log: its tail is what the check shows when the processor dies.
+  mkdirSync(dirname(logFile), { recursive: true });
+  writeFileSync(logFile, '');
   const stateDir = options.stateDir ?? serviceDataDir(PROCESSOR_SERVICE);
   mkdirSync(stateDir, { recursive: true });
   const env = {
