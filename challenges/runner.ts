@@ -38,9 +38,12 @@ export async function step<T>(title: string, body: () => Promise<T>): Promise<T>
 /** The participant's part: `--connectors DIR`, the reference with `--solution`, else their own folder. */
 export function participantDir(challenge: Challenge, options: ChallengeRunOptions): string {
   const folders = challenge.folders ?? { participant: 'connectors', solution: 'solution' };
-  const dir = options.connectors ?? join(challenge.dir, options.solution ? folders.solution : folders.participant);
+  const dir =
+    options.connectors ?? join(challenge.dir, options.solution ? folders.solution : folders.participant);
   if (!existsSync(dir))
-    throw new HackError(`${dir} does not exist.`, { fix: "Pass a folder with the challenge's part (see its README)." });
+    throw new HackError(`${dir} does not exist.`, {
+      fix: "Pass a folder with the challenge's part (see its README).",
+    });
   return dir;
 }
 

@@ -15,7 +15,13 @@ import { TopicReader } from '../../verify/readers/kafka.ts';
 import type { Challenge, StepContext } from '../challenge.ts';
 import { drain } from '../steps.ts';
 import { streamChecks, type StreamState } from './checks.ts';
-import { logTail, PROCESSOR_SERVICE, processorKind, startProcessor, type RunningProcessor } from './processor.ts';
+import {
+  logTail,
+  PROCESSOR_SERVICE,
+  processorKind,
+  startProcessor,
+  type RunningProcessor,
+} from './processor.ts';
 
 /**
  * Challenge 04 — stream processing: the participant's processor (Kafka Streams in Java, or TypeScript on
@@ -34,7 +40,10 @@ const STREAMS_APPLICATION_ID = 'retail-streams';
 let running: RunningProcessor | undefined;
 
 /** The scenario's input records in production order: on time first, late ratings last. */
-export function inputRecords(context: Pick<StepContext, 'scenario'>): { early: AnyRecord[]; live: AnyRecord[] } {
+export function inputRecords(context: Pick<StepContext, 'scenario'>): {
+  early: AnyRecord[];
+  live: AnyRecord[];
+} {
   const onTime: AnyRecord[] = [];
   const late: AnyRecord[] = [];
   let ratings = 0;
@@ -80,8 +89,7 @@ async function firstOutput(context: StepContext, processor: RunningProcessor): P
   try {
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
-      if (!isAlive(processor.pid))
-        return `it exited: ${logTail(processor.logFile, 1) || '(empty log)'}`;
+      if (!isAlive(processor.pid)) return `it exited: ${logTail(processor.logFile, 1) || '(empty log)'}`;
       const offsets = await admin.fetchTopicOffsets('inventory-on-hand');
       if (offsets.some((partition) => Number(partition.high) > 0)) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -22,7 +22,8 @@ export interface StreamState {
 const outputValues = (state: StreamState, topic: string): Map<string, Record<string, unknown>> => {
   const result = new Map<string, Record<string, unknown>>();
   for (const [id, record] of state.topics.get(topic)?.latest ?? []) {
-    if (record.value && typeof record.value === 'object') result.set(id, record.value as Record<string, unknown>);
+    if (record.value && typeof record.value === 'object')
+      result.set(id, record.value as Record<string, unknown>);
   }
   return result;
 };
@@ -85,7 +86,9 @@ export function checkInventory(state: StreamState): NodeVerdict {
     }
     if (entry.productName && actual.productName !== entry.productName) {
       fields.push('productName');
-      details.push(`${productId}: productName ${JSON.stringify(actual.productName)}, expected ${JSON.stringify(entry.productName)}`);
+      details.push(
+        `${productId}: productName ${JSON.stringify(actual.productName)}, expected ${JSON.stringify(entry.productName)}`,
+      );
     }
     if (fields.length > 0) mismatched.push({ id: productId, fields });
   }
@@ -104,11 +107,14 @@ export function checkInventory(state: StreamState): NodeVerdict {
     mismatched,
     extra,
     ...(hint ? { hint } : {}),
-    details: ok ? [`${expected.size} products, on hand = initial + replenished − purchased + returned`] : details,
+    details: ok
+      ? [`${expected.size} products, on hand = initial + replenished − purchased + returned`]
+      : details,
   };
 }
 
-const average = (stats: RatingStats): string => `${round2(stats.sum / stats.count)} = ${stats.sum}/${stats.count}`;
+const average = (stats: RatingStats): string =>
+  `${round2(stats.sum / stats.count)} = ${stats.sum}/${stats.count}`;
 
 /** What is wrong with one rank, in the participant's terms, or undefined when it is right. */
 function explainRank(
@@ -144,7 +150,9 @@ function explainRank(
   }
   if (Number(actual.totalRatings) !== rank.totalRatings) {
     fields.push('totalRatings');
-    reasons.push(`totalRatings ${String(actual.totalRatings)}, the topic has ${rank.totalRatings} ratings of it`);
+    reasons.push(
+      `totalRatings ${String(actual.totalRatings)}, the topic has ${rank.totalRatings} ratings of it`,
+    );
   }
   for (const field of ['highest', 'lowest', 'mostRecent', 'unitPrice', 'productName'] as const) {
     if (field === 'productName' && !rank.productName) continue;
@@ -157,7 +165,9 @@ function explainRank(
       );
     }
   }
-  return fields.length === 0 ? undefined : { fields, why: `rank ${rank.rank} ${rank.productId}: ${reasons.join('; ')}` };
+  return fields.length === 0
+    ? undefined
+    : { fields, why: `rank ${rank.rank} ${rank.productId}: ${reasons.join('; ')}` };
 }
 
 export function checkTopProducts(state: StreamState): NodeVerdict {
@@ -187,7 +197,10 @@ export function checkTopProducts(state: StreamState): NodeVerdict {
     extra,
     ...(ok ? {} : { hint: details[0] }),
     details: ok
-      ? top.map((rank) => `${rank.rank}. ${rank.productId} ${rank.productName}: ${rank.ratingScore} over ${rank.totalRatings}`)
+      ? top.map(
+          (rank) =>
+            `${rank.rank}. ${rank.productId} ${rank.productName}: ${rank.ratingScore} over ${rank.totalRatings}`,
+        )
       : details,
   };
 }
@@ -206,10 +219,13 @@ export const streamChecks: Array<CheckNode<StreamState>> = [
       if (!state.processor) return passed(['not started by the harness (--env): judged by its output only']);
       if (state.processor.alive) return passed([`log: ${state.processor.logFile}`]);
       const tail = state.processor.logTail.split('\n').filter(Boolean);
-      return failed(`The processor exited; its log (${state.processor.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`, {
-        final: true,
-        details: tail,
-      });
+      return failed(
+        `The processor exited; its log (${state.processor.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`,
+        {
+          final: true,
+          details: tail,
+        },
+      );
     },
   },
   {

@@ -48,7 +48,9 @@ export async function buildJavaProcessor(
   const libs = await resolveClasspath(pom, name, { onProgress });
   const sources = sourceFiles(join(dir, 'src', 'main', 'java'));
   if (sources.length === 0)
-    throw new HackError(`${dir} has no Java sources under src/main/java.`, { fix: 'Add your Kafka Streams app there.' });
+    throw new HackError(`${dir} has no Java sources under src/main/java.`, {
+      fix: 'Add your Kafka Streams app there.',
+    });
   const hash = createHash('sha256');
   for (const file of sources) hash.update(relative(dir, file)).update(readFileSync(file));
   const digest = hash.digest('hex');
@@ -60,13 +62,18 @@ export async function buildJavaProcessor(
     mkdirSync(classes, { recursive: true });
     const compiler = javaExecutable().replace(/java$/, 'javac');
     try {
-      await javac(compiler, ['-d', classes, '-cp', libs.classpath, ...sources], { maxBuffer: 8 * 1024 * 1024 });
+      await javac(compiler, ['-d', classes, '-cp', libs.classpath, ...sources], {
+        maxBuffer: 8 * 1024 * 1024,
+      });
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-      throw new PrerequisiteError(`javac could not compile ${dir}:\n${output.trim().split('\n').slice(0, 20).join('\n')}`, {
-        fix: 'Fix the compile errors above (the harness compiles src/main/java with the pom’s dependencies).',
-        cause: error,
-      });
+      throw new PrerequisiteError(
+        `javac could not compile ${dir}:\n${output.trim().split('\n').slice(0, 20).join('\n')}`,
+        {
+          fix: 'Fix the compile errors above (the harness compiles src/main/java with the pom’s dependencies).',
+          cause: error,
+        },
+      );
     }
     writeFileSync(stamp, digest);
   }
@@ -103,7 +110,11 @@ export async function startProcessor(
   let started;
   if (kind === 'java') {
     const { classpath, mainClass } = await buildJavaProcessor(dir, options.onProgress);
-    started = spawnDetached(javaExecutable(), ['-Xmx384m', '-cp', classpath, mainClass], { logFile, env, cwd: dir });
+    started = spawnDetached(javaExecutable(), ['-Xmx384m', '-cp', classpath, mainClass], {
+      logFile,
+      env,
+      cwd: dir,
+    });
   } else {
     const { command, args } = typescriptServiceCommand(join(dir, 'processor.ts'));
     started = spawnDetached(command, args, { logFile, env, cwd: dir });

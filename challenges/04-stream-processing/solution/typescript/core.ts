@@ -3,11 +3,7 @@
  * changed. `fault` breaks it on purpose the ways real processors break (used by the harness's tests only).
  */
 export type Fault =
-  | 'returns-subtracted'
-  | 'replenishment-twice'
-  | 'integer-average'
-  | 'top-not-updated'
-  | undefined;
+  'returns-subtracted' | 'replenishment-twice' | 'integer-average' | 'top-not-updated' | undefined;
 
 type Json = Record<string, unknown>;
 export interface Output {
@@ -69,7 +65,10 @@ export class RetailProcessor {
     }
     const at = String(value.replenishedAt ?? value.purchasedAt ?? value.returnedAt ?? '');
     const current = this.stock.get(productId) ?? { onHand: 0, updatedAt: '' };
-    const next = { onHand: current.onHand + delta, updatedAt: at > current.updatedAt ? at : current.updatedAt };
+    const next = {
+      onHand: current.onHand + delta,
+      updatedAt: at > current.updatedAt ? at : current.updatedAt,
+    };
     this.stock.set(productId, next);
     return [this.inventoryRecord(productId, next)];
   }

@@ -44,7 +44,11 @@ await consumer.run({
         continue;
       }
       for (const out of processor.handle(batch.topic, value))
-        latest.set(`${out.topic}/${out.key}`, { topic: out.topic, key: out.key, value: JSON.stringify(out.value) });
+        latest.set(`${out.topic}/${out.key}`, {
+          topic: out.topic,
+          key: out.key,
+          value: JSON.stringify(out.value),
+        });
     }
     if (latest.size === 0) return;
     const byTopic = new Map<string, Array<{ key: string; value: string }>>();
