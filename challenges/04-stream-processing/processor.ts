@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { HackError, PrerequisiteError } from '../../infra/errors.ts';
 import { javaExecutable } from '../../infra/java/index.ts';
 import { pomProperty, resolveClasspath } from '../../infra/java/maven.ts';
 import type { KafkaConnection } from '../../infra/kafka/connection.ts';
-import { cacheHome, serviceDataDir, serviceLogFile } from '../../infra/paths.ts';
+import { serviceDataDir, serviceLogFile } from '../../infra/paths.ts';
 import { isAlive, spawnDetached, stopProcess, typescriptServiceCommand } from '../../infra/process/index.ts';
 
 /**
@@ -18,6 +19,9 @@ import { isAlive, spawnDetached, stopProcess, typescriptServiceCommand } from '.
  */
 export const PROCESSOR_SERVICE = 'processor-04';
 const javac = promisify(execFile);
+
+/** The reference solution (Kafka Streams), resolved and compiled by `hack install` too. */
+export const streamsReferenceDir = join(dirname(fileURLToPath(import.meta.url)), 'solution', 'kafka-streams');
 
 export type ProcessorKind = 'java' | 'typescript';
 

@@ -1,3 +1,4 @@
+import { buildJavaProcessor, streamsReferenceDir } from '../../challenges/04-stream-processing/processor.ts';
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -57,7 +58,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('install')
     .description(
-      'Resolve the Java artifacts the local stack needs (Apache Kafka) from Maven Central into the cache',
+      "Resolve the Java artifacts the local stack needs (Apache Kafka, challenge 04's Kafka Streams reference) from Maven Central into the cache",
     )
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
@@ -68,6 +69,10 @@ export function registerStackCommands(program: Command): void {
       const classpath = await installKafka({ force: options.force, onProgress: say });
       process.stdout.write(
         `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+      );
+      const streams = await buildJavaProcessor(streamsReferenceDir, say);
+      process.stdout.write(
+        `${mark.ok()} Challenge 04's Kafka Streams reference: compiled, ${streams.mainClass}\n`,
       );
       if (options.apacheConnect) {
         const connect = await installApacheConnect({ force: options.force, onProgress: say });
