@@ -30,7 +30,7 @@ afterAll(() => {
 });
 
 describe('hack challenge 04 --solution (Kafka Streams)', () => {
-  it('passes, and a restarted processor counts nothing twice', async () => {
+  it('passes, and a restarted processor counts nothing twice', { timeout: 600_000 }, async () => {
     const out = join(home, 'report.json');
     const result = hack(['challenge', '04', '--solution', '--keep', '--report', 'json', '--out', out]);
     const output = result.stdout + result.stderr;
