@@ -16,7 +16,7 @@ function hack(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hack.mjs'), ...args], {
     env: { ...process.env, HACK_HOME: home, NO_COLOR: '1' },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 80_000,
   });
   return { status: result.status, output: result.stdout + result.stderr };
 }
@@ -29,7 +29,7 @@ describe('hack challenge and verify refuse early', () => {
     expect(output).toMatch(/Lint found \d+ error\(s\) in .*connectors; nothing was started or applied\./);
     expect(output).not.toContain('Local stack up');
     expect(existsSync(join(home, 'stack.json'))).toBe(false);
-  }, 30_000);
+  }, 90_000);
 
   it('names every missing or malformed env variable at once, before contacting anything', () => {
     const env = join(home, 'team.env');
@@ -41,7 +41,7 @@ describe('hack challenge and verify refuse early', () => {
     expect(output).toContain('SEARCH_ADMIN_KEY is missing.');
     expect(output).toContain('CONNECT_URL is missing.');
     expect(output).not.toContain('attempt 1');
-  }, 30_000);
+  }, 90_000);
 
   it.each([
     [['challenge', '03', '--timeout', 'abc'], "option '--timeout <seconds>' argument 'abc' is invalid"],
@@ -56,6 +56,6 @@ describe('hack challenge and verify refuse early', () => {
       expect(status).not.toBe(0);
       expect(output).toContain(message);
     },
-    30_000,
+    90_000,
   );
 });

@@ -412,3 +412,23 @@ describe('a sink task that does not consume one topic', () => {
     );
   });
 });
+
+describe('a FAILED task in the connectors summary', () => {
+  it('shows the innermost cause once, without the wrapper and without a double period', () => {
+    const state = healthy();
+    state.connectors![0]!.tasks = [
+      {
+        id: 0,
+        state: 'FAILED',
+        trace:
+          'org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.\n\tat put\nCaused by: java.net.UnknownHostException: getaddrinfo ENOTFOUND cosmos.invalid',
+      },
+    ];
+    const hint = runChecks(spec, state).find((item) => item.id === 'connectors-healthy')!.hint!;
+    expect(hint).toContain(
+      `Task 0 of ${state.connectors![0]!.name} FAILED: getaddrinfo ENOTFOUND cosmos.invalid`,
+    );
+    expect(hint).not.toContain('unrecoverable exception');
+    expect(hint).not.toContain('..');
+  });
+});

@@ -5,7 +5,8 @@ import type {
   KafkaToCosmosFlow,
 } from '../challenges/spec.ts';
 import type { PipelineState } from './checks.ts';
-import { firstLine, type ConnectorView } from './connect-state.ts';
+import type { ConnectorView } from './connect-state.ts';
+import { failureLine } from './task-failure.ts';
 import {
   connectorsInRole,
   consumesTopic,
@@ -32,13 +33,17 @@ function notRunningAll(connectors: ConnectorView[]): string[] {
   for (const connector of connectors) {
     if (connector.state !== 'RUNNING') {
       problems.push(
-        `Connector ${connector.name} is ${connector.state}${connector.trace ? `: ${firstLine(connector.trace)}` : ''}.`,
+        connector.state === 'FAILED'
+          ? failureLine(`Connector ${connector.name}`, connector.trace, connector.config)
+          : `Connector ${connector.name} is ${connector.state}.`,
       );
       continue;
     }
     for (const task of connector.tasks.filter((item) => item.state !== 'RUNNING')) {
       problems.push(
-        `Task ${task.id} of ${connector.name} is ${task.state}${task.trace ? `: ${firstLine(task.trace)}` : ''}.`,
+        task.state === 'FAILED'
+          ? failureLine(`Task ${task.id} of ${connector.name}`, task.trace, connector.config)
+          : `Task ${task.id} of ${connector.name} is ${task.state}.`,
       );
     }
   }

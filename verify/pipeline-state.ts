@@ -126,7 +126,10 @@ export async function collectState(
       try {
         state.topics = await reader.snapshot(10_000);
       } catch (error) {
-        state.unavailable.kafka = `Kafka at ${environment.kafka.bootstrapServers} could not be read: ${errorMessage(error)}`;
+        const rejected = /SASL|authenticat/i.test(errorMessage(error));
+        state.unavailable.kafka = rejected
+          ? `Kafka at ${environment.kafka.bootstrapServers} rejected the credentials: check KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD (and KAFKA_SASL_MECHANISM) in ${environment.source}.`
+          : `Kafka at ${environment.kafka.bootstrapServers} does not answer: ${errorMessage(error)}.`;
       }
     })(),
   );
