@@ -3,6 +3,7 @@ import { HackError } from '../infra/errors.ts';
 import { mark, style } from '../infra/console/style.ts';
 import { registerDoctorCommand } from '../infra/doctor/index.ts';
 import { registerStackCommands } from '../infra/stack/commands.ts';
+import { registerSqlCommand } from '../infra/databases/sql-command.ts';
 import { registerConnectorsCommands } from '../connectors/runtime/cli.ts';
 import { registerGenerateCommands } from '../generators/cli.ts';
 import { registerVerifyCommands } from '../verify/cli.ts';
@@ -17,6 +18,7 @@ const program = new Command('hack')
 
 registerDoctorCommand(program);
 registerStackCommands(program);
+registerSqlCommand(program);
 registerConnectorsCommands(program);
 registerGenerateCommands(program);
 registerVerifyCommands(program);

@@ -11,6 +11,7 @@ import {
 import { UsageError } from '../../infra/errors.ts';
 import type { ServiceDefinition, StartContext } from '../../infra/stack/service.ts';
 import type { ConnectEntry } from '../../infra/stack/stack-file.ts';
+import { endpointServices, stackVariables } from '../../infra/stack/environment.ts';
 
 export const defaultConnectPort = 8083;
 const mainScript = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -27,7 +28,9 @@ async function answersHealth(url: string): Promise<boolean> {
  */
 export const connectService: ServiceDefinition<ConnectEntry> = {
   name: 'connect',
-  dependsOn: ['kafka'],
+  // The others first when they start in the same `hack up`, so their variables are in the worker's env.
+  dependsOn: endpointServices,
+  needs: ['kafka'],
 
   describe: (entry) => entry.url,
 
@@ -59,7 +62,11 @@ export const connectService: ServiceDefinition<ConnectEntry> = {
       ...cluster,
     ]);
     const logFile = serviceLogFile('connect');
-    const child = spawnDetached(command, args, { logFile });
+    // The stack's endpoints and keys as `${env:…}` sees them, the same names Apache Kafka Connect gets.
+    const child = spawnDetached(command, args, {
+      logFile,
+      env: { ...process.env, ...stackVariables(context.services) },
+    });
     await waitUntil(async () => (await answersHealth(url)) || undefined, {
       timeoutMs: 120_000,
       what: 'The Kafka Connect worker',

@@ -5,7 +5,8 @@ import { startCosmosEmulator } from './server.ts';
  * The emulator as its own OS process (started by `hack up`). Keys come from the environment
  * (COSMOS_EMULATOR_KEY), never the command line, so they do not show in `ps`.
  *
- *   --data-dir DIR  --port N  --http-port N  --no-tls  --accept-any-key
+ *   --data-dir DIR  --port N  --http-port N  --mongo-port N  --no-tls  --accept-any-key
+ *   (--mongo-port also serves the MongoDB wire protocol, Cosmos DB for MongoDB, on the same store)
  *   COSMOS_EMULATOR_THROTTLE_PROBABILITY=0.1  answers that fraction of requests with 429
  */
 const { values } = parseArgs({
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     port: { type: 'string' },
     'http-port': { type: 'string' },
+    'mongo-port': { type: 'string' },
     'no-tls': { type: 'boolean', default: false },
     'accept-any-key': { type: 'boolean', default: false },
   },
@@ -20,7 +22,7 @@ const { values } = parseArgs({
 
 if (!values['data-dir']) {
   process.stderr.write(
-    'usage: main.ts --data-dir DIR [--port N] [--http-port N] [--no-tls] [--accept-any-key]\n',
+    'usage: main.ts --data-dir DIR [--port N] [--http-port N] [--mongo-port N] [--no-tls] [--accept-any-key]\n',
   );
   process.exit(2);
 }
@@ -35,9 +37,10 @@ const emulator = await startCosmosEmulator({
   acceptAnyKey: values['accept-any-key'],
   tls: !values['no-tls'],
   throttle: probability > 0 ? { probability } : undefined,
+  mongoPort: values['mongo-port'] === undefined ? undefined : Number(values['mongo-port']),
 });
 process.stdout.write(
-  `${new Date().toISOString()} Cosmos DB emulator ready in ${Date.now() - started} ms: ${emulator.endpoint} (http ${emulator.httpEndpoint}), certificate ${emulator.certificateFile ?? 'none'}\n`,
+  `${new Date().toISOString()} Cosmos DB emulator ready in ${Date.now() - started} ms: ${emulator.endpoint} (http ${emulator.httpEndpoint}), certificate ${emulator.certificateFile ?? 'none'}${emulator.mongoPort ? `, MongoDB wire protocol on port ${emulator.mongoPort}` : ''}\n`,
 );
 
 let stopping = false;

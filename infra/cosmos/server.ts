@@ -10,6 +10,7 @@ import { handleCosmosRequest, type CosmosAppOptions, type ThrottleOptions } from
 import { emulatorKey } from './auth.ts';
 import { emulatorCertificate } from './certificate.ts';
 import { createEpkFilter } from './epk.ts';
+import { startMongoListener, type MongoListener } from '../cosmos-mongo/server.ts';
 import { nodeCosmosRequest } from './http.ts';
 import { CosmosStore } from './store/index.ts';
 
@@ -32,6 +33,8 @@ export interface CosmosEmulatorOptions {
   tls?: boolean;
   throttle?: ThrottleOptions;
   host?: string;
+  /** Also serve the MongoDB wire protocol (Cosmos DB for MongoDB) on this port (0: a free one) on the same store. */
+  mongoPort?: number;
 }
 
 export interface CosmosEmulator {
@@ -44,6 +47,8 @@ export interface CosmosEmulator {
   store: CosmosStore;
   /** The 429 knob; change its fields at any time. */
   throttle: ThrottleOptions;
+  /** The MongoDB listener's port, when `mongoPort` was given. */
+  mongoPort?: number;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
     );
   };
   const servers: Server[] = [];
+  let mongo: MongoListener | undefined;
   try {
     const httpServer = createHttpServer(listener);
     servers.push(httpServer);
@@ -94,6 +100,15 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
       const port = await listen(httpsServer, options.port ?? defaultCosmosPort, host);
       endpoint = `https://${host}:${port}`;
     }
+    if (options.mongoPort !== undefined) {
+      mongo = await startMongoListener({
+        store,
+        keys: appOptions.keys,
+        port: options.mongoPort,
+        host,
+        tls: certificate,
+      });
+    }
     return {
       endpoint,
       httpEndpoint,
@@ -102,12 +117,15 @@ export async function startCosmosEmulator(options: CosmosEmulatorOptions): Promi
       certificateFile: certificate?.certificateFile,
       store,
       throttle,
+      mongoPort: mongo?.port,
       async close() {
+        await mongo?.close();
         await Promise.all(servers.map((server) => closeServer(server)));
         await store.close();
       },
     };
   } catch (error) {
+    await mongo?.close();
     await Promise.all(servers.map((server) => closeServer(server)));
     await store.close();
     throw error;

@@ -11,6 +11,7 @@ import {
 } from '../process/index.ts';
 import type { ServiceDefinition, StartContext } from '../stack/service.ts';
 import type { CosmosEntry } from '../stack/stack-file.ts';
+import { defaultMongoPort } from '../cosmos-mongo/server.ts';
 import { emulatorKey } from './auth.ts';
 import { defaultCosmosPort } from './server.ts';
 
@@ -33,6 +34,8 @@ export const cosmosService: ServiceDefinition<CosmosEntry> = {
 
     const port = context.ephemeralPorts ? await freePort() : await preferredPort(defaultCosmosPort);
     const httpPort = await freePort();
+    // The MongoDB API (the cosmos-mongo service) is a second listener of this process, on 10255 as on Azure.
+    const mongoPort = context.ephemeralPorts ? await freePort() : await preferredPort(defaultMongoPort);
     const dataDir = serviceDataDir('cosmos');
     const logFile = serviceLogFile('cosmos');
     const emulatorKeyToUse = context.env.COSMOS_EMULATOR_KEY || emulatorKey;
@@ -44,13 +47,17 @@ export const cosmosService: ServiceDefinition<CosmosEntry> = {
       String(port),
       '--http-port',
       String(httpPort),
+      '--mongo-port',
+      String(mongoPort),
       ...(context.env.COSMOS_EMULATOR_ACCEPT_ANY_KEY === 'true' ? ['--accept-any-key'] : []),
     ]);
     const child = spawnDetached(command, args, {
       logFile,
       env: { ...process.env, COSMOS_EMULATOR_KEY: emulatorKeyToUse },
     });
-    await waitUntil(async () => (await isPortOpen(port)) && (await isPortOpen(httpPort)), {
+    const listening = async (): Promise<boolean> =>
+      (await isPortOpen(port)) && (await isPortOpen(httpPort)) && (await isPortOpen(mongoPort));
+    await waitUntil(listening, {
       timeoutMs: 60_000,
       what: 'The Cosmos DB emulator',
       abort: () =>
@@ -64,6 +71,7 @@ export const cosmosService: ServiceDefinition<CosmosEntry> = {
       tlsInsecure: true,
       certificateFile: `${dataDir}/cosmos-emulator.crt`,
       httpEndpoint: `http://127.0.0.1:${httpPort}`,
+      mongoPort,
     };
   },
 

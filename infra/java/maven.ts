@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,7 +12,7 @@ import {
   writeFileSync,
   renameSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheHome } from '../paths.ts';
 import { HackError, PrerequisiteError } from '../errors.ts';
 import { stripAnsi } from '../console/style.ts';
@@ -35,6 +35,7 @@ export interface Classpath {
 
 interface Manifest {
   pom: string;
+  /** Each jar's size, by its path under `libs/` (`a.jar`, or `<plugin>/a.jar` for plugin folders). */
   jars: Record<string, number>;
 }
 
@@ -44,6 +45,20 @@ export function pomProperty(pomFile: string, property: string): string {
   );
   if (!match?.[1]) throw new HackError(`${pomFile} has no <${property}>.`);
   return match[1].trim();
+}
+
+/** The `<module>`s of a reactor pom (one per plugin folder); none for a plain pom. */
+export function pomModules(pomFile: string): string[] {
+  return [...readFileSync(pomFile, 'utf8').matchAll(/<module>([^<]+)<\/module>/g)].map((match) =>
+    match[1]!.trim(),
+  );
+}
+
+/** The pom's text with its modules' poms: what a cache was resolved from, so an edit to any of them is noticed. */
+function pomText(pomFile: string): string {
+  return [pomFile, ...pomModules(pomFile).map((module) => join(dirname(pomFile), module, 'pom.xml'))]
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
 }
 
 /** Why a cached classpath cannot be used, or undefined when it is complete. */
@@ -56,7 +71,7 @@ export function cacheProblem(dir: string, pomFile: string): string | undefined {
   } catch {
     return 'its manifest is unreadable';
   }
-  if (manifest.pom !== readFileSync(pomFile, 'utf8')) return 'the pom changed since it was resolved';
+  if (manifest.pom !== pomText(pomFile)) return 'the pom changed since it was resolved';
   for (const [jar, size] of Object.entries(manifest.jars)) {
     const file = join(dir, 'libs', jar);
     if (!existsSync(file)) return `${jar} is missing`;
@@ -65,7 +80,6 @@ export function cacheProblem(dir: string, pomFile: string): string | undefined {
   }
   return undefined;
 }
-
 /** A jar ends with a zip end-of-central-directory record (PK\x05\x06) within its last 64 KiB + 22 bytes. */
 function hasZipTrailer(file: string, size: number): boolean {
   const length = Math.min(size, 65_557);
@@ -85,6 +99,28 @@ export function classpathOf(dir: string): Classpath {
   return { dir, libDir, jars, classpath: join(libDir, '*') };
 }
 
+/** Kafka Connect plugins resolved from a reactor pom: one folder of jars per module, for `plugin.path`. */
+export interface PluginPath {
+  dir: string;
+  /** The folder whose subfolders are the plugins: what `plugin.path` names. */
+  pluginPath: string;
+  plugins: string[];
+}
+
+export function pluginPathOf(dir: string): PluginPath {
+  const pluginPath = join(dir, 'libs');
+  const plugins = readdirSync(pluginPath, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return { dir, pluginPath, plugins };
+}
+
+export interface ResolveOptions {
+  force?: boolean;
+  onProgress?: (message: string) => void;
+}
+
 /**
  * Returns the cached classpath for `pomFile`, resolving it with Maven first when it is missing or corrupt.
  * `onProgress` hears what happens (a download takes a while on a fresh machine).
@@ -92,46 +128,113 @@ export function classpathOf(dir: string): Classpath {
 export async function resolveClasspath(
   pomFile: string,
   name: string,
-  options: { force?: boolean; onProgress?: (message: string) => void } = {},
+  options: ResolveOptions = {},
 ): Promise<Classpath> {
+  const dir = await resolveCache(pomFile, name, options, (libs) => [`-DoutputDirectory=${libs}`]);
+  return classpathOf(dir);
+}
+
+/**
+ * Returns the cached plugin folders of a reactor pom whose modules copy their dependencies to
+ * `${plugins.outputDirectory}/${project.artifactId}` (see infra/connect/plugins/pom.xml), resolving them first
+ * when missing or corrupt.
+ */
+export async function resolvePluginPath(
+  pomFile: string,
+  name: string,
+  options: ResolveOptions = {},
+): Promise<PluginPath> {
+  const dir = await resolveCache(pomFile, name, options, (libs) => [`-Dplugins.outputDirectory=${libs}`]);
+  return pluginPathOf(dir);
+}
+
+async function resolveCache(
+  pomFile: string,
+  name: string,
+  options: ResolveOptions,
+  outputArgs: (libs: string) => string[],
+): Promise<string> {
   const dir = join(cacheHome(), name);
   const problem = options.force ? 'reinstall requested' : cacheProblem(dir, pomFile);
-  if (!problem) return classpathOf(dir);
+  if (!problem) return dir;
   if (problem !== 'not installed')
     options.onProgress?.(`The cache in ${dir} is unusable (${problem}); resolving it again.`);
   await probeMaven();
   options.onProgress?.(`Resolving ${name} from Maven Central with Maven…`);
   const staging = `${dir}.staging-${process.pid}`;
+  const libs = join(staging, 'libs');
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'libs'), { recursive: true });
-  const args = [
-    '-B',
-    '-q',
-    '-f',
-    pomFile,
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${join(staging, 'libs')}`,
-    '-DincludeScope=runtime',
-  ];
-  await new Promise<void>((resolve, reject) => {
-    execFile(mavenExecutable(), args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve();
-      const tail = stripAnsi(`${stdout}${stderr}`).trim().split('\n').slice(-12).join('\n');
+  mkdirSync(libs, { recursive: true });
+  await runMaven(
+    ['-B', '-f', pomFile, 'dependency:copy-dependencies', ...outputArgs(libs), '-DincludeScope=runtime'],
+    name,
+    options.onProgress,
+  );
+  const jars: Record<string, number> = {};
+  for (const jar of listJars(libs)) jars[jar] = statSync(join(libs, jar)).size;
+  writeFileSync(join(staging, 'manifest.json'), JSON.stringify({ pom: pomText(pomFile), jars }, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  return dir;
+}
+
+/** Jars under `dir`, as paths relative to it (one level of plugin folders). */
+function listJars(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.jar'))
+    .sort();
+}
+
+/**
+ * Runs Maven, telling `onProgress` which module it is on and how many files it has downloaded (a first resolve
+ * of Debezium fetches a few hundred), at most every few seconds; on failure, the error carries Maven's last lines.
+ */
+function runMaven(args: string[], name: string, onProgress?: (message: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(mavenExecutable(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    let downloads = 0;
+    let module = '';
+    let lastReport = Date.now();
+    const onLine = (raw: string): void => {
+      const line = stripAnsi(raw);
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (line.includes('Downloaded from')) downloads++;
+      const building = /copy-dependencies \([^)]*\) @ ([\w.-]+) ---/.exec(line);
+      if (building?.[1] && building[1] !== module) {
+        module = building[1];
+        onProgress?.(`  ${module}${downloads > 0 ? ` (${downloads} files downloaded so far)` : ''}`);
+        lastReport = Date.now();
+      } else if (downloads > 0 && Date.now() - lastReport > 5000) {
+        onProgress?.(`  … ${downloads} files downloaded`);
+        lastReport = Date.now();
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
+    child.once('error', (error) =>
+      reject(new PrerequisiteError(`Maven could not be started: ${error.message}`, { cause: error })),
+    );
+    child.once('close', (code) => {
+      if (code === 0) return resolve();
+      const errors = tail.filter((line) => /ERROR|FAIL/.test(line)).slice(-12);
       reject(
-        new PrerequisiteError(`Maven could not resolve ${name}:\n${tail}`, {
-          fix: 'Check that Maven Central is reachable (or your Maven mirror in ~/.m2/settings.xml), then run `npx hack install`.',
-          cause: error,
-        }),
+        new PrerequisiteError(
+          `Maven could not resolve ${name}:\n${(errors.length ? errors : tail.slice(-12)).join('\n')}`,
+          {
+            fix: 'Check that Maven Central is reachable (or your Maven mirror in ~/.m2/settings.xml), then run `npx hack install`.',
+          },
+        ),
       );
     });
   });
-  const jars: Record<string, number> = {};
-  for (const jar of readdirSync(join(staging, 'libs'))) jars[jar] = statSync(join(staging, 'libs', jar)).size;
-  writeFileSync(
-    join(staging, 'manifest.json'),
-    JSON.stringify({ pom: readFileSync(pomFile, 'utf8'), jars }, null, 2),
-  );
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(staging, dir);
-  return classpathOf(dir);
 }

@@ -5,7 +5,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { javaExecutable, probeJava } from '../java/index.ts';
 import { PrerequisiteError, ServiceError } from '../errors.ts';
-import { isAlive, preferredPort, canBind, spawnDetached, stopProcess, waitUntil } from '../process/index.ts';
+import {
+  isAlive,
+  logSince,
+  reusePort,
+  spawnDetached,
+  stopStaleProcess,
+  waitUntil,
+} from '../process/index.ts';
 import { installKafka } from './install.ts';
 import { kafkaClient, type KafkaConnection } from './connection.ts';
 import {
@@ -114,7 +121,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   await probeJava();
   const classpath = await installKafka({ onProgress: options.progress });
   mkdirSync(options.dataDir, { recursive: true });
-  await stopStaleBroker(options.dataDir);
+  await stopStaleProcess(join(options.dataDir, 'broker.pid'), join(options.dataDir, 'server.properties'));
 
   const logDir = join(options.dataDir, 'log');
   const stateFile = join(options.dataDir, 'broker.json');
@@ -194,29 +201,6 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   };
 }
 
-/** Keep the port the data dir used last time when it is free, so clients configured for it keep working. */
-async function reusePort(previous: number | undefined, preferred: number): Promise<number> {
-  if (previous && (await canBind(previous))) return previous;
-  return preferredPort(preferred || undefined);
-}
-
-async function stopStaleBroker(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'broker.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  if (isAlive(pid) && isOurBroker(pid, dataDir)) await stopProcess(pid, 20_000);
-  rmSync(pidFile, { force: true });
-}
-
-/** Never kill a process that merely reuses an old pid: check its command line names this data dir. */
-function isOurBroker(pid: number, dataDir: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dataDir, 'server.properties'));
-  } catch {
-    return process.platform !== 'linux'; // no /proc: trust the pid file
-  }
-}
-
 export async function answersMetadata(connection: KafkaConnection): Promise<boolean> {
   const admin = kafkaClient(connection, 'connect-hack-probe').admin({ retry: { retries: 0 } });
   try {
@@ -229,12 +213,7 @@ export async function answersMetadata(connection: KafkaConnection): Promise<bool
 }
 
 function brokerDiedMessage(logFile: string): string {
-  let tail = '';
-  try {
-    tail = readFileSync(logFile, 'utf8').split('\n').slice(-400).join('\n');
-  } catch {
-    /* no log yet */
-  }
+  const tail = logSince(logFile);
   if (/Address already in use/.test(tail)) {
     return 'Kafka could not bind its port: another process took it between the check and the start. Run `npx hack up` again.';
   }

@@ -1,18 +1,31 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from '../errors.ts';
 
-/** True when a process with this pid exists (and we may signal it). */
+/**
+ * True when a process with this pid exists (and we may signal it). A zombie — killed, but not yet reaped by a
+ * parent that never waits, as a container's init may be — is not alive: it holds no port and no data.
+ */
 export function isAlive(pid: number | undefined | null): boolean {
   if (!pid || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // `pid (comm) S …`: the state follows the last ')' (comm may itself contain parentheses).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS) or gone meanwhile
   }
 }
 
@@ -39,16 +52,21 @@ export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A port the OS says is free now. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+/** Free ports are drawn from here: below the ephemeral range (32768 up), where outgoing connections take ports. */
+export const freePortRange = { from: 10_000, to: 32_767 } as const;
+
+/**
+ * A port that is free now, below 32768. The OS's own choice (`listen(0)`) would come from the ephemeral range,
+ * where any outgoing connection may take it before the service binds it.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const span = freePortRange.to - freePortRange.from + 1;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = freePortRange.from + Math.floor(Math.random() * span);
+    if (await canBind(port, host)) return port;
+  }
+  throw new ServiceError(`No free port between ${freePortRange.from} and ${freePortRange.to}.`, {
+    fix: 'Stop some of the services listening there (`ss -ltn`).',
   });
 }
 
@@ -56,6 +74,34 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export async function preferredPort(preferred: number | undefined, host = '127.0.0.1'): Promise<number> {
   if (preferred && (await canBind(preferred, host))) return preferred;
   return freePort(host);
+}
+
+/**
+ * The port a data dir's service used last time when it is still free (clients configured for it keep working),
+ * else the preferred one, else a free one (`preferred` 0: any free port).
+ */
+export async function reusePort(previous: number | undefined, preferred: number): Promise<number> {
+  if (previous && (await canBind(previous))) return previous;
+  return preferredPort(preferred || undefined);
+}
+
+/**
+ * Stops the process a pid file names when it is still ours — a service a crashed `hack` left running — and
+ * removes the file. Never kills a process that merely reuses an old pid: its command line must contain `marker`.
+ */
+export async function stopStaleProcess(pidFile: string, marker: string, timeoutMs = 20_000): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (isAlive(pid) && commandLineContains(pid, marker)) await stopProcess(pid, timeoutMs);
+  rmSync(pidFile, { force: true });
+}
+
+function commandLineContains(pid: number, marker: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker);
+  } catch {
+    return process.platform !== 'linux'; // no /proc: trust the pid file
+  }
 }
 
 export interface DetachedProcess {
@@ -86,6 +132,24 @@ export function spawnDetached(
     return { pid: child.pid, logFile: options.logFile };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The size of a log now: what a service writes from here on is this start's (see `logSince`). */
+export function logSize(logFile: string): number {
+  try {
+    return statSync(logFile).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last `lines` lines of a log written after `offset` (0: the whole log); '' when there is none. */
+export function logSince(logFile: string, offset = 0, lines = 400): string {
+  try {
+    return readFileSync(logFile).subarray(offset).toString('utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
   }
 }
 

@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import { kafkaConnectionFromEnv, kafkaConnectionOf, type KafkaConnection } from '../kafka/connection.ts';
+import { databaseEnvironment } from '../databases/service.ts';
 import { loadEnvFile } from './env-file.ts';
-import { requireStack, type ConnectEntry, type CosmosEntry, type SearchEntry } from './stack-file.ts';
+import {
+  requireStack,
+  type ConnectEntry,
+  type CosmosEntry,
+  type SearchEntry,
+  type StackServices,
+} from './stack-file.ts';
 
 /**
  * The endpoints a command works against: the running local stack (stack.json) by default, or any environment —
@@ -113,4 +120,59 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     search: stack.services.search,
     connect: stack.services.connect,
   };
+}
+
+/** The services whose endpoints a worker receives (stackVariables): a worker starts after those of one `hack up`. */
+export const endpointServices = [
+  'kafka',
+  'cosmos',
+  'search',
+  'mysql',
+  'postgres',
+  'cosmos-mongo',
+  'opensearch',
+];
+
+/**
+ * The running stack as environment variables — the names an env file uses (above), so a connector config that
+ * says `${env:COSMOS_KEY}` or `${env:POSTGRES_PASSWORD}` runs unchanged on either worker and on a real cluster.
+ * Both workers get these when they start; secrets travel this way and never through stack.json entries of the
+ * workers, their logs or `describe`. Services without a dedicated mapping give `<NAME>_URL` and
+ * `<NAME>_CONNECTION_STRING` from their `url` / `connectionString` (`cosmos-mongo` → COSMOS_MONGO_CONNECTION_STRING).
+ */
+export function stackVariables(services: StackServices): Record<string, string> {
+  const env: Record<string, string> = {};
+  const set = (name: string, value: string | boolean | undefined): void => {
+    if (value !== undefined && value !== '') env[name] = String(value);
+  };
+  const { kafka, cosmos, search } = services;
+  if (kafka) {
+    set('KAFKA_BOOTSTRAP_SERVERS', kafka.bootstrapServers);
+    set('KAFKA_SECURITY_PROTOCOL', kafka.securityProtocol);
+    set('KAFKA_SASL_MECHANISM', kafka.saslMechanism);
+    set('KAFKA_SASL_USERNAME', kafka.saslUsername);
+  }
+  if (cosmos) {
+    set('COSMOS_ENDPOINT', cosmos.endpoint);
+    set('COSMOS_KEY', cosmos.key);
+    set('COSMOS_TLS_INSECURE', cosmos.tlsInsecure);
+  }
+  if (search) {
+    set('SEARCH_ENDPOINT', search.endpoint);
+    set('SEARCH_ADMIN_KEY', search.adminKey);
+    set('SEARCH_QUERY_KEY', search.queryKey);
+  }
+  Object.assign(env, databaseEnvironment(services));
+  const mapped = new Set(['kafka', 'cosmos', 'search', 'mysql', 'postgres']);
+  for (const [name, entry] of Object.entries(services)) {
+    if (!entry || mapped.has(name)) continue;
+    const prefix = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const { url, connectionString, truststoreFile, truststorePassword } = entry as Record<string, string>;
+    set(`${prefix}_URL`, url);
+    set(`${prefix}_CONNECTION_STRING`, connectionString);
+    // A local emulator's certificate for Java clients (cosmos-mongo → COSMOS_MONGO_TRUSTSTORE_FILE / _PASSWORD).
+    set(`${prefix}_TRUSTSTORE_FILE`, truststoreFile);
+    set(`${prefix}_TRUSTSTORE_PASSWORD`, truststorePassword);
+  }
+  return env;
 }

@@ -11,7 +11,10 @@ export interface UpOptions {
   profile?: Profile;
   env?: NodeJS.ProcessEnv;
   ephemeralPorts?: boolean;
-  /** Start only these services (and keep what is already recorded). */
+  /**
+   * Start only these services (and keep what is already recorded). Without it: every service except the on-demand
+   * ones (the databases) that are not recorded yet.
+   */
   only?: string[];
   progress?: (message: string) => void;
 }
@@ -44,8 +47,12 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     // Services start concurrently, each as soon as the ones it depends on are up (the emulators do not wait
     // for Kafka's JVM; the worker does).
     const done = new Map<string, Promise<void>>();
+    const only = options.only && withNeeds(options.only);
     for (const service of stackServices) {
-      if (options.only && !options.only.includes(service.name)) continue;
+      const wanted = only
+        ? only.includes(service.name)
+        : !service.onDemand || stack.services[service.name] !== undefined;
+      if (!wanted) continue;
       const dependencies = (service.dependsOn ?? [])
         .map((name) => done.get(name))
         .filter((promise) => promise !== undefined);
@@ -77,6 +84,13 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     writeStack(stack);
     return { stack, outcomes };
   });
+}
+
+/** The named services and, transitively, what they need (`hack up apache-connect` brings Kafka along). */
+function withNeeds(names: string[]): string[] {
+  const all = new Set(names);
+  for (const name of all) for (const need of findService(name)?.needs ?? []) all.add(need);
+  return [...all];
 }
 
 /**

@@ -1,5 +1,9 @@
 import { connectService } from '../../connectors/runtime/service.ts';
+import { cosmosMongoService } from '../cosmos-mongo/service.ts';
+import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
+import { mysqlService } from '../databases/mysql.ts';
+import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -12,8 +16,12 @@ import type { ServiceDefinition } from './service.ts';
 export const stackServices: ServiceDefinition<any>[] = [
   kafkaService,
   cosmosService,
+  cosmosMongoService,
   searchService,
+  mysqlService,
+  postgresService,
   connectService,
+  apacheConnectService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -7,8 +7,15 @@ import type { Profile, StackServices } from './stack-file.ts';
  */
 export interface ServiceDefinition<Entry extends { pid?: number } = { pid?: number }> {
   name: string;
+  /**
+   * Started only when named (`hack up mysql`, a challenge that needs it) or already recorded in stack.json — not
+   * by a bare `hack up`, so a challenge that does not use it does not wait for it.
+   */
+  onDemand?: boolean;
   /** Services that must be up before this one starts (e.g. the worker needs Kafka); the others start alongside. */
   dependsOn?: string[];
+  /** Services it cannot run without: `hack up <this>` starts them too when they are not running. */
+  needs?: string[];
   /** Shown by `hack status`: where to reach it. */
   describe(entry: Entry): string;
   /** Starts the service, waits until it answers, returns its stack.json entry. */

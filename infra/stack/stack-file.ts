@@ -28,6 +28,21 @@ export interface CosmosEntry {
   /** PEM of the emulator's self-signed certificate, for clients that would rather trust it than skip checks. */
   certificateFile?: string;
   httpEndpoint?: string;
+  /** The emulator's MongoDB wire-protocol port (the cosmos-mongo service). */
+  mongoPort?: number;
+}
+
+export interface CosmosMongoEntry {
+  /** The Cosmos emulator's pid when the listener is ours (it stops with the emulator). */
+  pid?: number;
+  /** Cosmos-shaped: `mongodb://<account>:<key>@host:port/?ssl=true&replicaSet=globaldb&retrywrites=false&…`. */
+  connectionString: string;
+  /** PEM of the certificate the listener presents, for clients that trust it (tlsCAFile, a Java truststore). */
+  certificateFile?: string;
+  tlsInsecure?: boolean;
+  /** PKCS12 truststore with that certificate, for Java clients (`connection.ssl.truststore`), and its password. */
+  truststoreFile?: string;
+  truststorePassword?: string;
 }
 
 export interface SearchEntry {
@@ -42,11 +57,31 @@ export interface ConnectEntry {
   url: string;
 }
 
+/**
+ * A database of the stack (`mysql`, `postgres`). `password` is its one secret: kept out of `hack status`, logs and
+ * messages; configs name it as `${stack:mysql.password}` or `${env:MYSQL_PASSWORD}`.
+ */
+export interface DatabaseEntry {
+  pid?: number;
+  /** `mysql://127.0.0.1:3307`, `postgresql://127.0.0.1:5433/hack`: no credentials in it. */
+  url: string;
+  host: string;
+  port: number;
+  /** A user with every privilege, replication included (what Debezium needs). */
+  user: string;
+  password: string;
+  /** The database a client lands in: `hack` for postgres; none for mysql (name it in the SQL). */
+  database?: string;
+}
+
 export interface StackServices {
   kafka?: KafkaEntry;
   cosmos?: CosmosEntry;
   search?: SearchEntry;
   connect?: ConnectEntry;
+  'cosmos-mongo'?: CosmosMongoEntry;
+  mysql?: DatabaseEntry;
+  postgres?: DatabaseEntry;
   [other: string]: { pid?: number } | undefined;
 }
 

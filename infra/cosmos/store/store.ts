@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HackError, errorMessage } from '../../errors.ts';
@@ -36,6 +37,8 @@ const validName = /^[^/\\?#]{1,255}$/;
  */
 export class CosmosStore {
   readonly databases = new Map<string, DatabaseState>();
+  /** Emits `durable` with the container whenever writes to it become durable (change-feed readers wait on it). */
+  readonly events = new EventEmitter().setMaxListeners(0);
   private sweeper: NodeJS.Timeout | undefined;
   /** Set when the journal could not be written: from then on writes answer 503. */
   private failure: CosmosError | undefined;
@@ -279,6 +282,7 @@ export class CosmosStore {
         throw this.failure;
       }
       container.markDurable(lsn);
+      this.events.emit('durable', container);
     }
     return result;
   }
