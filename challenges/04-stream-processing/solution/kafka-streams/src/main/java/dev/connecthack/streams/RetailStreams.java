@@ -237,7 +237,9 @@ public final class RetailStreams {
     CountDownLatch done = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
+          // Flushed at once: the harness and its tests read the state changes from the log.
           System.out.println("state " + before + " -> " + now);
+          System.out.flush();
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) done.countDown();
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
