@@ -17,8 +17,8 @@ export interface Challenge<State = unknown> {
   title: string;
   /** The challenge's folder: README.md, the participant's files, solution/. */
   dir: string;
-  /** The participant's folder under `dir` (default `connectors`); `solution/` has the same shape. */
-  partDir?: string;
+  /** The participant's folder and the reference's, inside `dir` (default `connectors` and `solution`). */
+  folders?: { participant: string; solution: string };
   /** Stack services the local run starts (names from infra/stack/registry.ts), e.g. kafka, cosmos, connect. */
   services: string[];
   /** Environment parts `--env` must provide (validated before anything is contacted). */
@@ -84,6 +84,8 @@ export interface StepContext {
   /** The participant's part for this run (their folder, solution/, or --connectors). */
   participantDir: string;
   say(text: string): void;
+  /** Runs when the run ends, however it ends (e.g. stop a process a step started). */
+  onCleanup(task: () => Promise<void>): void;
 }
 
 export interface ChallengeStep {

@@ -2,6 +2,7 @@ import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
 import { challenge01 } from './01-data-definition/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
+import { challenge04 } from './04-stream-processing/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
@@ -10,6 +11,7 @@ export type { Challenge } from './challenge.ts';
 export const challenges: Record<string, Challenge> = {
   '01': challenge01,
   '03': challenge03,
+  '04': challenge04,
 };
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);

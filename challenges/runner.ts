@@ -37,12 +37,12 @@ export async function step<T>(title: string, body: () => Promise<T>): Promise<T>
 
 /** The participant's part: `--connectors DIR`, the reference with `--solution`, else their own folder. */
 export function participantDir(challenge: Challenge, options: ChallengeRunOptions): string {
+  const folders = challenge.folders ?? { participant: 'connectors', solution: 'solution' };
   const dir =
-    options.connectors ??
-    join(challenge.dir, options.solution ? 'solution' : (challenge.partDir ?? 'connectors'));
+    options.connectors ?? join(challenge.dir, options.solution ? folders.solution : folders.participant);
   if (!existsSync(dir))
     throw new HackError(`${dir} does not exist.`, {
-      fix: `Pass a folder shaped like ${join(challenge.dir, 'solution')}.`,
+      fix: "Pass a folder with the challenge's part (see its README).",
     });
   return dir;
 }
@@ -115,7 +115,9 @@ export async function runChallenge(
   // No stack running: this run owns the one it starts, from empty data dirs, and takes it down again.
   const fresh = local && !readStack();
   let started: string[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
   const stopOwn = async (): Promise<void> => {
+    for (const task of cleanups.splice(0).reverse()) await task().catch(() => undefined);
     if (started.length === 0 || options.keep) return;
     await down((message) => say(style.dim(`  ${message}`)), started);
     say(style.dim('Stopped what this run started (use --keep to leave it running and explore).'));
@@ -136,7 +138,15 @@ export async function runChallenge(
         return result.environment;
       },
     );
-    const context: StepContext = { environment, local, fresh, scenario, participantDir: dir, say };
+    const context: StepContext = {
+      environment,
+      local,
+      fresh,
+      scenario,
+      participantDir: dir,
+      say,
+      onCleanup: (task) => void cleanups.push(task),
+    };
     for (const item of challenge.steps) {
       await step(typeof item.title === 'string' ? item.title : item.title(context), () => item.run(context));
     }

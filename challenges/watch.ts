@@ -32,6 +32,7 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
     scenario: resolveScenario({ seed: options.seed, scale: options.scale }),
     participantDir: dir,
     say,
+    onCleanup: () => undefined,
   };
   const apply = applyConnectorsStep();
   let running = false;

@@ -9,6 +9,7 @@ import type {
   User,
 } from './model.ts';
 import { isoTime, seededFaker, sequenceId, STREAMS } from './random.ts';
+import { stockChange } from './inventory.ts';
 import { TopProductsBoard } from './top-products.ts';
 
 /**
@@ -96,7 +97,10 @@ export function* generateEvents(options: EventStreamOptions): Generator<AnyRecor
     };
     return { topic: 'inventory-on-hand', key: productId, value };
   };
-  for (const product of products) yield onHand(product.id, capacity.get(product.id)?.expected ?? 0, startMs);
+  for (const product of products) {
+    const initial = stockChange('product-inventory-capacity', capacity.get(product.id)!);
+    yield onHand(initial.productId, initial.delta, startMs);
+  }
 
   const board = new TopProductsBoard(byId);
   const pending = new Map<number, PendingReturn[]>();
@@ -140,7 +144,7 @@ export function* generateEvents(options: EventStreamOptions): Generator<AnyRecor
         returnedAt: isoTime(at - 1),
       };
       yield { topic: 'returns', key: value.id, value };
-      yield onHand(value.productId, value.quantity, at - 1);
+      yield onHand(value.productId, stockChange('returns', value).delta, at - 1);
     }
     pending.delete(slot);
 
@@ -152,7 +156,7 @@ export function* generateEvents(options: EventStreamOptions): Generator<AnyRecor
         // Sold out: the shop restocks instead of selling what it does not have.
         const value = replenish(product, at);
         yield { topic: 'inventory-replenishment', key: value.id, value };
-        yield onHand(product.id, value.quantity, at);
+        yield onHand(product.id, stockChange('inventory-replenishment', value).delta, at);
         continue;
       }
       const quantity = Math.min(faker.helpers.weightedArrayElement(QUANTITY_WEIGHTS), available);
@@ -167,7 +171,7 @@ export function* generateEvents(options: EventStreamOptions): Generator<AnyRecor
         purchasedAt: isoTime(at),
       };
       yield { topic: 'purchases', key: purchase.id, value: purchase };
-      yield onHand(product.id, -quantity, at);
+      yield onHand(product.id, stockChange('purchases', purchase).delta, at);
       if (slot < events - 1 && faker.datatype.boolean(RETURN_PROBABILITY)) {
         const dueSlot =
           slot + faker.number.int({ min: 1, max: Math.min(RETURN_WINDOW_SLOTS, events - 1 - slot) });
@@ -182,7 +186,7 @@ export function* generateEvents(options: EventStreamOptions): Generator<AnyRecor
     } else if (kind === 'replenishment') {
       const value = replenish(lowestOfFew(), at);
       yield { topic: 'inventory-replenishment', key: value.id, value };
-      yield onHand(value.productId, value.quantity, at);
+      yield onHand(value.productId, stockChange('inventory-replenishment', value).delta, at);
     } else {
       const product = faker.helpers.arrayElement(products);
       const noise = faker.number.float({ min: -1.5, max: 1.5 });

@@ -8,17 +8,52 @@ import { canonicalJson } from './canonical.ts';
  */
 export const TOP_N = 5;
 
-interface RatingStats {
+export interface RatingStats {
   productId: string;
   count: number;
   sum: number;
   highest: number;
   lowest: number;
+  /** The rating with the latest `ratedAt` (a late rating does not replace it; equal times: the larger id). */
   mostRecent: number;
+  mostRecentAt: string;
+  mostRecentId: string;
+}
+
+/** A product's stats with one more rating (a new object when `stats` is undefined, else `stats` updated). */
+export function addRating(stats: RatingStats | undefined, rating: ProductRating): RatingStats {
+  const next = stats ?? {
+    productId: rating.productId,
+    count: 0,
+    sum: 0,
+    highest: 0,
+    lowest: 6,
+    mostRecent: 0,
+    mostRecentAt: '',
+    mostRecentId: '',
+  };
+  next.count += 1;
+  next.sum += rating.rating;
+  next.highest = Math.max(next.highest, rating.rating);
+  next.lowest = Math.min(next.lowest, rating.rating);
+  if (
+    rating.ratedAt > next.mostRecentAt ||
+    (rating.ratedAt === next.mostRecentAt && rating.id > next.mostRecentId)
+  ) {
+    next.mostRecent = rating.rating;
+    next.mostRecentAt = rating.ratedAt;
+    next.mostRecentId = rating.id;
+  }
+  return next;
+}
+
+/** The top N of all products' stats, in rank order. */
+export function rankTop(stats: Iterable<RatingStats>): RatingStats[] {
+  return [...stats].sort(compareStats).slice(0, TOP_N);
 }
 
 /** Negative when `a` ranks before `b`. Averages compare by cross-multiplication: exact, no float rounding. */
-function compareStats(a: RatingStats, b: RatingStats): number {
+export function compareStats(a: RatingStats, b: RatingStats): number {
   return (
     b.sum * a.count - a.sum * b.count ||
     b.count - a.count ||
@@ -39,17 +74,10 @@ export class TopProductsBoard {
 
   /** Records the rating and returns the ranks whose record changed, in rank order. */
   rate(rating: ProductRating): TopProduct[] {
-    let stats = this.stats.get(rating.productId);
-    const before = stats ? { ...stats } : undefined;
-    if (!stats) {
-      stats = { productId: rating.productId, count: 0, sum: 0, highest: 0, lowest: 6, mostRecent: 0 };
-      this.stats.set(rating.productId, stats);
-    }
-    stats.count += 1;
-    stats.sum += rating.rating;
-    stats.highest = Math.max(stats.highest, rating.rating);
-    stats.lowest = Math.min(stats.lowest, rating.rating);
-    stats.mostRecent = rating.rating;
+    const existing = this.stats.get(rating.productId);
+    const before = existing ? { ...existing } : undefined;
+    const stats = addRating(existing, rating);
+    this.stats.set(rating.productId, stats);
 
     if (this.top.includes(stats)) {
       if (before && compareStats(stats, before) > 0) this.top = this.rankAll();
@@ -63,13 +91,13 @@ export class TopProductsBoard {
   }
 
   private rankAll(): RatingStats[] {
-    return [...this.stats.values()].sort(compareStats).slice(0, TOP_N);
+    return rankTop(this.stats.values());
   }
 
   private changedRecords(): TopProduct[] {
     const changed: TopProduct[] = [];
     this.top.forEach((stats, index) => {
-      const record = this.recordOf(index + 1, stats);
+      const record = topProductRecord(index + 1, stats, this.products.get(stats.productId));
       const text = canonicalJson(record);
       if (this.lastEmitted.get(record.rank) !== text) {
         this.lastEmitted.set(record.rank, text);
@@ -78,20 +106,20 @@ export class TopProductsBoard {
     });
     return changed;
   }
+}
 
-  private recordOf(rank: number, stats: RatingStats): TopProduct {
-    const product = this.products.get(stats.productId);
-    return {
-      id: String(rank),
-      rank,
-      productId: stats.productId,
-      productName: product?.name ?? '',
-      unitPrice: product?.unitPrice ?? 0,
-      totalRatings: stats.count,
-      highest: stats.highest,
-      lowest: stats.lowest,
-      mostRecent: stats.mostRecent,
-      ratingScore: round2(stats.sum / stats.count),
-    };
-  }
+/** The `top-5-products` record of a rank. */
+export function topProductRecord(rank: number, stats: RatingStats, product: Product | undefined): TopProduct {
+  return {
+    id: String(rank),
+    rank,
+    productId: stats.productId,
+    productName: product?.name ?? '',
+    unitPrice: product?.unitPrice ?? 0,
+    totalRatings: stats.count,
+    highest: stats.highest,
+    lowest: stats.lowest,
+    mostRecent: stats.mostRecent,
+    ratingScore: round2(stats.sum / stats.count),
+  };
 }

@@ -80,7 +80,7 @@ export const challenge01: Challenge<DataDefinitionState> = {
   slug: '01-data-definition',
   title: 'Data definition: topics and their schemas in a Schema Registry',
   dir: import.meta.dirname,
-  partDir: 'definition',
+  folders: { participant: 'definition', solution: 'solution' },
   services: ['kafka', 'schema-registry'],
   requires: ['schemaRegistry'],
   steps: [
