@@ -4,13 +4,17 @@
  * verification pass takes over ~1M records (topics, sink containers and indexes filled directly, so only verify is
  * timed). Not a test: it prints figures for BENCHMARKS.md.
  *
- * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify choose what runs.
+ * Also: how long a failing run (a wrong Cosmos key in the source config) takes from its events being produced to
+ * its verdict, and the `--watch` loop's save-to-verdict time (a config saved, re-linted, re-applied, re-verified).
+ *
+ * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch choose what runs.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { pipeline03 } from '../challenges/03-kafka-connect/pipeline.ts';
 import { provision } from '../challenges/provision.ts';
 import { CATALOG_TOPICS, TOPICS, type AnyRecord } from '../generators/model.ts';
 import { estimateRecords, generateScenario, resolveScenario } from '../generators/scenario.ts';
@@ -92,7 +96,7 @@ async function verifyAtScale(): Promise<void> {
     };
     const kafka = kafkaClient(environment.kafka, 'bench-challenge');
     const client = cosmosClient(environment.cosmos!);
-    await provision(challenge03, { kafka, cosmos: client, search: environment.search });
+    await provision(pipeline03, { kafka, cosmos: client, search: environment.search });
     const scenario = resolveScenario({ scale: process.env.BENCH_VERIFY_SCALE ?? 'large' });
     const total = estimateRecords(scenario);
     // As the pipeline would leave it: every record on its topic and in its sink container, the catalog in the
@@ -100,7 +104,7 @@ async function verifyAtScale(): Promise<void> {
     await drain(await kafkaWriter(kafka, TOPICS), generateScenario(scenario), 'kafka ', total);
     const sink = client.database('retail-sink');
     const targets: Partial<Record<string, CosmosTarget>> = {};
-    for (const database of challenge03.databases.filter((item) => item.name === 'retail-sink')) {
+    for (const database of pipeline03.databases.filter((item) => item.name === 'retail-sink')) {
       for (const container of database.containers) {
         targets[container.name] = {
           container: sink.container(container.name),
@@ -145,6 +149,102 @@ async function verifyAtScale(): Promise<void> {
   }
 }
 
+/** `hack challenge 03` in its own process and HACK_HOME; resolves when `until` says so, with each line's time. */
+async function timedChallenge(
+  args: string[],
+  until: (line: string, lines: Array<{ at: number; text: string }>) => boolean,
+  onLine: (line: string) => void = () => {},
+): Promise<Array<{ at: number; text: string }>> {
+  const home = mkdtempSync(join(tmpdir(), 'bench-challenge-'));
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'hack.mjs'), 'challenge', '03', ...args], {
+    env: { ...process.env, HACK_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<{ at: number; text: string }> = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      const read = (chunk: Buffer): void => {
+        buffer += chunk.toString('utf8');
+        const parts = buffer.split('\n');
+        buffer = parts.pop() ?? '';
+        for (const text of parts) {
+          lines.push({ at: performance.now(), text });
+          onLine(text);
+          if (until(text, lines)) resolve();
+        }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve).once('error', resolve));
+    spawnSync(process.execPath, [join(projectRoot, 'bin', 'hack.mjs'), 'down'], {
+      env: { ...process.env, HACK_HOME: home },
+    });
+    rmSync(home, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+const verdictLine = (text: string): boolean => /^[✔✘] Challenge 03( failed —|: all)/.test(text);
+
+async function failingRun(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-failing-'));
+  cpSync(join(challenge03.dir, 'solution'), dir, { recursive: true });
+  const file = join(dir, 'cosmos-source.json');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace('${stack:cosmos.key}', Buffer.from('not the key').toString('base64')),
+  );
+  const lines = await timedChallenge(['--connectors', dir], (text) => verdictLine(text));
+  rmSync(dir, { recursive: true, force: true });
+  const produced = lines.find((line) => line.text.startsWith('✔ Produce'));
+  const verdict = lines.find((line) => verdictLine(line.text));
+  rows.push({
+    what: 'failing run (wrong key in the source config): events produced → verdict',
+    value:
+      produced && verdict
+        ? `${((verdict.at - produced.at) / 1000).toFixed(1)} s (${verdict.text.slice(0, 60)}…)`
+        : 'no verdict',
+  });
+}
+
+async function watchLoop(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-watch-'));
+  cpSync(join(challenge03.dir, 'solution'), dir, { recursive: true });
+  const file = join(dir, 'search-sink.json');
+  let savedAt = 0;
+  let verdicts = 0;
+  const lines = await timedChallenge(
+    ['--connectors', dir, '--watch'],
+    (text) => verdictLine(text) && verdicts === 2,
+    (text) => {
+      if (verdictLine(text)) verdicts++;
+      if (text.startsWith('Watching ') && savedAt === 0) {
+        savedAt = performance.now();
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replace('"max.batch.size": "500"', '"max.batch.size": "400"'),
+        );
+      }
+    },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  const verdict = lines.filter((line) => verdictLine(line.text))[1];
+  rows.push({
+    what: 'hack challenge 03 --watch: config saved → verdict (search sink re-applied)',
+    value: verdict
+      ? `${((verdict.at - savedAt) / 1000).toFixed(1)} s (${verdict.text.slice(0, 40)}…)`
+      : 'no verdict',
+  });
+}
+
+if (!skip.has('failing')) await failingRun();
+if (!skip.has('watch')) await watchLoop();
 if (!skip.has('full')) runChallenge('default scale (small)', []);
 if (!skip.has('100k'))
   runChallenge('100k events', ['--scale', 'users=1000,products=200,events=100000', '--timeout', '900']);

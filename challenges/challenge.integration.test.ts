@@ -41,13 +41,21 @@ describe('hack challenge 03 --solution', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as VerifyReport;
     expect(report.passed).toBe(true);
     expect(report.checks.map((check) => [check.id, check.passed])).toEqual([
+      ['service:kafka', true],
+      ['service:cosmos', true],
+      ['service:search', true],
+      ['service:connect', true],
+      ['connector:cosmos-source', true],
+      ['connector:cosmos-sink', true],
+      ['connector:search-sink', true],
       ['cosmos-to-kafka', true],
       ['kafka-to-cosmos', true],
       ['cosmos-to-search', true],
       ['connectors-healthy', true],
     ]);
     expect(report.checks.find((check) => check.id === 'kafka-to-cosmos')!.expected).toBeGreaterThan(300);
-    expect(output).toContain('All 4 checks passed.');
+    expect(output).toContain('All 11 checks passed.');
+    expect(output).toContain('Challenge 03: all 11 checks passed.');
     expect(existsSync(join(home, 'stack.json'))).toBe(false); // torn down without --keep
     expect(output).not.toContain('C2y6yDjf5'); // the Cosmos key never reaches the output
   });

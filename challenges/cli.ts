@@ -1,36 +1,32 @@
 import { Option, type Command } from 'commander';
-import { readConnectorFiles } from '../connectors/runtime/cli.ts';
-import { mark, style } from '../infra/console/style.ts';
-import { reportFormats, type ReportFormat } from '../verify/reporters/index.ts';
+import { mark } from '../infra/console/style.ts';
+import { positiveNumber, wholeNumber } from '../infra/console/options.ts';
+import { reportFormats } from '../verify/reporters/index.ts';
+import type { ChallengeRunOptions } from './challenge.ts';
+import { printFindings } from './findings.ts';
 import { findChallenge } from './index.ts';
-import { lintChallenge, type Finding } from './lint.ts';
-import { connectorDir, runChallenge, type ChallengeRunOptions } from './runner.ts';
-
-function printFindings(findings: Finding[]): void {
-  const seen = new Set<string>();
-  for (const finding of findings) {
-    const line = `${finding.level === 'error' ? mark.fail() : mark.warn()} ${style.bold(finding.connector)}${finding.key ? ` ${finding.key}` : ''}: ${finding.message}`;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    process.stdout.write(`${line}\n`);
-    if (finding.fix) process.stdout.write(`    ${style.dim('→')} ${finding.fix}\n`);
-  }
-}
+import { participantDir, runChallenge } from './runner.ts';
+import { watchChallenge } from './watch.ts';
 
 export function registerChallengeCommands(program: Command): void {
   program
     .command('challenge')
-    .description('Run a challenge end to end: stack, seed, your connectors, events, verification, scoreboard')
+    .description('Run a challenge end to end: stack, seed, your part, events, verification, scoreboard')
     .argument('<nn>', 'the challenge number, e.g. 03')
-    .option('--solution', 'apply the reference connectors instead of yours')
-    .option('--connectors <dir>', 'apply the connector configs in this folder')
-    .option('--seed <n>', 'seed of the generated data', (value) => Number(value), 42)
+    .option('--solution', 'use the reference solution instead of yours')
+    .option('--connectors <dir>', 'use the connector configs in this folder')
+    .option('--seed <n>', 'seed of the generated data', wholeNumber, 42)
     .option(
       '--scale <scale>',
       'small, medium, large, or counts like users=100,products=30,events=5000',
       'small',
     )
     .option('--keep', 'leave the stack running afterwards')
+    .option(
+      '--watch',
+      'keep the stack; on every save of a config re-lint, re-apply what changed and re-verify',
+    )
+    .option('--force', 'run even when lint finds errors')
     .option(
       '--env <file>',
       'run against the environment in this env file instead of the local stack (nothing is deleted there)',
@@ -39,37 +35,29 @@ export function registerChallengeCommands(program: Command): void {
     .option('--out <file>', 'where to write the report (default: stdout)')
     .option(
       '--timeout <seconds>',
-      'how long verification waits for the pipeline to converge',
-      (value) => Number(value),
+      'the most verification waits for the pipeline to converge',
+      positiveNumber,
       90,
     )
-    .action(async (id: string, options: ChallengeRunOptions & { report?: ReportFormat }) => {
-      const spec = findChallenge(id);
-      const findings = lintChallenge(spec, readConnectorFiles(connectorDir(spec, options)));
-      if (findings.length > 0) {
-        process.stdout.write(`${style.bold('Lint')} (${connectorDir(spec, options)})\n`);
-        printFindings(findings);
-        process.stdout.write('\n');
-      }
-      const report = await runChallenge(spec, options);
+    .action(async (id: string, options: ChallengeRunOptions & { watch?: boolean }) => {
+      const challenge = findChallenge(id);
+      if (options.watch) return watchChallenge(challenge, options);
+      const report = await runChallenge(challenge, options);
       process.exitCode = report.passed ? 0 : 1;
     });
 
   program
     .command('lint')
     .description(
-      "Check a challenge's connector configs without running them: keys, topic maps, id strategy, indexes, loops",
+      "Check a challenge's participant files without running them (connector keys, topics, flows…)",
     )
     .option('--challenge <nn>', 'which challenge', '03')
-    .option('--solution', 'lint the reference connectors')
-    .option(
-      '--connectors <dir>',
-      "lint the connector configs in this folder (default: the challenge's connectors/)",
-    )
+    .option('--solution', 'lint the reference solution')
+    .option('--connectors <dir>', "lint the configs in this folder (default: the challenge's connectors/)")
     .action((options: { challenge: string; solution?: boolean; connectors?: string }) => {
-      const spec = findChallenge(options.challenge);
-      const dir = connectorDir(spec, options);
-      const findings = lintChallenge(spec, readConnectorFiles(dir));
+      const challenge = findChallenge(options.challenge);
+      const dir = participantDir(challenge, options);
+      const findings = challenge.lint?.(dir) ?? [];
       printFindings(findings);
       const errors = findings.filter((finding) => finding.level === 'error').length;
       process.stdout.write(

@@ -1,14 +1,17 @@
 import { UsageError } from '../infra/errors.ts';
+import { assertGraph } from '../verify/graph.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
-import type { ChallengeSpec } from './spec.ts';
+import type { Challenge } from './challenge.ts';
 
-export type { ChallengeSpec } from './spec.ts';
+export type { Challenge } from './challenge.ts';
 
-/** Every challenge the harness can run and verify, by number. */
-export const challenges: Record<string, ChallengeSpec> = { '03': challenge03 };
+/** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
+export const challenges: Record<string, Challenge> = { '03': challenge03 };
 
-export function findChallenge(id: string): ChallengeSpec {
-  const normalized = id.padStart(2, '0');
+for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);
+
+export function findChallenge(id: string): Challenge {
+  const normalized = /^\d{1,2}$/.test(id) ? id.padStart(2, '0') : id;
   const challenge = challenges[normalized];
   if (!challenge) {
     throw new UsageError(`There is no challenge ${id}.`, {

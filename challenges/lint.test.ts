@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConnectorFiles, type ConnectorFile } from '../connectors/runtime/cli.ts';
-import { challenge03 } from './03-kafka-connect/challenge.ts';
-import { lintChallenge } from './lint.ts';
+import { pipeline03 } from './03-kafka-connect/pipeline.ts';
+import { lintPipeline } from './lint.ts';
 
-const solution = (): ConnectorFile[] => readConnectorFiles(join(challenge03.dir, 'solution'));
+const solution = (): ConnectorFile[] => readConnectorFiles(join(pipeline03.dir, 'solution'));
 const edit = (
   files: ConnectorFile[],
   name: string,
@@ -20,7 +20,7 @@ const edit = (
     return { ...file, config };
   });
 const errors = (files: ConnectorFile[]) =>
-  lintChallenge(challenge03, files).filter((finding) => finding.level === 'error');
+  lintPipeline(pipeline03, files).filter((finding) => finding.level === 'error');
 
 describe('hack lint for challenge 03', () => {
   it('finds no error in the reference solution', () => {
@@ -28,7 +28,7 @@ describe('hack lint for challenge 03', () => {
   });
 
   it('flags every TODO of the participant templates and the flows they leave uncovered', () => {
-    const findings = errors(readConnectorFiles(join(challenge03.dir, 'connectors')));
+    const findings = errors(readConnectorFiles(join(pipeline03.dir, 'connectors')));
     const placeholders = findings.filter((finding) => finding.message.startsWith('still a placeholder'));
     expect(placeholders.map((finding) => `${finding.connector} ${finding.key}`)).toEqual(
       expect.arrayContaining([
@@ -38,9 +38,6 @@ describe('hack lint for challenge 03', () => {
         'search-sink topics',
       ]),
     );
-    expect(
-      findings.some((finding) => finding.message === 'No Cosmos DB sink consumes topic purchases.'),
-    ).toBe(true);
   });
 
   it('flags a sink writing into the source database as a loop, with the fix', () => {
@@ -60,12 +57,10 @@ describe('hack lint for challenge 03', () => {
         'azure.cosmos.sink.id.strategy': 'GuessStrategy',
       }),
     );
-    expect(findings.map((finding) => finding.message)).toEqual(
-      expect.arrayContaining([
-        'does not map topic returns to container returns.',
-        'unknown id strategy GuessStrategy.',
-      ]),
-    );
+    expect(findings.map((finding) => `${finding.key}: ${finding.message}`)).toEqual([
+      'azure.cosmos.sink.id.strategy: Invalid value GuessStrategy for configuration azure.cosmos.sink.id.strategy: String must be one of: ProvidedInValueStrategy, ProvidedInKeyStrategy, FullKeyStrategy, TemplateStrategy, KafkaMetadataStrategy',
+      'azure.cosmos.sink.containers.topicMap: No container is mapped for topic(s) returns',
+    ]);
   });
 
   it('warns about changeFeed.startFrom=Now and a search sink that keeps Cosmos system properties', () => {
@@ -75,7 +70,7 @@ describe('hack lint for challenge 03', () => {
       'transforms.dropSystemProperties.type': undefined,
       'transforms.dropSystemProperties.exclude': undefined,
     });
-    const warnings = lintChallenge(challenge03, files).filter((finding) => finding.level === 'warning');
+    const warnings = lintPipeline(pipeline03, files).filter((finding) => finding.level === 'warning');
     expect(warnings.some((finding) => finding.key === 'azure.cosmos.source.changeFeed.startFrom')).toBe(true);
     expect(
       warnings.some((finding) => finding.connector === 'search-sink' && finding.key === 'transforms'),
@@ -85,5 +80,59 @@ describe('hack lint for challenge 03', () => {
   it('requires one connector per role', () => {
     const findings = errors(solution().filter((file) => file.name !== 'search-sink'));
     expect(findings.map((finding) => finding.message)).toContain('No Azure AI Search sink connector config.');
+  });
+});
+
+describe('hack lint: what a participant gets wrong', () => {
+  it('names a misspelt connector class with the class meant, once', () => {
+    const files = edit(solution(), 'search-sink', {
+      'connector.class': 'io.confluent.connect.azure.search.AzureSearchSinkConector',
+    });
+    const findings = errors(files);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'io.confluent.connect.azure.search.AzureSearchSinkConector is not a connector this challenge uses — did you mean io.confluent.connect.azure.search.AzureSearchSinkConnector?',
+    ]);
+  });
+
+  it('names a topic that does not exist, with the topic meant', () => {
+    const sink = solution().find((file) => file.name === 'search-sink')!;
+    const findings = errors(
+      edit(solution(), 'search-sink', { topics: sink.config.topics!.replace('products', 'prodcts') }),
+    );
+    expect(findings.map((finding) => finding.message)).toContain(
+      'topic prodcts does not exist in this challenge — did you mean products?',
+    );
+  });
+
+  it('refuses an id strategy that makes new ids, and folds a gap in the topic map into one finding', () => {
+    const map = solution()
+      .find((file) => file.name === 'cosmos-sink')!
+      .config['azure.cosmos.sink.containers.topicMap']!.replace('returns#returns,', '')
+      .replace('purchases#purchases,', '');
+    const findings = errors(
+      edit(solution(), 'cosmos-sink', {
+        'azure.cosmos.sink.id.strategy': 'KafkaMetadataStrategy',
+        'azure.cosmos.sink.containers.topicMap': map,
+      }),
+    );
+    expect(findings.filter((finding) => finding.key === 'azure.cosmos.sink.id.strategy')).toHaveLength(1);
+    const mapFindings = findings.filter((finding) => finding.key === 'azure.cosmos.sink.containers.topicMap');
+    expect(mapFindings).toHaveLength(1);
+    expect(mapFindings[0]!.message).toMatch(/purchases.*returns/);
+  });
+
+  it('does not warn about azure.search.endpoint, which the local challenge needs, and requires it when missing', () => {
+    expect(
+      lintPipeline(pipeline03, solution()).filter((finding) => finding.key === 'azure.search.endpoint'),
+    ).toEqual([]);
+    const findings = errors(edit(solution(), 'search-sink', { 'azure.search.endpoint': undefined }));
+    expect(findings.map((finding) => `${finding.key}: ${finding.message}`)).toEqual([
+      'azure.search.endpoint: is not set, so the connector would call https://local-emulator.search.windows.net.',
+    ]);
+  });
+
+  it('says nothing more about a key that is still a template placeholder', () => {
+    const findings = errors(readConnectorFiles(join(pipeline03.dir, 'connectors')));
+    expect(findings.every((finding) => finding.message.startsWith('still a placeholder'))).toBe(true);
   });
 });

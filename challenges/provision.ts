@@ -5,7 +5,7 @@ import { searchIndexClient } from '../infra/search/client.ts';
 import type { SearchEntry } from '../infra/stack/stack-file.ts';
 import type { ConnectClient } from '../connectors/runtime/connect-client.ts';
 import { ConnectApiError, connectorPath } from '../connectors/runtime/connect-client.ts';
-import type { ChallengeSpec } from './spec.ts';
+import type { PipelineSpec } from './spec.ts';
 
 /**
  * Creates what a challenge needs — topics, databases, containers with their partition keys, search indexes —
@@ -13,7 +13,7 @@ import type { ChallengeSpec } from './spec.ts';
  * Nothing is ever deleted in an environment given by an env file: that is a team's own.
  */
 export async function resetLocal(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   clients: { kafka: Kafka; cosmos: CosmosClient; search: SearchEntry; connect: ConnectClient },
 ): Promise<void> {
   // Connectors first (stop, forget their offsets, delete), or a source would resume from an old continuation.
@@ -51,7 +51,7 @@ export async function resetLocal(
 }
 
 export async function provision(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   clients: { kafka: Kafka; cosmos: CosmosClient; search?: SearchEntry },
 ): Promise<void> {
   for (const topic of new Set(spec.topics.map((item) => item.partitions))) {

@@ -1,54 +1,33 @@
-import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
-import { CATALOG_TOPICS, EVENT_TOPICS } from '../generators/model.ts';
-import { generateScenario, resolveScenario, type ScenarioPart } from '../generators/scenario.ts';
-import { catalogTargets, cosmosWriter } from '../generators/writers/cosmos.ts';
-import { kafkaWriter } from '../generators/writers/kafka.ts';
-import type { RecordWriter } from '../generators/writers/record-writer.ts';
-import type { CosmosClient } from '@azure/cosmos';
-import { cosmosClient } from '../infra/cosmos/client.ts';
-import { kafkaClient } from '../infra/kafka/connection.ts';
+import { join } from 'node:path';
+import { resolveScenario } from '../generators/scenario.ts';
 import { mark, style } from '../infra/console/style.ts';
-import { errorMessage, HackError } from '../infra/errors.ts';
-import { environmentFromVariables, type Environment } from '../infra/stack/environment.ts';
-import { loadEnvFile } from '../infra/stack/env-file.ts';
+import { HackError } from '../infra/errors.ts';
+import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
+import { serviceDataDir } from '../infra/paths.ts';
+import { environmentFromFile, type Environment } from '../infra/stack/environment.ts';
 import { down, up } from '../infra/stack/lifecycle.ts';
 import { readStack } from '../infra/stack/stack-file.ts';
-import { stackServices } from '../infra/stack/registry.ts';
-import { serviceDataDir } from '../infra/paths.ts';
-import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
-import { ConnectClient } from '../connectors/runtime/connect-client.ts';
-import { applyConnector, readConnectorFiles } from '../connectors/runtime/cli.ts';
 import { verifyAndReport } from '../verify/cli.ts';
-import type { ReportFormat } from '../verify/reporters/index.ts';
 import type { VerifyReport } from '../verify/report.ts';
-import type { PipelineState } from '../verify/checks.ts';
-import { containerKey } from '../verify/checks.ts';
-import { provision, resetLocal } from './provision.ts';
-import type { ChallengeSpec } from './spec.ts';
+import type { Challenge, ChallengeRunOptions, StepContext, StepOutcome } from './challenge.ts';
+import { printFindings } from './findings.ts';
 
-export interface ChallengeRunOptions {
-  solution?: boolean;
-  /** A folder of connector configs to apply instead of the participant's or the reference ones. */
-  connectors?: string;
-  seed?: number;
-  scale?: string;
-  keep?: boolean;
-  env?: string;
-  report?: ReportFormat;
-  out?: string;
-  /** Seconds verification may poll before it reports. */
-  timeout?: number;
-}
+export type { ChallengeRunOptions } from './challenge.ts';
 
 const say = (text: string): void => void process.stderr.write(`${text}\n`);
 
-async function step<T>(title: string, body: () => Promise<T>): Promise<T> {
+/** Runs one step with ▶/✔/✘ lines; a step that returns `failed` shows ✘ and the run goes on to verification. */
+export async function step<T>(title: string, body: () => Promise<T>): Promise<T> {
   const started = Date.now();
   say(`${style.cyan('▶')} ${title}…`);
+  const took = (): string => style.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
   try {
     const result = await body();
-    say(`${mark.ok()} ${title} ${style.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)}`);
+    const outcome = (result ?? {}) as StepOutcome;
+    if (outcome.failed) say(`${mark.fail()} ${title}: ${outcome.failed} ${took()}`);
+    else say(`${mark.ok()} ${title} ${took()}`);
+    if (outcome.detail) say(style.dim(`  ${outcome.detail}`));
     return result;
   } catch (error) {
     say(`${mark.fail()} ${title}`);
@@ -56,156 +35,110 @@ async function step<T>(title: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-async function drain(
-  writer: RecordWriter,
-  records: Iterable<{ topic: string }>,
-  topics: readonly string[],
-): Promise<number> {
-  let count = 0;
-  try {
-    for (const record of records) {
-      if (!topics.includes(record.topic)) continue;
-      const waiting = writer.write(record as Parameters<RecordWriter['write']>[0]);
-      if (waiting) await waiting;
-      count++;
-    }
-  } finally {
-    await writer.close();
-  }
-  return count;
-}
-
-/** The connector configs to apply: `--connectors DIR`, the reference with `--solution`, else the participant's. */
-export function connectorDir(spec: ChallengeSpec, options: ChallengeRunOptions): string {
-  const dir = options.connectors ?? join(spec.dir, options.solution ? 'solution' : 'connectors');
+/** The participant's part: `--connectors DIR`, the reference with `--solution`, else their own folder. */
+export function participantDir(challenge: Challenge, options: ChallengeRunOptions): string {
+  const dir = options.connectors ?? join(challenge.dir, options.solution ? 'solution' : 'connectors');
   if (!existsSync(dir))
     throw new HackError(`${dir} does not exist.`, { fix: 'Pass a folder of connector JSON files.' });
   return dir;
 }
 
-/** Per-topic, per-container and per-index counts while verification polls. */
-function liveView(spec: ChallengeSpec) {
-  return (state: PipelineState): string[] => {
-    const topics = spec.topics.map(
-      (topic) => `${topic.name} ${state.topics.get(topic.name)?.latest.size ?? 0}`,
-    );
-    const sink = spec.flows.kafkaToCosmos.map((flow) => {
-      const want = state.topics.get(flow.topic)?.latest.size ?? 0;
-      const have = state.containers.get(containerKey(flow.database, flow.container))?.documents.size ?? 0;
-      return `${flow.container} ${have}/${want}`;
+/**
+ * Lints the participant's part and prints the findings; throws on errors unless `force` — before anything is
+ * started or applied, so a typo costs a second, not a stack start.
+ */
+export function lintGate(challenge: Challenge, dir: string, force = false): void {
+  const findings = challenge.lint?.(dir) ?? [];
+  if (findings.length === 0) return;
+  process.stdout.write(`${style.bold('Lint')} (${dir})\n`);
+  printFindings(findings);
+  process.stdout.write('\n');
+  const errors = findings.filter((finding) => finding.level === 'error').length;
+  if (errors > 0 && !force) {
+    throw new HackError(`Lint found ${errors} error(s) in ${dir}; nothing was started or applied.`, {
+      fix: 'Fix them (`npx hack lint` re-checks in a second), or run with --force to apply anyway.',
     });
-    const indexes = spec.flows.cosmosToSearch.map((flow) => {
-      const want = state.containers.get(containerKey(flow.database, flow.container))?.documents.size ?? 0;
-      return `${flow.index} ${state.indexes.get(flow.index)?.documents.size ?? 0}/${want}`;
-    });
-    return [
-      `${style.dim('kafka  ')} ${topics.join(' · ')}`,
-      `${style.dim('cosmos ')} ${sink.join(' · ')}`,
-      `${style.dim('search ')} ${indexes.join(' · ')}`,
-    ];
+  }
+}
+
+/** The local stack with the challenge's services, and which of them this run started (and so stops). */
+async function localEnvironment(
+  challenge: Challenge,
+  fresh: boolean,
+): Promise<{ environment: Environment; started: string[] }> {
+  if (fresh) {
+    for (const service of challenge.services)
+      rmSync(serviceDataDir(service), { recursive: true, force: true });
+  }
+  const { stack, outcomes } = await up({
+    profile: 'local',
+    only: challenge.services,
+    progress: (message) => say(style.dim(`  ${message}`)),
+  });
+  const started = Object.entries(outcomes)
+    .filter(([, outcome]) => outcome === 'started' || outcome === 'recovered')
+    .map(([name]) => name);
+  const { kafka, cosmos, search, connect } = stack.services;
+  if (!kafka) throw new HackError('The local stack has no Kafka.', { fix: 'Run `npx hack status`.' });
+  return {
+    environment: { source: 'the local stack', kafka: kafkaConnectionOf(kafka), cosmos, search, connect },
+    started,
   };
 }
 
 /**
- * `hack challenge 03`: the whole challenge on one command — stack, databases/topics/indexes, seed, connectors,
- * events with live updates, verification, scoreboard — and the stack torn down again unless `--keep`.
+ * `hack challenge NN`: the whole challenge on one command — lint, stack, the challenge's steps, verification,
+ * scoreboard — and the services this run started stopped again unless `--keep` (also on Ctrl-C).
  */
-export async function runChallenge(spec: ChallengeSpec, options: ChallengeRunOptions): Promise<VerifyReport> {
-  const dir = connectorDir(spec, options);
-  const files = readConnectorFiles(dir);
+export async function runChallenge(
+  challenge: Challenge,
+  options: ChallengeRunOptions,
+): Promise<VerifyReport> {
+  const dir = participantDir(challenge, options);
+  lintGate(challenge, dir, options.force);
   const scenario = resolveScenario({ seed: options.seed, scale: options.scale });
   scenario.liveUpdates = Math.max(5, Math.round(scenario.scale.users / 5));
   const local = !options.env;
-  // No stack running: this run owns the one it starts, from empty data dirs (quicker than starting on an old
-  // run's data and cleaning it up), and takes it down again — also when anything below fails.
+  // An env file is read and validated before anything is contacted.
+  const fromFile = options.env ? environmentFromFile(options.env, challenge.requires) : undefined;
+  // No stack running: this run owns the one it starts, from empty data dirs, and takes it down again.
   const fresh = local && !readStack();
-  let startedStack = false;
-  let cosmosToDispose: CosmosClient | undefined;
+  let started: string[] = [];
+  const stopOwn = async (): Promise<void> => {
+    if (started.length === 0 || options.keep) return;
+    await down((message) => say(style.dim(`  ${message}`)), started);
+    say(style.dim('Stopped what this run started (use --keep to leave it running and explore).'));
+    started = [];
+  };
+  const interrupted = (): void => {
+    say(style.dim('\nInterrupted.'));
+    void stopOwn().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
   try {
     const environment: Environment = await step(
       local ? 'Local stack up' : `Environment from ${options.env}`,
       async () => {
-        if (!local) return environmentFromVariables(loadEnvFile(options.env), options.env!);
-        if (fresh) {
-          for (const service of stackServices)
-            rmSync(serviceDataDir(service.name), { recursive: true, force: true });
-        }
-        const { stack, outcomes } = await up({
-          profile: 'local',
-          progress: (message) => say(style.dim(`  ${message}`)),
-        });
-        startedStack = Object.values(outcomes).some(
-          (outcome) => outcome === 'started' || outcome === 'recovered',
-        );
-        const { kafka, cosmos, search, connect } = stack.services;
-        if (!kafka || !cosmos || !search || !connect)
-          throw new HackError('The local stack is incomplete.', { fix: 'Run `npx hack status`.' });
-        return { source: 'the local stack', kafka: kafkaConnectionOf(kafka), cosmos, search, connect };
+        if (fromFile) return fromFile;
+        const result = await localEnvironment(challenge, fresh);
+        started = result.started;
+        return result.environment;
       },
     );
-    const missing = (['cosmos', 'search', 'connect'] as const).filter((service) => !environment[service]);
-    if (missing.length > 0) {
-      throw new HackError(`${environment.source} has no ${missing.join(', ')} endpoint.`, {
-        fix: 'Set COSMOS_ENDPOINT/COSMOS_KEY, SEARCH_ENDPOINT/SEARCH_ADMIN_KEY and CONNECT_URL.',
-      });
+    const context: StepContext = { environment, local, fresh, scenario, participantDir: dir, say };
+    for (const item of challenge.steps) {
+      await step(typeof item.title === 'string' ? item.title : item.title(context), () => item.run(context));
     }
-
-    const kafka = kafkaClient(environment.kafka, 'connect-hack-challenge');
-    const cosmos = cosmosClient(environment.cosmos!);
-    cosmosToDispose = cosmos;
-    const connect = new ConnectClient(environment.connect!.url);
-    await step(
-      local && !fresh
-        ? 'Fresh topics, databases, containers and indexes'
-        : 'Topics, databases, containers and indexes',
-      async () => {
-        if (local && !fresh) await resetLocal(spec, { kafka, cosmos, search: environment.search!, connect });
-        await provision(spec, { kafka, cosmos, search: environment.search });
-      },
-    );
-
-    const part = (name: ScenarioPart) => generateScenario(scenario, [name]);
-    await step(
-      `Seed ${scenario.scale.users} users and ${scenario.scale.products} products into Cosmos DB`,
-      async () => drain(cosmosWriter(await catalogTargets(cosmos)), part('catalog'), CATALOG_TOPICS),
-    );
-
-    await step(`Apply ${files.length} connector(s) from ${dir}`, async () => {
-      for (const file of files) {
-        try {
-          say(`  ${mark.ok()} ${file.name} ${await applyConnector(connect, file)}`);
-        } catch (error) {
-          say(`  ${mark.fail()} ${file.name}: ${errorMessage(error)}`);
-        }
-      }
-    });
-
-    await step(
-      'Produce the seven event topics and update users and products while the pipeline runs',
-      async () => {
-        const events = await drain(await kafkaWriter(kafka, EVENT_TOPICS), part('events'), EVENT_TOPICS);
-        const updates = await drain(
-          cosmosWriter(await catalogTargets(cosmos)),
-          part('updates'),
-          CATALOG_TOPICS,
-        );
-        say(style.dim(`  ${events} events to Kafka, ${updates} live updates to Cosmos DB`));
-      },
-    );
-
-    return await verifyAndReport(spec, environment, {
+    return await verifyAndReport(challenge, environment, {
       timeout: options.timeout ?? 90,
       report: options.report,
       out: options.out,
-      liveView: liveView(spec),
+      liveView: challenge.liveView as ((state: unknown) => string[]) | undefined,
     });
   } finally {
-    cosmosToDispose?.dispose();
-    if ((fresh || startedStack) && !options.keep) {
-      await down((message) => say(style.dim(`  ${message}`)));
-      say(style.dim('Stack stopped (use --keep to leave it running and explore).'));
-    } else if (local) {
+    process.removeListener('SIGINT', interrupted);
+    await stopOwn();
+    if (local && (options.keep || started.length === 0))
       say(style.dim('The stack keeps running: `npx hack status`, `npx hack down` when done.'));
-    }
   }
 }

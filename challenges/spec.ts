@@ -1,9 +1,10 @@
 import type { SearchField } from '@azure/search-documents';
 
 /**
- * A challenge as data: what must exist (databases, containers and their partition keys, topics, indexes), which
- * flows the participant's connectors must make work, and so which checks prove it. `hack challenge`, `hack lint`
- * and `hack verify` all read the same spec.
+ * A Kafka Connect pipeline between Cosmos DB, Kafka and Azure AI Search as data: what must exist (databases,
+ * containers and their partition keys, topics, indexes), which flows the participant's connectors must make
+ * work, and which connector classes fill each role. Challenge 03 is built from one (its `challenge.ts`); its lint,
+ * steps, check graph and hints all read the same spec.
  */
 export interface ContainerSpec {
   name: string;
@@ -45,7 +46,7 @@ export interface CosmosToSearchFlow {
 
 export type ConnectorRole = 'cosmos-source' | 'cosmos-sink' | 'search-sink';
 
-export interface ChallengeSpec {
+export interface PipelineSpec {
   id: string;
   slug: string;
   title: string;

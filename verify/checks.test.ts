@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { pipeline03 } from '../challenges/03-kafka-connect/pipeline.ts';
 import { readConnectorFiles } from '../connectors/runtime/cli.ts';
 import { join } from 'node:path';
-import { containerKey, runChecks, type PipelineState } from './checks.ts';
+import { containerKey, type PipelineState } from './checks.ts';
+import { runChecks } from './pipeline-checks.ts';
 import type { ConnectorView } from './connect-state.ts';
 import type { TopicSnapshot } from './readers/kafka.ts';
 import { renderJunit } from './reporters/junit.ts';
@@ -15,7 +16,7 @@ import type { VerifyReport } from './report.ts';
  * The checks are pure functions of what was read; these tests build that state by hand — a healthy pipeline,
  * then one broken in each way a participant breaks it — and assert the verdict and the named cause.
  */
-const spec = challenge03;
+const spec = pipeline03;
 const user = (id: string, city = 'Lisbon') => ({
   id,
   fullName: `User ${id}`,
@@ -254,7 +255,11 @@ describe('verify checks', () => {
     ]);
     const check = byId(state)['connectors-healthy']!;
     expect(check.passed).toBe(false);
-    expect(check.missing).toEqual([`${state.connectors![1]!.name}-0`, state.connectors![2]!.name]);
+    expect(check.missing).toEqual([
+      `${state.connectors![1]!.name}-0`,
+      state.connectors![2]!.name,
+      'dlq-cosmos-sink (3 dead-lettered)',
+    ]);
     expect(check.hint).toContain('STOPPED');
     expect(check.hint).toContain('3 record(s) went to dead-letter topic dlq-cosmos-sink');
     expect(check.details).toContain('dead-letter topic dlq-cosmos-sink: 3 record(s)');
@@ -271,7 +276,8 @@ describe('verify checks', () => {
     state.connectError = 'Kafka Connect at http://x did not answer';
     const check = byId(state)['connectors-healthy']!;
     expect(check.passed).toBe(false);
-    expect(check.hint).toBe('Kafka Connect at http://x did not answer');
+    expect(check.hint).toBe('Blocked by service:connect: Kafka Connect at http://x did not answer');
+    expect(check.blockedBy).toBe('service:connect');
   });
 });
 
@@ -293,8 +299,8 @@ describe('reporters', () => {
 
   it('JUnit: one test case per check, the failing one with its details, XML-escaped', () => {
     const xml = renderJunit(report);
-    expect(xml.match(/<testcase /g)).toHaveLength(4);
-    expect(xml).toContain('tests="4" failures="1"');
+    expect(xml.match(/<testcase /g)).toHaveLength(11);
+    expect(xml).toContain('tests="11" failures="1"');
     expect(xml).toContain('<failure message="1 of 2 records of purchases are not in purchases');
     expect(xml).toContain('missing (1): purchases:o1');
   });
@@ -307,6 +313,122 @@ describe('reporters', () => {
     const console = stripAnsi(renderScoreboard(report));
     expect(console).toMatch(/✘ +kafka-to-cosmos +4\/5 +1 +0 +0/);
     expect(console).toContain('missing (1): purchases:o1');
-    expect(console).toContain('3 of 4 checks passed.');
+    expect(console).toContain('10 of 11 checks passed.');
+    expect(console.split('\n')[0]).toBe(
+      '✘ Challenge 03 failed — kafka-to-cosmos: 1 of 2 records of purchases are not in purchases: the sink is behind or rejected them (see the dead-letter topic and task status).',
+    );
+  });
+});
+
+describe('verdicts in dependency order', () => {
+  const trace = [
+    'org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSourceTask due to unrecoverable exception.',
+    '\tat poll (source-task.ts:1)',
+    'Caused by: com.azure.cosmos.CosmosException: The input authorization token can not serve the request.',
+  ].join('\n');
+
+  it('a FAILED source task: the innermost cause and its key first; search and the connector summary are blocked', () => {
+    const state = healthy();
+    const source = state.connectors!.find((connector) => connector.name === 'cosmos-source')!;
+    source.tasks = [{ id: 0, state: 'FAILED', trace }];
+    state.topics.set('users', topic('users', []));
+    state.indexes.get('users')!.documents.clear();
+    const checks = runChecks(spec, state);
+    const failedNode = checks.find((check) => check.id === 'connector:cosmos-source')!;
+    expect(failedNode.passed).toBe(false);
+    expect(failedNode.final).toBe(true);
+    expect(failedNode.hint).toBe(
+      'Task 0 of cosmos-source FAILED: The input authorization token can not serve the request (azure.cosmos.account.key). Fix azure.cosmos.account.key in the connector config and apply it again (`npx hack connectors apply <file>`).',
+    );
+    const search = checks.find((check) => check.id === 'cosmos-to-search')!;
+    expect(search.passed).toBe(false);
+    expect(search.blockedBy).toBe('connector:cosmos-source');
+    expect(search.hint).toMatch(/^Blocked by connector:cosmos-source: Task 0 of cosmos-source FAILED/);
+    expect(checks.find((check) => check.id === 'cosmos-to-kafka')!.blockedBy).toBe('connector:cosmos-source');
+    const line = stripAnsi(
+      renderScoreboard({ challenge: '03', passed: false, durationMs: 1, checks }).split('\n')[0]!,
+    );
+    expect(line).toMatch(
+      /^✘ Challenge 03 failed — connector:cosmos-source: Task 0 of cosmos-source FAILED: The input/,
+    );
+    expect(line).not.toContain('..');
+  });
+
+  it('an unreachable worker: every connector and connector-fed check is blocked by service:connect', () => {
+    const state = healthy();
+    state.connectors = undefined;
+    state.connectError = 'Kafka Connect at http://127.0.0.1:1 did not answer: connect ECONNREFUSED';
+    state.containers.get('retail-sink/purchases')!.documents.delete('o1');
+    const checks = runChecks(spec, state);
+    expect(checks.find((check) => check.id === 'service:connect')!.final).toBe(true);
+    for (const id of ['connector:cosmos-sink', 'kafka-to-cosmos', 'connectors-healthy'])
+      expect(checks.find((check) => check.id === id)!.blockedBy, id).toBe('service:connect');
+  });
+
+  it('a stopped connector is final; one still starting is not', () => {
+    const state = healthy();
+    state.connectors!.find((connector) => connector.name === 'search-sink')!.state = 'STOPPED';
+    expect(runChecks(spec, state).find((check) => check.id === 'connector:search-sink')!.final).toBe(true);
+    const starting = healthy();
+    starting.connectors!.find((connector) => connector.name === 'search-sink')!.tasks = [];
+    const node = runChecks(spec, starting).find((check) => check.id === 'connector:search-sink')!;
+    expect(node.passed).toBe(false);
+    expect(node.final).toBeUndefined();
+  });
+});
+
+describe('report rough edges', () => {
+  it('a dead-letter-only failure counts the dead-letter topic as what is missing', () => {
+    const state = healthy();
+    state.deadLetters.set('dlq-cosmos-sink', 6);
+    state.deadLetterSamples.set('dlq-cosmos-sink', ['users@14 (VALUE_CONVERTER): Converting byte[] failed']);
+    const checks = runChecks(spec, state);
+    const check = checks.find((item) => item.id === 'connectors-healthy')!;
+    expect(check.passed).toBe(false);
+    expect(check.found).toBeLessThan(check.expected);
+    expect(check.missing).toEqual(['dlq-cosmos-sink (6 dead-lettered)']);
+    const markdown = renderMarkdown({ challenge: '03', passed: false, durationMs: 1000, checks });
+    expect(markdown).toContain('  - users@14 (VALUE_CONVERTER): Converting byte[] failed');
+    expect(markdown).not.toMatch(/^- +users@14/m);
+  });
+
+  it('JUnit gives each test case its own time', () => {
+    const checks = runChecks(spec, healthy()).map((check, index) => ({ ...check, durationMs: 1000 * index }));
+    const xml = renderJunit({ challenge: '03', passed: true, durationMs: 60_000, checks });
+    expect(xml).toContain('name="service:kafka: Kafka answers" time="0.000"');
+    expect(xml).toContain('time="3.000"');
+    expect(xml).not.toMatch(/<testcase [^>]*time="60.000"/);
+  });
+});
+
+describe('a sink task that does not consume one topic', () => {
+  it('names the topic it skips and the restart, not a guess about transforms', () => {
+    const state = healthy();
+    state.containers.get('retail-sink/purchases')!.documents.clear();
+    const check = runChecks(spec, state).find((item) => item.id === 'kafka-to-cosmos')!;
+    expect(check.passed).toBe(false);
+    expect(check.hint).toContain(
+      "Nothing of topic purchases reached purchases, while the sink's other topics arrive: its task does not consume purchases — `npx hack connectors restart cosmos-sink --include-tasks`",
+    );
+  });
+});
+
+describe('a FAILED task in the connectors summary', () => {
+  it('shows the innermost cause once, without the wrapper and without a double period', () => {
+    const state = healthy();
+    state.connectors![0]!.tasks = [
+      {
+        id: 0,
+        state: 'FAILED',
+        trace:
+          'org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.\n\tat put\nCaused by: java.net.UnknownHostException: getaddrinfo ENOTFOUND cosmos.invalid',
+      },
+    ];
+    const hint = runChecks(spec, state).find((item) => item.id === 'connectors-healthy')!.hint!;
+    expect(hint).toContain(
+      `Task 0 of ${state.connectors![0]!.name} FAILED: getaddrinfo ENOTFOUND cosmos.invalid`,
+    );
+    expect(hint).not.toContain('unrecoverable exception');
+    expect(hint).not.toContain('..');
   });
 });

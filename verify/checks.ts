@@ -1,11 +1,12 @@
 import { ENTITY_FIELDS, isTopic } from '../generators/model.ts';
-import type { ChallengeSpec } from '../challenges/spec.ts';
+import type { PipelineSpec } from '../challenges/spec.ts';
 import type { ConnectorView } from './connect-state.ts';
 import { diffDocuments, systemProperties, type Difference } from './diff.ts';
 import type { ContainerSnapshot } from './readers/cosmos.ts';
 import type { TopicSnapshot } from './readers/kafka.ts';
 import type { IndexSnapshot } from './readers/search.ts';
-import { listLimit, type CheckId, type CheckResult } from './report.ts';
+import { listLimit } from './report.ts';
+import type { NodeVerdict } from '../challenges/challenge.ts';
 import { connectorsHint, cosmosToKafkaHint, cosmosToSearchHint, kafkaToCosmosHint } from './hints.ts';
 
 /** Everything verification read in one pass; the checks are pure functions of it (and so unit-testable). */
@@ -22,18 +23,10 @@ export interface PipelineState {
   /** Why the first few dead-lettered records failed (`__connect.errors.*` headers), by topic. */
   deadLetterSamples: Map<string, string[]>;
   /** Why a whole service could not be read (unreachable, not configured). */
-  unavailable: { cosmos?: string; search?: string };
+  unavailable: { kafka?: string; cosmos?: string; search?: string };
 }
 
 export const containerKey = (database: string, container: string): string => `${database}/${container}`;
-
-const titles: Record<CheckId, string> = {
-  'cosmos-to-kafka': 'Every user and product in Cosmos DB is on its Kafka topic, same content',
-  'kafka-to-cosmos':
-    'Every record of the nine topics is stored in the sink database, same content (latest per id)',
-  'cosmos-to-search': 'Every user and product in Cosmos DB is in its Azure AI Search index',
-  'connectors-healthy': 'Every connector and task is RUNNING, and no record went to a dead-letter queue',
-};
 
 /** The fields that must match: the entity's own fields when the topic is one of the model's, else all but system ones. */
 function contentFields(topic: string, document: Record<string, unknown>, within?: string[]): string[] {
@@ -66,7 +59,7 @@ interface FlowOutcome {
 /** A change feed re-read on every upsert shows as one id with ever more versions on the topic. */
 export const loopThreshold = 25;
 
-function combine(id: CheckId, flows: FlowOutcome[]): CheckResult {
+function combine(flows: FlowOutcome[]): NodeVerdict {
   const extraProblem = flows.find((flow) => flow.problem)?.problem;
   const prefixed = (flow: FlowOutcome, ids: string[]): string[] => ids.map((item) => `${flow.label}:${item}`);
   const missing = flows.flatMap((flow) => prefixed(flow, flow.difference.missing));
@@ -80,8 +73,6 @@ function combine(id: CheckId, flows: FlowOutcome[]): CheckResult {
     Boolean(hint),
   );
   return {
-    id,
-    title: titles[id],
     passed:
       !extraProblem && missing.length === 0 && extra.length === 0 && mismatched.length === 0 && expected > 0,
     expected,
@@ -105,8 +96,8 @@ function combine(id: CheckId, flows: FlowOutcome[]): CheckResult {
   };
 }
 
-export function checkCosmosToKafka(spec: ChallengeSpec, state: PipelineState): CheckResult {
-  if (state.unavailable.cosmos) return unavailable('cosmos-to-kafka', state.unavailable.cosmos);
+export function checkCosmosToKafka(spec: PipelineSpec, state: PipelineState): NodeVerdict {
+  if (state.unavailable.cosmos) return unavailable(state.unavailable.cosmos);
   const flows = spec.flows.cosmosToKafka.map((flow): FlowOutcome => {
     const container = state.containers.get(containerKey(flow.database, flow.container));
     const topic = state.topics.get(flow.topic);
@@ -126,11 +117,11 @@ export function checkCosmosToKafka(spec: ChallengeSpec, state: PipelineState): C
       hint: problem ? undefined : cosmosToKafkaHint(spec, flow, difference, state, container, topic),
     };
   });
-  return combine('cosmos-to-kafka', flows);
+  return combine(flows);
 }
 
-export function checkKafkaToCosmos(spec: ChallengeSpec, state: PipelineState): CheckResult {
-  if (state.unavailable.cosmos) return unavailable('kafka-to-cosmos', state.unavailable.cosmos);
+export function checkKafkaToCosmos(spec: PipelineSpec, state: PipelineState): NodeVerdict {
+  if (state.unavailable.cosmos) return unavailable(state.unavailable.cosmos);
   const flows = spec.flows.kafkaToCosmos.map((flow): FlowOutcome => {
     const topic = state.topics.get(flow.topic);
     const container = state.containers.get(containerKey(flow.database, flow.container));
@@ -143,12 +134,12 @@ export function checkKafkaToCosmos(spec: ChallengeSpec, state: PipelineState): C
       hint: kafkaToCosmosHint(spec, flow, difference, state, topic, container),
     };
   });
-  return combine('kafka-to-cosmos', flows);
+  return combine(flows);
 }
 
-export function checkCosmosToSearch(spec: ChallengeSpec, state: PipelineState): CheckResult {
+export function checkCosmosToSearch(spec: PipelineSpec, state: PipelineState): NodeVerdict {
   const problem = state.unavailable.cosmos ?? state.unavailable.search;
-  if (problem) return unavailable('cosmos-to-search', problem);
+  if (problem) return unavailable(problem);
   const flows = spec.flows.cosmosToSearch.map((flow): FlowOutcome => {
     const container = state.containers.get(containerKey(flow.database, flow.container));
     const index = state.indexes.get(flow.index);
@@ -159,13 +150,11 @@ export function checkCosmosToSearch(spec: ChallengeSpec, state: PipelineState): 
     );
     return { label: flow.index, difference, hint: cosmosToSearchHint(spec, flow, difference, state, index) };
   });
-  return combine('cosmos-to-search', flows);
+  return combine(flows);
 }
 
-export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState): CheckResult {
+export function checkConnectorsHealthy(spec: PipelineSpec, state: PipelineState): NodeVerdict {
   const base = {
-    id: 'connectors-healthy' as const,
-    title: titles['connectors-healthy'],
     mismatched: [],
     extra: [],
   };
@@ -203,10 +192,14 @@ export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState
       });
     }
   }
-  const notRunning = units.filter((unit) => !unit.running).map((unit) => unit.name);
   const deadLettered = [...state.deadLetters].filter(([, count]) => count > 0);
+  // A dead-letter topic is a unit of health too: one with records is what is missing, not a silent 6/6.
+  for (const [topic, count] of state.deadLetters) {
+    units.push({ name: `${topic} (${count} dead-lettered)`, running: count === 0, line: '' });
+  }
+  const notRunning = units.filter((unit) => !unit.running).map((unit) => unit.name);
   const details = [
-    ...units.map((unit) => unit.line),
+    ...units.filter((unit) => unit.line).map((unit) => unit.line),
     ...[...state.deadLetters].flatMap(([topic, count]) => [
       `dead-letter topic ${topic}: ${count} record(s)`,
       ...(state.deadLetterSamples.get(topic) ?? []).map((sample) => `  ${sample}`),
@@ -225,10 +218,8 @@ export function checkConnectorsHealthy(spec: ChallengeSpec, state: PipelineState
   };
 }
 
-function unavailable(id: CheckId, reason: string): CheckResult {
+function unavailable(reason: string): NodeVerdict {
   return {
-    id,
-    title: titles[id],
     passed: false,
     expected: 0,
     found: 0,
@@ -239,13 +230,4 @@ function unavailable(id: CheckId, reason: string): CheckResult {
     hint: reason,
     details: [],
   };
-}
-
-export function runChecks(spec: ChallengeSpec, state: PipelineState): CheckResult[] {
-  return [
-    checkCosmosToKafka(spec, state),
-    checkKafkaToCosmos(spec, state),
-    checkCosmosToSearch(spec, state),
-    checkConnectorsHealthy(spec, state),
-  ];
 }

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import { findChallenge } from '../challenges/index.ts';
+import type { Challenge } from '../challenges/challenge.ts';
+import { positiveNumber } from '../infra/console/options.ts';
+import { stripAnsi } from '../infra/console/style.ts';
 import { resolveEnvironment, type Environment } from '../infra/stack/environment.ts';
-import type { ChallengeSpec } from '../challenges/spec.ts';
 import {
   progressLine,
   renderScoreboard,
@@ -11,32 +13,40 @@ import {
 } from './reporters/index.ts';
 import { verifyChallenge } from './run.ts';
 import type { VerifyReport } from './report.ts';
-import type { PipelineState } from './checks.ts';
 
 export interface VerifyCommandOptions {
   timeout?: number;
   /** Renders extra live lines from what was read (the challenge runner's per-topic counts). */
-  liveView?: (state: PipelineState) => string[];
+  liveView?: (state: unknown) => string[];
   report?: ReportFormat;
   out?: string;
 }
 
+/** A line that fits in `columns` (a wrapped line would leave stale rows on the next redraw). */
+export function fitLine(line: string, columns: number): string {
+  const visible = stripAnsi(line);
+  if (visible.length < columns) return line;
+  return `${visible.slice(0, Math.max(1, columns - 2))}…`;
+}
+
 /** Polls with a live progress line, prints the scoreboard, writes the requested report. Shared with `hack challenge`. */
 export async function verifyAndReport(
-  spec: ChallengeSpec,
+  challenge: Challenge,
   environment: Environment,
   options: VerifyCommandOptions,
 ): Promise<VerifyReport> {
   const tty = process.stderr.isTTY === true;
   let lastPrinted = 0;
   let drawn = 0; // lines of the live view on screen, redrawn in place on a terminal
-  const report = await verifyChallenge(spec, environment, {
+  const report = await verifyChallenge(challenge, environment, {
     timeoutMs: (options.timeout ?? 60) * 1000,
     onProgress: (checks, attempt, state) => {
       const lines = [...(options.liveView?.(state) ?? []), progressLine(checks, attempt)];
       if (tty) {
-        process.stderr.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}\u001b[0J${lines.join('\n')}\n`);
-        drawn = lines.length;
+        // Lines cut to the terminal's width never wrap, so moving up `drawn` rows always lands on the first one.
+        const fitted = lines.map((line) => fitLine(line, process.stderr.columns ?? 80));
+        process.stderr.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}\u001b[0J${fitted.join('\n')}\n`);
+        drawn = fitted.length;
       } else if (Date.now() - lastPrinted > 5000 || checks.every((check) => check.passed)) {
         process.stderr.write(`${lines.join('\n')}\n`);
         lastPrinted = Date.now();
@@ -53,7 +63,7 @@ export function registerVerifyCommands(program: Command): void {
   program
     .command('verify')
     .description(
-      'Check that every record made the trip: Cosmos → Kafka → Cosmos sink and Search, connectors healthy',
+      "Check a challenge's pipeline: services, connectors and tasks, then every record by identity and content",
     )
     .option('--challenge <nn>', 'which challenge', '03')
     .option(
@@ -65,13 +75,16 @@ export function registerVerifyCommands(program: Command): void {
     .option(
       '--timeout <seconds>',
       'keep polling until the checks pass or this many seconds passed',
-      (value) => Number(value),
+      positiveNumber,
       60,
     )
     .action(async (options: VerifyCommandOptions & { challenge: string; env?: string }) => {
-      const spec = findChallenge(options.challenge);
-      const environment = resolveEnvironment(options.env);
-      const report = await verifyAndReport(spec, environment, options);
+      const challenge = findChallenge(options.challenge);
+      const environment = resolveEnvironment(options.env, challenge.requires);
+      const report = await verifyAndReport(challenge, environment, {
+        ...options,
+        liveView: challenge.liveView as ((state: unknown) => string[]) | undefined,
+      });
       process.exitCode = report.passed ? 0 : 1;
     });
 }

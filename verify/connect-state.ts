@@ -34,8 +34,3 @@ export async function readConnectors(url: string): Promise<ConnectorView[]> {
     tasks: [...status.tasks].sort((a, b) => a.id - b.id),
   }));
 }
-
-/** The first line of a Java stack trace: the exception and its message. */
-export function firstLine(trace: string | undefined): string {
-  return (trace ?? '').split('\n')[0]?.trim() ?? '';
-}

@@ -1,4 +1,4 @@
-import type { ChallengeSpec, ConnectorRole } from '../challenges/spec.ts';
+import type { PipelineSpec, ConnectorRole } from '../challenges/spec.ts';
 import type { ConnectorView } from './connect-state.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { ConnectorView } from './connect-state.ts';
 const first = (config: Record<string, string>, ...keys: string[]): string | undefined =>
   keys.map((key) => config[key]).find((value) => value !== undefined && value !== '');
 
-export function roleOf(spec: ChallengeSpec, connectorClass: string | undefined): ConnectorRole | undefined {
+export function roleOf(spec: PipelineSpec, connectorClass: string | undefined): ConnectorRole | undefined {
   if (!connectorClass) return undefined;
   const simple = (name: string): string => name.split('.').pop() ?? name;
   for (const [role, classes] of Object.entries(spec.roles) as Array<[ConnectorRole, string[]]>) {
@@ -27,7 +27,7 @@ export function roleOf(spec: ChallengeSpec, connectorClass: string | undefined):
 }
 
 export function connectorsInRole(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   connectors: ConnectorView[],
   role: ConnectorRole,
 ): ConnectorView[] {

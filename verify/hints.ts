@@ -1,11 +1,12 @@
 import type {
-  ChallengeSpec,
+  PipelineSpec,
   CosmosToKafkaFlow,
   CosmosToSearchFlow,
   KafkaToCosmosFlow,
 } from '../challenges/spec.ts';
 import type { PipelineState } from './checks.ts';
-import { firstLine, type ConnectorView } from './connect-state.ts';
+import type { ConnectorView } from './connect-state.ts';
+import { failureLine } from './task-failure.ts';
 import {
   connectorsInRole,
   consumesTopic,
@@ -32,13 +33,17 @@ function notRunningAll(connectors: ConnectorView[]): string[] {
   for (const connector of connectors) {
     if (connector.state !== 'RUNNING') {
       problems.push(
-        `Connector ${connector.name} is ${connector.state}${connector.trace ? `: ${firstLine(connector.trace)}` : ''}.`,
+        connector.state === 'FAILED'
+          ? failureLine(`Connector ${connector.name}`, connector.trace, connector.config)
+          : `Connector ${connector.name} is ${connector.state}.`,
       );
       continue;
     }
     for (const task of connector.tasks.filter((item) => item.state !== 'RUNNING')) {
       problems.push(
-        `Task ${task.id} of ${connector.name} is ${task.state}${task.trace ? `: ${firstLine(task.trace)}` : ''}.`,
+        task.state === 'FAILED'
+          ? failureLine(`Task ${task.id} of ${connector.name}`, task.trace, connector.config)
+          : `Task ${task.id} of ${connector.name} is ${task.state}.`,
       );
     }
   }
@@ -47,12 +52,12 @@ function notRunningAll(connectors: ConnectorView[]): string[] {
 
 const notRunning = (connectors: ConnectorView[]): string | undefined => notRunningAll(connectors)[0];
 
-function sourceDatabases(spec: ChallengeSpec): Set<string> {
+function sourceDatabases(spec: PipelineSpec): Set<string> {
   return new Set(spec.flows.cosmosToKafka.map((flow) => flow.database));
 }
 
 export function cosmosToKafkaHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: CosmosToKafkaFlow,
   difference: Difference,
   state: PipelineState,
@@ -100,7 +105,7 @@ export function cosmosToKafkaHint(
 }
 
 export function kafkaToCosmosHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: KafkaToCosmosFlow,
   difference: Difference,
   state: PipelineState,
@@ -138,6 +143,18 @@ export function kafkaToCosmosHint(
     }
   }
   if (container && !container.exists) return `Container ${flow.database}/${flow.container} does not exist.`;
+  const othersArrive = spec.flows.kafkaToCosmos.some(
+    (other) =>
+      other.topic !== flow.topic &&
+      (state.containers.get(`${other.database}/${other.container}`)?.documents.size ?? 0) > 0,
+  );
+  if (difference.found === 0 && difference.missing.length > 0 && othersArrive && state.connectors) {
+    const sink = connectorsInRole(spec, state.connectors, 'cosmos-sink').find((item) =>
+      consumesTopic(item.config, flow.topic),
+    );
+    const name = sink?.name ?? '<sink>';
+    return `Nothing of topic ${flow.topic} reached ${flow.container}, while the sink's other topics arrive: its task does not consume ${flow.topic} — \`npx hack connectors restart ${name} --include-tasks\`, and \`npx hack connectors describe ${name}\` for its partitions.`;
+  }
   if (difference.missing.length > 0) {
     return `${difference.missing.length} of ${difference.expected} records of ${flow.topic} are not in ${flow.container}: the sink is behind or rejected them (see the dead-letter topic and task status).`;
   }
@@ -151,7 +168,7 @@ export function kafkaToCosmosHint(
 }
 
 export function cosmosToSearchHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   flow: CosmosToSearchFlow,
   difference: Difference,
   state: PipelineState,
@@ -186,12 +203,12 @@ export function cosmosToSearchHint(
 }
 
 export function connectorsHint(
-  spec: ChallengeSpec,
+  spec: PipelineSpec,
   connectors: ConnectorView[],
   deadLettered: Array<[string, number]>,
 ): string | undefined {
   const problems: string[] = [];
-  for (const role of Object.keys(spec.roles) as Array<keyof ChallengeSpec['roles']>) {
+  for (const role of Object.keys(spec.roles) as Array<keyof PipelineSpec['roles']>) {
     if (connectorsInRole(spec, connectors, role).length === 0)
       problems.push(`No ${role} connector is deployed.`);
   }

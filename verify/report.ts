@@ -1,6 +1,8 @@
 import type { Mismatch } from './diff.ts';
 
-export type CheckId = 'cosmos-to-kafka' | 'kafka-to-cosmos' | 'cosmos-to-search' | 'connectors-healthy';
+/** A node of the challenge's check graph; challenge 03's `cosmos-to-kafka`, `kafka-to-cosmos`, `cosmos-to-search` and
+ * `connectors-healthy` are stable, other nodes are added, never renamed. */
+export type CheckId = string;
 
 /** One check of the verify report (DESIGN.md's format; fields after `hint` are extensions). */
 export interface CheckResult {
@@ -19,6 +21,12 @@ export interface CheckResult {
   mismatchedCount?: number;
   /** One line per flow, connector or dead-letter topic: what was compared and how it came out. */
   details: string[];
+  /** The failing upstream node that explains this failure (the root of the chain); the hint then says so. */
+  blockedBy?: string;
+  /** Time from the start of verification until the check first passed (the whole run when it never did). */
+  durationMs?: number;
+  /** The failure cannot heal by waiting (a FAILED task, a stopped connector, an unreachable service). */
+  final?: boolean;
 }
 
 export interface VerifyReport {
@@ -32,6 +40,10 @@ export interface VerifyReport {
   attempts?: number;
   /** True when verification stopped before the timeout because nothing changed any more. */
   stalled?: boolean;
+  /** The first failing check that nothing upstream explains: what to fix first. */
+  cause?: { id: string; hint: string };
+  /** Why polling ended before the timeout: a final failure, or counts that stopped moving. */
+  stoppedBecause?: string;
 }
 
 export const listLimit = 100;

@@ -1,220 +1,94 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChallengeSpec } from '../challenges/spec.ts';
-import { errorMessage } from '../infra/errors.ts';
-import { kafkaClient } from '../infra/kafka/connection.ts';
-import { cosmosClient } from '../infra/cosmos/client.ts';
+import type { Challenge } from '../challenges/challenge.ts';
 import type { Environment } from '../infra/stack/environment.ts';
-import { containerKey, runChecks, type PipelineState } from './checks.ts';
-import { readConnectors } from './connect-state.ts';
-import { deadLetterTopic } from './connector-keys.ts';
-import { readContainer, type ContainerSnapshot } from './readers/cosmos.ts';
-import { peekTopic, TopicReader } from './readers/kafka.ts';
-import { readIndex, type IndexSnapshot } from './readers/search.ts';
+import { evaluateGraph, rootCause } from './graph.ts';
 import type { CheckResult, VerifyReport } from './report.ts';
 
 export interface VerifyOptions {
   /** Keep polling until every check passes or this much time has passed. */
   timeoutMs?: number;
   intervalMs?: number;
-  /** Stop early when nothing has changed for this long (default 30 s): the pipeline is stuck, not slow. */
+  /** Stop when no count has moved for this long (default 8 s): the pipeline is stuck, not slow. */
   stallMs?: number;
-  onProgress?: (checks: CheckResult[], attempt: number, state: PipelineState) => void;
-}
-
-/** Reads the whole pipeline once: topics, containers, indexes, connectors and dead-letter topics. */
-export async function collectState(
-  spec: ChallengeSpec,
-  environment: Environment,
-  reader: TopicReader,
-): Promise<PipelineState> {
-  const state: PipelineState = {
-    deadLetterSamples: new Map(),
-    topics: new Map(),
-    containers: new Map(),
-    indexes: new Map(),
-    deadLetters: new Map(),
-    unavailable: {},
-  };
-  const tasks: Array<Promise<void>> = [];
-
-  tasks.push(
-    (async () => {
-      if (!environment.connect) {
-        state.connectError = `No Kafka Connect REST API in ${environment.source} (set CONNECT_URL).`;
-        return;
-      }
-      try {
-        state.connectors = await readConnectors(environment.connect.url);
-      } catch (error) {
-        state.connectError = `Kafka Connect at ${environment.connect.url} did not answer: ${errorMessage(error)}`;
-      }
-    })(),
-  );
-
-  tasks.push(
-    (async () => {
-      if (!environment.cosmos) {
-        state.unavailable.cosmos = `No Cosmos DB endpoint in ${environment.source} (set COSMOS_ENDPOINT and COSMOS_KEY).`;
-        return;
-      }
-      const client = cosmosClient(environment.cosmos);
-      const wanted = new Map<string, [string, string]>();
-      for (const flow of [
-        ...spec.flows.cosmosToKafka,
-        ...spec.flows.kafkaToCosmos,
-        ...spec.flows.cosmosToSearch,
-      ]) {
-        wanted.set(containerKey(flow.database, flow.container), [flow.database, flow.container]);
-      }
-      try {
-        const snapshots = await Promise.all(
-          [...wanted.values()].map(([database, container]) => readContainer(client, database, container)),
-        );
-        for (const snapshot of snapshots)
-          state.containers.set(
-            containerKey(snapshot.database, snapshot.container),
-            snapshot as ContainerSnapshot,
-          );
-      } catch (error) {
-        state.unavailable.cosmos = `Cosmos DB at ${environment.cosmos.endpoint} could not be read: ${errorMessage(error)}`;
-      } finally {
-        client.dispose();
-      }
-    })(),
-  );
-
-  tasks.push(
-    (async () => {
-      if (!environment.search) {
-        state.unavailable.search = `No Azure AI Search endpoint in ${environment.source} (set SEARCH_ENDPOINT and SEARCH_ADMIN_KEY).`;
-        return;
-      }
-      try {
-        const names = [...new Set(spec.flows.cosmosToSearch.map((flow) => flow.index))];
-        const snapshots: IndexSnapshot[] = await Promise.all(
-          names.map((name) => readIndex(environment.search!, name)),
-        );
-        for (const snapshot of snapshots) state.indexes.set(snapshot.index, snapshot);
-      } catch (error) {
-        state.unavailable.search = `Azure AI Search at ${environment.search.endpoint} could not be read: ${errorMessage(error)}`;
-      }
-    })(),
-  );
-
-  tasks.push(
-    (async () => {
-      state.topics = await reader.snapshot();
-    })(),
-  );
-  await Promise.all(tasks);
-  await countDeadLetters(environment, state);
-  return state;
-}
-
-async function countDeadLetters(environment: Environment, state: PipelineState): Promise<void> {
-  const topics = [
-    ...new Set(
-      (state.connectors ?? [])
-        .map((connector) => deadLetterTopic(connector.config))
-        .filter((topic): topic is string => Boolean(topic)),
-    ),
-  ];
-  if (topics.length === 0) return;
-  const admin = kafkaClient(environment.kafka, 'connect-hack-verify').admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    for (const topic of topics) {
-      if (!existing.has(topic)) {
-        state.deadLetters.set(topic, 0);
-        continue;
-      }
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const count = offsets.reduce(
-        (sum, partition) => sum + Number(partition.high) - Number(partition.low),
-        0,
-      );
-      state.deadLetters.set(topic, count);
-      if (count > 0) state.deadLetterSamples.set(topic, await deadLetterSamples(environment, topic));
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  onProgress?: (checks: CheckResult[], attempt: number, state: unknown) => void;
 }
 
 /**
- * Verification by identity and content: reads everything, runs the checks, and polls until every check passes
- * or the timeout passes (a pipeline converges; a broken one never does). The last attempt is the report.
+ * Verification by identity and content: reads everything, evaluates the check graph, and polls while the
+ * pipeline can still converge. It stops at once when every check passes or a failure is final (a FAILED task,
+ * a stopped or missing connector, an unreachable service), after `stallMs` without any count moving, and at
+ * the timeout at the latest. The last attempt is the report.
  */
-export async function verifyChallenge(
-  spec: ChallengeSpec,
+export async function verifyChallenge<State>(
+  challenge: Challenge<State>,
   environment: Environment,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 60_000);
-  const topics = [...new Set([...spec.topics.map((topic) => topic.name)])];
-  const reader = new TopicReader(environment.kafka, topics);
+  const observer = await challenge.observe(environment);
   let checks: CheckResult[] = [];
   let attempt = 0;
+  let stoppedBecause: string | undefined;
   let stalled = false;
+  const passedAt = new Map<string, number>();
   try {
     let fingerprint = '';
     let changedAt = Date.now();
     for (;;) {
       attempt++;
-      const state = await collectState(spec, environment, reader);
-      checks = runChecks(spec, state);
+      const state = await observer.read();
+      checks = evaluateGraph(challenge.checks, state);
+      for (const check of checks)
+        if (check.passed && !passedAt.has(check.id)) passedAt.set(check.id, Date.now() - started);
       options.onProgress?.(checks, attempt, state);
-      if (checks.every((check) => check.passed) || Date.now() >= deadline) break;
-      // A pipeline that is converging changes something between passes; one that stopped moving will not pass
-      // by waiting longer, so report it instead of making the participant wait for the whole timeout.
-      const now = progressFingerprint(checks, state);
+      if (checks.every((check) => check.passed)) break;
+      const final = checks.find((check) => check.final);
+      if (final) {
+        stoppedBecause = `${final.id} cannot recover by waiting`;
+        break;
+      }
+      if (Date.now() >= deadline) break;
+      const now = progressFingerprint(checks);
       if (now !== fingerprint) {
         fingerprint = now;
         changedAt = Date.now();
-      } else if (Date.now() - changedAt >= (options.stallMs ?? 30_000)) {
+      } else if (Date.now() - changedAt >= (options.stallMs ?? 8000)) {
         stalled = true;
+        stoppedBecause = `nothing changed for ${Math.round((Date.now() - changedAt) / 1000)} s`;
         break;
       }
-      await sleep(Math.min(options.intervalMs ?? 2000, Math.max(0, deadline - Date.now())));
+      await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - Date.now())));
     }
   } finally {
-    await reader.close();
+    await observer.close();
   }
+  const durationMs = Date.now() - started;
+  for (const check of checks)
+    check.durationMs = check.passed ? (passedAt.get(check.id) ?? durationMs) : durationMs;
+  const cause = rootCause(checks);
   return {
-    challenge: spec.id,
+    challenge: challenge.id,
     passed: checks.every((check) => check.passed),
-    durationMs: Date.now() - started,
+    durationMs,
     checks,
     environment: environment.source,
     attempts: attempt,
     ...(stalled ? { stalled: true } : {}),
+    ...(cause ? { cause: { id: cause.id, hint: cause.hint ?? cause.title } } : {}),
+    ...(stoppedBecause ? { stoppedBecause } : {}),
   };
 }
 
-/** Where and why the first dead-lettered records failed, from their `__connect.errors.*` headers. */
-async function deadLetterSamples(environment: Environment, topic: string): Promise<string[]> {
-  const samples = await peekTopic(environment.kafka, topic, 3).catch(() => []);
-  return samples.map(({ key, headers }) => {
-    const where = headers['__connect.errors.topic']
-      ? `${headers['__connect.errors.topic']}@${headers['__connect.errors.offset'] ?? '?'}`
-      : `key ${key}`;
-    const why =
-      headers['__connect.errors.exception.message'] ??
-      'no __connect.errors.* headers (set errors.deadletterqueue.context.headers.enable=true)';
-    return `${where} (${headers['__connect.errors.stage'] ?? 'stage unknown'}): ${why}`;
-  });
-}
-
-/** What moves while a pipeline converges: the counts of every check and the records read from every topic. */
-function progressFingerprint(checks: CheckResult[], state: PipelineState): string {
-  const counts = checks.map((check) => [
-    check.found,
-    check.missingCount,
-    check.mismatchedCount,
-    check.extraCount,
-  ]);
-  const topics = [...state.topics.values()].map((topic) => topic.records);
-  return JSON.stringify([counts, topics, [...state.deadLetters.values()]]);
+/** What moves while a pipeline converges: every check's counts and details (which carry per-flow counts). */
+function progressFingerprint(checks: CheckResult[]): string {
+  return JSON.stringify(
+    checks.map((check) => [
+      check.found,
+      check.missingCount,
+      check.mismatchedCount,
+      check.extraCount,
+      check.details,
+    ]),
+  );
 }

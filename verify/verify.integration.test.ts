@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CosmosClient } from '@azure/cosmos';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
 import { runChallenge } from '../challenges/runner.ts';
@@ -9,7 +9,11 @@ import { startCosmosEmulator, type CosmosEmulator } from '../infra/cosmos/server
 import { startSearchEmulator, type SearchEmulator } from '../infra/search/emulator.ts';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { searchClient } from '../infra/search/client.ts';
-import { environmentFromVariables, type Environment } from '../infra/stack/environment.ts';
+import {
+  environmentFromFile,
+  environmentFromVariables,
+  type Environment,
+} from '../infra/stack/environment.ts';
 import { loadEnvFile } from '../infra/stack/env-file.ts';
 import { writeStack, type StackFile } from '../infra/stack/stack-file.ts';
 import { testBootstrapServers, uniqueName, waitFor } from '../infra/testing/helpers.ts';
@@ -17,8 +21,11 @@ import { kafkaClient } from '../infra/kafka/connection.ts';
 import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
 import { ConnectClient, connectorPath } from '../connectors/runtime/connect-client.ts';
 import { readConnectorFiles } from '../connectors/runtime/cli.ts';
+import { connectService } from '../connectors/runtime/service.ts';
+import { stripAnsi } from '../infra/console/style.ts';
 import { verifyChallenge } from './run.ts';
-import type { CheckResult } from './report.ts';
+import { renderScoreboard } from './reporters/console.ts';
+import type { CheckResult, VerifyReport } from './report.ts';
 
 /**
  * Challenge 03 end to end on real Kafka, our emulators and our worker, with the reference connectors: verify
@@ -204,5 +211,185 @@ describe('verify on a broken pipeline', () => {
         /purchases@\d+ \(VALUE_CONVERTER\): Converting byte\[\] to Kafka Connect data failed/.test(line),
       ),
     ).toBe(true);
+  });
+});
+
+describe('verdicts name the true cause first', () => {
+  const verdict = (report: VerifyReport): string => stripAnsi(renderScoreboard(report)).split('\n')[0]!;
+  const blockedBy = (report: VerifyReport, id: string): string | undefined =>
+    report.checks.find((item) => item.id === id)?.blockedBy;
+  const solutionConfig = (name: string) => readConnectorFiles(join(spec.dir, 'solution', `${name}.json`))[0]!;
+  /** A user written after the break: it can reach Kafka and Search only through the (broken) source. */
+  const newUser = async (id: string): Promise<void> => {
+    await client
+      .database('retail')
+      .container('users')
+      .items.upsert({
+        id,
+        fullName: 'Late Arrival',
+        email: `${id}@example.com`,
+        country: 'PT',
+        city: 'Porto',
+        createdAt: '2026-01-07T08:00:00.000Z',
+      });
+  };
+  /** The flows through the source pass again (connectors-healthy may still count an earlier test's dead letter). */
+  const healed = async (): Promise<void> => {
+    const flows = ['connector:cosmos-source', 'cosmos-to-kafka', 'cosmos-to-search'];
+    const passing = async (): Promise<boolean> =>
+      (await verifyChallenge(spec, environment, { timeoutMs: 0 })).checks
+        .filter((item) => flows.includes(item.id))
+        .every((item) => item.passed);
+    await waitFor(passing, {
+      timeoutMs: 60_000,
+      description: 'the pipeline passing again',
+    });
+  };
+
+  it('a wrong Cosmos key in the source config: the FAILED task, its cause and key first; search is blocked', async () => {
+    const source = solutionConfig('cosmos-source');
+    await connect.call('PUT', connectorPath('cosmos-source', '/config'), {
+      ...source.config,
+      'azure.cosmos.account.key': Buffer.from('not the key').toString('base64'),
+    });
+    try {
+      await newUser('late-1');
+      const report = await verifyChallenge(spec, environment, { timeoutMs: 60_000 });
+      expect(report.passed).toBe(false);
+      expect(report.cause?.id).toBe('connector:cosmos-source');
+      expect(verdict(report)).toMatch(
+        /connector:cosmos-source: (Task 0 of|Connector) cosmos-source FAILED: The input authorization token can't serve the request \(azure\.cosmos\.account\.key\)\. Fix azure\.cosmos\.account\.key in the connector config/,
+      );
+      expect(verdict(report)).not.toContain('..');
+      expect(blockedBy(report, 'cosmos-to-kafka')).toBe('connector:cosmos-source');
+      expect(blockedBy(report, 'cosmos-to-search')).toBe('connector:cosmos-source');
+      expect(report.checks.find((item) => item.id === 'cosmos-to-search')!.hint).toMatch(
+        /^Blocked by connector:cosmos-source/,
+      );
+      expect(report.stoppedBecause).toContain('cannot recover');
+    } finally {
+      await connect.call('PUT', connectorPath('cosmos-source', '/config'), source.config);
+    }
+    await healed();
+  });
+
+  it('a stopped source: the connector is the cause, not the search sink', async () => {
+    await connect.call('PUT', connectorPath('cosmos-source', '/stop'));
+    try {
+      await newUser('late-2');
+      const report = await verifyChallenge(spec, environment, { timeoutMs: 60_000 });
+      expect(report.cause?.id).toBe('connector:cosmos-source');
+      expect(verdict(report)).toContain(
+        'Connector cosmos-source is STOPPED: `npx hack connectors resume cosmos-source`',
+      );
+      expect(blockedBy(report, 'cosmos-to-search')).toBe('connector:cosmos-source');
+      expect(report.attempts).toBe(1); // a stopped connector ends the wait at once
+    } finally {
+      await connect.call('PUT', connectorPath('cosmos-source', '/resume'));
+    }
+    await healed();
+  });
+
+  it('a wrong COSMOS_KEY: the service is the cause and names the variable; the flows are blocked by it', async () => {
+    const wrong: Environment = {
+      ...environment,
+      cosmos: { ...environment.cosmos!, key: Buffer.from('wrong').toString('base64') },
+    };
+    const report = await verifyChallenge(spec, wrong, { timeoutMs: 30_000 });
+    expect(report.cause?.id).toBe('service:cosmos');
+    expect(verdict(report)).toContain('rejected the credential: check COSMOS_KEY in');
+    for (const id of ['cosmos-to-kafka', 'kafka-to-cosmos', 'cosmos-to-search'])
+      expect(blockedBy(report, id), id).toBe('service:cosmos');
+    expect(report.attempts).toBe(1);
+  });
+
+  it('a worker killed with kill -9: the worker is the cause; connectors and the sink flow are blocked by it', async () => {
+    const prefix = uniqueName('killed');
+    const entry = await connectService.start({
+      profile: 'local',
+      services: { kafka: { bootstrapServers: testBootstrapServers() } } as StackFile['services'],
+      env: { ...process.env, CONNECT_TOPIC_PREFIX: prefix, CONNECT_GROUP_ID: prefix },
+      ephemeralPorts: true,
+      progress: () => {},
+    });
+    process.kill(entry.pid!, 'SIGKILL');
+    const sink = client.database('retail-sink').container('purchases');
+    const { resources } = await sink.items.query('SELECT TOP 1 * FROM c').fetchAll();
+    const victim = resources[0]!;
+    await sink.item(victim.id, victim.userId).delete();
+    try {
+      const report = await verifyChallenge(
+        spec,
+        { ...environment, connect: { url: entry.url } },
+        { timeoutMs: 30_000 },
+      );
+      expect(report.cause?.id).toBe('service:connect');
+      expect(verdict(report)).toMatch(
+        new RegExp(`service:connect: Kafka Connect at ${entry.url} does not answer`),
+      );
+      expect(verdict(report)).not.toMatch(/does not answer.*does not answer/);
+      for (const id of ['connector:cosmos-sink', 'kafka-to-cosmos', 'connectors-healthy'])
+        expect(blockedBy(report, id), id).toBe('service:connect');
+      expect(report.checks.find((item) => item.id === 'kafka-to-cosmos')!.hint).not.toContain(
+        'write.strategy',
+      );
+      expect(report.attempts).toBe(1);
+    } finally {
+      await sink.items.upsert(victim);
+    }
+  });
+});
+
+describe('coach mode through a SASL_SSL listener (the shape of Event Hubs and Confluent Cloud)', () => {
+  const sasl = inject('kafkaSaslSsl');
+  const envFile = (mechanism: string, password: string): string => {
+    const file = join(home, `coach-${mechanism}.env`);
+    writeFileSync(
+      file,
+      [
+        `KAFKA_BOOTSTRAP_SERVERS=${sasl!.bootstrapServers}`,
+        'KAFKA_SECURITY_PROTOCOL=SASL_SSL',
+        `KAFKA_SASL_MECHANISM=${mechanism}`,
+        `KAFKA_SASL_USERNAME=${sasl!.username}`,
+        `KAFKA_SASL_PASSWORD=${password}`,
+        `KAFKA_SSL_CA_FILE=${sasl!.caFile}`,
+        `COSMOS_ENDPOINT=${environment.cosmos!.endpoint}`,
+        `COSMOS_KEY=${environment.cosmos!.key}`,
+        'COSMOS_TLS_INSECURE=true',
+        `SEARCH_ENDPOINT=${environment.search!.endpoint}`,
+        `SEARCH_ADMIN_KEY=${environment.search!.adminKey}`,
+        `CONNECT_URL=${environment.connect!.url}`,
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  it.skipIf(!sasl).each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])(
+    'verify --env with %s over TLS (the harness CA) passes',
+    async (mechanism) => {
+      const file = envFile(mechanism, sasl!.password);
+      const report = await verifyChallenge(spec, environmentFromFile(file, spec.requires), {
+        timeoutMs: 30_000,
+      });
+      // Everything read from Kafka through the listener (connectors-healthy may count an earlier test's dead letter).
+      const throughKafka = report.checks.filter((item) =>
+        ['service:kafka', 'cosmos-to-kafka', 'kafka-to-cosmos', 'cosmos-to-search'].includes(item.id),
+      );
+      expect(throughKafka.filter((item) => !item.passed).map((item) => `${item.id}: ${item.hint}`)).toEqual(
+        [],
+      );
+      expect(throughKafka.find((item) => item.id === 'kafka-to-cosmos')!.found).toBeGreaterThan(300);
+    },
+  );
+
+  it.skipIf(!sasl)('a wrong SASL password: Kafka is the cause and the variable is named', async () => {
+    const file = envFile('SCRAM-SHA-256', 'not-the-password');
+    const report = await verifyChallenge(spec, environmentFromFile(file, spec.requires), {
+      timeoutMs: 30_000,
+    });
+    expect(report.cause?.id).toBe('service:kafka');
+    expect(report.cause?.hint).toContain('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD');
+    expect(report.cause?.hint).not.toContain('not-the-password');
+    expect(report.checks.find((item) => item.id === 'cosmos-to-kafka')!.blockedBy).toBe('service:kafka');
   });
 });

@@ -1,96 +1,117 @@
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CATALOG_TOPICS, TOPICS, TOPIC_PARTITIONS, CATALOG_CONTAINERS } from '../../generators/model.ts';
-import type { ChallengeSpec, ContainerSpec } from '../spec.ts';
+import { readConnectorFiles } from '../../connectors/runtime/cli.ts';
+import { cosmosClient } from '../../infra/cosmos/client.ts';
+import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { style } from '../../infra/console/style.ts';
+import { CATALOG_TOPICS, EVENT_TOPICS } from '../../generators/model.ts';
+import { generateScenario, type ScenarioPart } from '../../generators/scenario.ts';
+import { catalogTargets, cosmosWriter } from '../../generators/writers/cosmos.ts';
+import { kafkaWriter } from '../../generators/writers/kafka.ts';
+import { ConnectClient } from '../../connectors/runtime/connect-client.ts';
+import { containerKey, type PipelineState } from '../../verify/checks.ts';
+import { observePipeline } from '../../verify/pipeline-state.ts';
+import { pipelineChecks } from '../../verify/pipeline-checks.ts';
+import type { Challenge, StepContext } from '../challenge.ts';
+import { lintPipeline } from '../lint.ts';
+import { provision, resetLocal } from '../provision.ts';
+import { applyConnectorsStep, drain } from '../steps.ts';
+import { pipeline03 as pipeline } from './pipeline.ts';
 
 /**
- * Challenge 03 — Kafka Connect: a Cosmos DB source streams users and products into Kafka, a Cosmos DB sink writes
- * the nine retail topics into `retail-sink`, and an Azure AI Search sink makes users and products searchable.
+ * Challenge 03 — Kafka Connect: the participant's Cosmos DB source, Cosmos DB sink and Azure AI Search sink
+ * configs (connectors/), applied to the stack's worker; verification follows the pipeline's graph.
  */
-const sourceDatabase = 'retail';
-const sinkDatabase = 'retail-sink';
-
-/**
- * Sink containers are partitioned the way a retail team would query them (by user or product), not by `id`,
- * so a sink that assumes `/id` fails here as it would in production.
- */
-const sinkPartitionKeys: Record<(typeof TOPICS)[number], string> = {
-  users: '/id',
-  products: '/category',
-  purchases: '/userId',
-  returns: '/userId',
-  'inventory-replenishment': '/productId',
-  'product-ratings': '/productId',
-  'product-inventory-capacity': '/productId',
-  'inventory-on-hand': '/productId',
-  'top-5-products': '/id',
+const withCosmos = async <T>(
+  context: StepContext,
+  body: (cosmos: ReturnType<typeof cosmosClient>) => Promise<T>,
+): Promise<T> => {
+  const cosmos = cosmosClient(context.environment.cosmos!);
+  try {
+    return await body(cosmos);
+  } finally {
+    cosmos.dispose();
+  }
 };
 
-const sourceContainers: ContainerSpec[] = CATALOG_TOPICS.map((topic) => ({
-  name: CATALOG_CONTAINERS[topic as keyof typeof CATALOG_CONTAINERS].container,
-  partitionKey: CATALOG_CONTAINERS[topic as keyof typeof CATALOG_CONTAINERS].partitionKeyPath,
-}));
+const part = (context: StepContext, name: ScenarioPart) => generateScenario(context.scenario, [name]);
 
-export const challenge03: ChallengeSpec = {
+/** Per-topic, per-container and per-index counts while verification polls. */
+function liveView(state: PipelineState): string[] {
+  const topics = pipeline.topics.map(
+    (topic) => `${topic.name} ${state.topics.get(topic.name)?.latest.size ?? 0}`,
+  );
+  const sink = pipeline.flows.kafkaToCosmos.map((flow) => {
+    const want = state.topics.get(flow.topic)?.latest.size ?? 0;
+    const have = state.containers.get(containerKey(flow.database, flow.container))?.documents.size ?? 0;
+    return `${flow.container} ${have}/${want}`;
+  });
+  const indexes = pipeline.flows.cosmosToSearch.map((flow) => {
+    const want = state.containers.get(containerKey(flow.database, flow.container))?.documents.size ?? 0;
+    return `${flow.index} ${state.indexes.get(flow.index)?.documents.size ?? 0}/${want}`;
+  });
+  return [
+    `${style.dim('kafka  ')} ${topics.join(' · ')}`,
+    `${style.dim('cosmos ')} ${sink.join(' · ')}`,
+    `${style.dim('search ')} ${indexes.join(' · ')}`,
+  ];
+}
+
+export const challenge03: Challenge<PipelineState> = {
   id: '03',
   slug: '03-kafka-connect',
   title: 'Kafka Connect: Cosmos DB source and sink, Azure AI Search sink',
-  dir: dirname(fileURLToPath(import.meta.url)),
-  topics: TOPICS.map((name) => ({ name, partitions: TOPIC_PARTITIONS })),
-  databases: [
-    { name: sourceDatabase, containers: sourceContainers },
+  dir: pipeline.dir,
+  services: ['kafka', 'cosmos', 'search', 'connect'],
+  requires: ['cosmos', 'search', 'connect'],
+  steps: [
     {
-      name: sinkDatabase,
-      containers: TOPICS.map((topic) => ({ name: topic, partitionKey: sinkPartitionKeys[topic] })),
+      title: (context) =>
+        context.local && !context.fresh
+          ? 'Fresh topics, databases, containers and indexes'
+          : 'Topics, databases, containers and indexes',
+      run: (context) =>
+        withCosmos(context, async (cosmos) => {
+          const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge');
+          const { search, connect } = context.environment;
+          if (context.local && !context.fresh)
+            await resetLocal(pipeline, {
+              kafka,
+              cosmos,
+              search: search!,
+              connect: new ConnectClient(connect!.url),
+            });
+          await provision(pipeline, { kafka, cosmos, search });
+        }),
+    },
+    {
+      title: (context) =>
+        `Seed ${context.scenario.scale.users} users and ${context.scenario.scale.products} products into Cosmos DB`,
+      run: (context) =>
+        withCosmos(context, async (cosmos) => {
+          await drain(cosmosWriter(await catalogTargets(cosmos)), part(context, 'catalog'), CATALOG_TOPICS);
+        }),
+    },
+    applyConnectorsStep(),
+    {
+      title: 'Produce the seven event topics and update users and products while the pipeline runs',
+      run: (context) =>
+        withCosmos(context, async (cosmos) => {
+          const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge');
+          const events = await drain(
+            await kafkaWriter(kafka, EVENT_TOPICS),
+            part(context, 'events'),
+            EVENT_TOPICS,
+          );
+          const updates = await drain(
+            cosmosWriter(await catalogTargets(cosmos)),
+            part(context, 'updates'),
+            CATALOG_TOPICS,
+          );
+          return { detail: `${events} events to Kafka, ${updates} live updates to Cosmos DB` };
+        }),
     },
   ],
-  indexes: [
-    {
-      name: 'users',
-      fields: [
-        { name: 'id', type: 'Edm.String', key: true, filterable: true },
-        { name: 'fullName', type: 'Edm.String', searchable: true, sortable: true },
-        { name: 'email', type: 'Edm.String', searchable: true, filterable: true },
-        { name: 'country', type: 'Edm.String', searchable: true, filterable: true, facetable: true },
-        { name: 'city', type: 'Edm.String', searchable: true, filterable: true, facetable: true },
-        { name: 'createdAt', type: 'Edm.DateTimeOffset', filterable: true, sortable: true },
-      ],
-    },
-    {
-      name: 'products',
-      fields: [
-        { name: 'id', type: 'Edm.String', key: true, filterable: true },
-        { name: 'name', type: 'Edm.String', searchable: true, sortable: true },
-        { name: 'category', type: 'Edm.String', searchable: true, filterable: true, facetable: true },
-        { name: 'sku', type: 'Edm.String', filterable: true },
-        { name: 'unitPrice', type: 'Edm.Double', filterable: true, sortable: true, facetable: true },
-        { name: 'createdAt', type: 'Edm.DateTimeOffset', filterable: true, sortable: true },
-      ],
-    },
-  ],
-  flows: {
-    cosmosToKafka: sourceContainers.map((container) => ({
-      database: sourceDatabase,
-      container: container.name,
-      topic: container.name,
-    })),
-    kafkaToCosmos: TOPICS.map((topic) => ({ topic, database: sinkDatabase, container: topic })),
-    cosmosToSearch: sourceContainers.map((container) => ({
-      database: sourceDatabase,
-      container: container.name,
-      topic: container.name,
-      index: container.name,
-    })),
-  },
-  roles: {
-    'cosmos-source': [
-      'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
-      'com.azure.cosmos.kafka.connect.source.CosmosDBSourceConnector',
-    ],
-    'cosmos-sink': [
-      'com.azure.cosmos.kafka.connect.CosmosSinkConnector',
-      'com.azure.cosmos.kafka.connect.sink.CosmosDBSinkConnector',
-    ],
-    'search-sink': ['io.confluent.connect.azure.search.AzureSearchSinkConnector'],
-  },
+  lint: (dir) => lintPipeline(pipeline, readConnectorFiles(dir)),
+  observe: (environment) => observePipeline(pipeline, environment),
+  checks: pipelineChecks(pipeline),
+  liveView,
 };

@@ -3,6 +3,7 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { mark, style } from '../../infra/console/style.ts';
 import { renderTable } from '../../infra/console/table.ts';
+import { describeJsonError } from '../../infra/console/json-error.ts';
 import { UsageError } from '../../infra/errors.ts';
 import { loadEnvFile } from '../../infra/stack/env-file.ts';
 import { readStack } from '../../infra/stack/stack-file.ts';
@@ -60,10 +61,11 @@ export function readConnectorFiles(path: string): ConnectorFile[] {
       };
     }
     let parsed: unknown;
+    const text = readFileSync(file, 'utf8');
     try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, {
+      throw new UsageError(`${file} is not valid JSON: ${describeJsonError(text, error)}`, {
         fix: 'Fix the JSON syntax.',
       });
     }

@@ -15,6 +15,13 @@ import {
 } from '../process/index.ts';
 import { installKafka } from './install.ts';
 import { kafkaClient, type KafkaConnection } from './connection.ts';
+import {
+  listenerCertificates,
+  saslSslProperties,
+  scramFormatArguments,
+  type ListenerCertificates,
+  type SaslSslListener,
+} from './sasl-ssl.ts';
 
 const run = promisify(execFile);
 
@@ -32,12 +39,16 @@ export interface LocalBrokerOptions {
   logFile: string;
   /** The listener port to prefer; 0 = any free port. Falls back to a free port when the preferred one is busy. */
   port?: number;
+  /** Also open a SASL_SSL listener (PLAIN and SCRAM users; SCRAM users are created when the data dir is formatted). */
+  saslSsl?: SaslSslListener;
   progress?: (message: string) => void;
 }
 
 export interface LocalBroker {
   pid: number;
   bootstrapServers: string;
+  /** The SASL_SSL listener's address and the CA its certificate is signed by, when one was asked for. */
+  saslSsl?: { bootstrapServers: string; caFile: string };
 }
 
 /**
@@ -51,17 +62,23 @@ export function newClusterId(): string {
   }
 }
 
-export function serverProperties(state: BrokerState, logDir: string): string {
+export function serverProperties(
+  state: BrokerState,
+  logDir: string,
+  saslSsl?: { listener: SaslSslListener; certificates: ListenerCertificates },
+): string {
+  const extra = saslSsl ? `,SASL_SSL://127.0.0.1:${saslSsl.listener.port}` : '';
   return [
     '# Written by connect-hack on every start; edits here are overwritten.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${state.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${state.port},CONTROLLER://127.0.0.1:${state.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${state.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${state.port},CONTROLLER://127.0.0.1:${state.controllerPort}${extra}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${state.port}${extra}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${saslSsl ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(saslSsl ? saslSslProperties(saslSsl.listener, saslSsl.certificates) : []),
     `log.dirs=${logDir}`,
     'num.partitions=1',
     // One broker: internal topics cannot have three replicas, and fewer partitions make the first group join fast.
@@ -120,7 +137,9 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
   const propertiesFile = join(options.dataDir, 'server.properties');
   const log4jFile = join(options.dataDir, 'log4j2.properties');
-  writeFileSync(propertiesFile, serverProperties(state, logDir));
+  const certificates = options.saslSsl ? await listenerCertificates(join(options.dataDir, 'tls')) : undefined;
+  const saslSsl = options.saslSsl && certificates ? { listener: options.saslSsl, certificates } : undefined;
+  writeFileSync(propertiesFile, serverProperties(state, logDir, saslSsl));
   writeFileSync(log4jFile, log4j2Properties);
 
   const jvm = [
@@ -138,6 +157,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
         'kafka.tools.StorageTool',
         'format',
         `--cluster-id=${state.clusterId}`,
+        ...(options.saslSsl ? scramFormatArguments(options.saslSsl) : []),
         '-c',
         propertiesFile,
       ]);
@@ -167,7 +187,18 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
     abort: () => (isAlive(child.pid) ? undefined : brokerDiedMessage(options.logFile)),
     fix: `Look at the broker's log: ${options.logFile}`,
   });
-  return { pid: child.pid, bootstrapServers };
+  return {
+    pid: child.pid,
+    bootstrapServers,
+    ...(saslSsl
+      ? {
+          saslSsl: {
+            bootstrapServers: `127.0.0.1:${saslSsl.listener.port}`,
+            caFile: saslSsl.certificates.caFile,
+          },
+        }
+      : {}),
+  };
 }
 
 export async function answersMetadata(connection: KafkaConnection): Promise<boolean> {

@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { serviceLogFile } from '../paths.ts';
 import { mark, style } from '../console/style.ts';
 import { renderTable } from '../console/table.ts';
+import { wholeNumber } from '../console/options.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka } from '../kafka/install.ts';
 import { installApacheConnect } from '../connect/install.ts';
@@ -136,7 +137,16 @@ export function registerStackCommands(program: Command): void {
         });
         clearInterval(keepAlive);
         process.stdout.write('\n');
-        await down(say);
+        // Only what this command started: services an earlier `hack up --detach` or a challenge run started keep running.
+        const started = Object.entries(outcomes)
+          .filter(([, outcome]) => outcome === 'started' || outcome === 'recovered')
+          .map(([name]) => name);
+        if (started.length > 0) await down(say, started);
+        const left = Object.keys(outcomes).filter((name) => !started.includes(name));
+        if (left.length > 0)
+          process.stdout.write(
+            `${left.join(', ')} kept running (started earlier): \`npx hack down\` stops them.\n`,
+          );
       },
     );
 
@@ -157,7 +167,12 @@ export function registerStackCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       if (options.json) {
         const stack = readStack();
-        process.stdout.write(`${JSON.stringify(stack ?? null, null, 2)}\n`);
+        if (!stack) {
+          throw new UsageError('No stack is running, so there is no stack.json to print.', {
+            fix: 'Start one with `npx hack up --detach`.',
+          });
+        }
+        process.stdout.write(`${JSON.stringify(stack, null, 2)}\n`);
         return;
       }
       if (!(await printStatus())) process.exitCode = 1;
@@ -168,7 +183,7 @@ export function registerStackCommands(program: Command): void {
     .description('Print the log of a service')
     .argument('<service>', `one of ${stackServices.map((service) => service.name).join(', ')}`)
     .option('-f, --follow', 'keep printing as the log grows')
-    .option('-n, --lines <n>', 'print only the last n lines', (value) => Number(value))
+    .option('-n, --lines <n>', 'print only the last n lines', wholeNumber)
     .action(async (name: string, options: { follow?: boolean; lines?: number }) => {
       if (!findService(name)) {
         throw new UsageError(`Unknown service "${name}".`, {
@@ -186,7 +201,7 @@ async function printLog(file: string, lines: number | undefined, follow: boolean
   const { readFile } = await import('node:fs/promises');
   const text = await readFile(file, 'utf8');
   process.stdout.write(
-    lines
+    lines !== undefined
       ? `${text
           .split('\n')
           .slice(-lines - 1)

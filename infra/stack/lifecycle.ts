@@ -93,9 +93,13 @@ function withNeeds(names: string[]): string[] {
   return [...all];
 }
 
-/** Stops every recorded service (last started first) and removes stack.json. */
+/**
+ * Stops the recorded services (last started first) and removes stack.json; with `only`, just those services
+ * (what one command started), leaving the others running and recorded.
+ */
 export async function down(
   progress: (message: string) => void = () => {},
+  only?: string[],
 ): Promise<Record<string, ServiceOutcome>> {
   return withStackLock(async () => {
     const stack = readStack();
@@ -104,7 +108,9 @@ export async function down(
     // Dependents first (the worker before Kafka): registry order, reversed; unknown entries last.
     const order = stackServices.map((service) => service.name);
     const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : -1);
-    const names = Object.keys(stack.services).sort((a, b) => rank(b) - rank(a));
+    const names = Object.keys(stack.services)
+      .filter((name) => !only || only.includes(name))
+      .sort((a, b) => rank(b) - rank(a));
     for (const name of names) {
       const entry = stack.services[name];
       if (!entry) continue;
@@ -117,7 +123,9 @@ export async function down(
       progress(`Stopping ${name}…`);
       outcomes[name] = service ? await stopService(service, entry) : await stopPid(entry.pid);
     }
-    removeStack();
+    for (const name of names) delete stack.services[name];
+    if (Object.keys(stack.services).length === 0) removeStack();
+    else writeStack(stack);
     return outcomes;
   });
 }

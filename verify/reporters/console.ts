@@ -1,5 +1,6 @@
 import { mark, style } from '../../infra/console/style.ts';
 import { renderTable } from '../../infra/console/table.ts';
+import { rootCause } from '../graph.ts';
 import type { CheckResult, VerifyReport } from '../report.ts';
 
 const shown = 5;
@@ -10,16 +11,26 @@ function listed(label: string, items: string[], total: number): string | undefin
   return `    ${label} (${total}): ${items.slice(0, shown).join(', ')}${more}`;
 }
 
-/** The scoreboard: a table of checks, then for each failing one what is missing, extra or different, and why. */
+/** The first line of every verdict: all passed, or the cause to fix first (the root of the check graph). */
+export function verdictLine(report: VerifyReport): string {
+  if (report.passed)
+    return `${mark.ok()} ${style.green(style.bold(`Challenge ${report.challenge}: all ${report.checks.length} checks passed.`))}`;
+  const root = rootCause(report.checks);
+  const cause = report.cause ?? { id: root?.id ?? 'verification', hint: root?.hint ?? 'a check failed.' };
+  return `${mark.fail()} ${style.red(style.bold(`Challenge ${report.challenge} failed — ${cause.id}:`))} ${cause.hint}`;
+}
+
+/** The scoreboard: the verdict, a table of checks, then for each failing one what is missing, extra or different, and why. */
 export function renderScoreboard(report: VerifyReport): string {
-  const lines: string[] = [];
+  const lines: string[] = [verdictLine(report)];
   lines.push(
-    style.bold(
-      `Challenge ${report.challenge} — verification (${(report.durationMs / 1000).toFixed(1)} s${report.attempts ? `, ${report.attempts} attempt(s)` : ''})`,
+    style.dim(
+      `Challenge ${report.challenge} — verification (${(report.durationMs / 1000).toFixed(1)} s${report.attempts ? `, ${report.attempts} attempt(s)` : ''})${report.environment ? ` against ${report.environment}` : ''}`,
     ),
   );
-  if (report.environment) lines.push(style.dim(`against ${report.environment}`));
-  if (report.stalled)
+  if (report.stoppedBecause)
+    lines.push(style.dim(`stopped early: ${report.stoppedBecause}, so waiting longer would not help`));
+  else if (report.stalled)
     lines.push(style.dim('stopped early: nothing changed any more, so waiting longer would not help'));
   lines.push('');
   lines.push(
@@ -41,6 +52,10 @@ export function renderScoreboard(report: VerifyReport): string {
   );
   for (const check of report.checks.filter((item) => !item.passed)) {
     lines.push('');
+    if (check.blockedBy) {
+      lines.push(`${mark.fail()} ${style.bold(check.id)}: blocked by ${check.blockedBy}`);
+      continue;
+    }
     lines.push(`${mark.fail()} ${style.bold(check.id)}: ${check.title}`);
     for (const detail of check.details) lines.push(style.dim(`    ${detail}`));
     const rows = [
@@ -65,10 +80,13 @@ export function renderScoreboard(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-/** One progress line while polling: found/expected per check. */
+/** One progress line while polling: found/expected per data check; service and connector nodes only when failing. */
 export function progressLine(checks: CheckResult[], attempt: number): string {
-  const parts = checks.map(
+  const shownChecks = checks.filter((check) => !check.id.includes(':') || !check.passed);
+  const healthyNodes = checks.length - shownChecks.length;
+  const parts = shownChecks.map(
     (check) => `${check.passed ? mark.ok() : '…'} ${check.id} ${check.found}/${check.expected}`,
   );
+  if (healthyNodes > 0) parts.unshift(`${mark.ok()} ${healthyNodes} services/connectors`);
   return `${style.dim(`attempt ${attempt}`)}  ${parts.join('  ')}`;
 }

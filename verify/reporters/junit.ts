@@ -28,7 +28,8 @@ export function renderJunit(report: VerifyReport): string {
   const failures = report.checks.filter((check) => !check.passed).length;
   const seconds = (report.durationMs / 1000).toFixed(3);
   const cases = report.checks.map((check) => {
-    const open = `    <testcase classname="challenge-${report.challenge}" name="${escapeXml(`${check.id}: ${check.title}`)}" time="${seconds}">`;
+    const time = ((check.durationMs ?? report.durationMs) / 1000).toFixed(3);
+    const open = `    <testcase classname="challenge-${report.challenge}" name="${escapeXml(`${check.id}: ${check.title}`)}" time="${time}">`;
     if (check.passed) return `${open}</testcase>`;
     const message = escapeXml(check.hint ?? `${check.missingCount} missing`);
     return `${open}\n      <failure message="${message}" type="${check.id}">${escapeXml(failureText(check))}</failure>\n    </testcase>`;

@@ -17,7 +17,14 @@ export function renderMarkdown(report: VerifyReport): string {
   for (const check of report.checks.filter((item) => !item.passed)) {
     lines.push('', `### ❌ ${check.id}`, '', cell(check.title));
     if (check.hint) lines.push('', `**Likely cause:** ${cell(check.hint)}`);
-    if (check.details.length) lines.push('', ...check.details.map((detail) => `- ${cell(detail)}`));
+    // Indented details (dead-letter samples under their topic) become a nested list, not a code block.
+    if (check.details.length)
+      lines.push(
+        '',
+        ...check.details.map((detail) =>
+          /^\s/.test(detail) ? `  - ${cell(detail.trim())}` : `- ${cell(detail)}`,
+        ),
+      );
     if (check.missingCount)
       lines.push(
         '',
