@@ -17,6 +17,8 @@ export interface Challenge<State = unknown> {
   title: string;
   /** The challenge's folder: README.md, the participant's files, solution/. */
   dir: string;
+  /** The participant's folder under `dir` (default `connectors`); `solution/` has the same shape. */
+  partDir?: string;
   /** Stack services the local run starts (names from infra/stack/registry.ts), e.g. kafka, cosmos, connect. */
   services: string[];
   /** Environment parts `--env` must provide (validated before anything is contacted). */

@@ -1,12 +1,16 @@
 import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
+import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
 
 /** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
-export const challenges: Record<string, Challenge> = { '03': challenge03 };
+export const challenges: Record<string, Challenge> = {
+  '02': challenge02,
+  '03': challenge03,
+};
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);
 

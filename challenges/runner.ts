@@ -37,9 +37,13 @@ export async function step<T>(title: string, body: () => Promise<T>): Promise<T>
 
 /** The participant's part: `--connectors DIR`, the reference with `--solution`, else their own folder. */
 export function participantDir(challenge: Challenge, options: ChallengeRunOptions): string {
-  const dir = options.connectors ?? join(challenge.dir, options.solution ? 'solution' : 'connectors');
+  const dir =
+    options.connectors ??
+    join(challenge.dir, options.solution ? 'solution' : (challenge.partDir ?? 'connectors'));
   if (!existsSync(dir))
-    throw new HackError(`${dir} does not exist.`, { fix: 'Pass a folder of connector JSON files.' });
+    throw new HackError(`${dir} does not exist.`, {
+      fix: `Pass a folder shaped like ${join(challenge.dir, 'solution')}.`,
+    });
   return dir;
 }
 
