@@ -53,7 +53,11 @@ function ratingsProduced(state: ProducersConsumersState): NodeVerdict {
           `No rating on ${RATINGS_TOPIC}: run the producer (clients/producer.ts) — \`npm run challenge:02\` does.`,
         );
   }
-  const verdict = passed([`${state.ratings.length} rating(s) on ${RATINGS_TOPIC}`]);
+  const verdict = {
+    ...passed([`${state.ratings.length} rating(s) on ${RATINGS_TOPIC}`]),
+    expected: state.ratings.length,
+    found: state.ratings.length,
+  };
   return stray
     ? { ...verdict, details: [...verdict.details!, `also rating-shaped records elsewhere: ${stray}`] }
     : verdict;
@@ -67,6 +71,7 @@ function ratingsValid(state: ProducersConsumersState): NodeVerdict {
     problems.set(kind, [...(problems.get(kind) ?? []), example]);
     if (field) mismatched.push({ id: example, fields: [field] });
   };
+  if (state.ratings.length === 0) return failed(`No rating on ${RATINGS_TOPIC} to check.`);
   const productIds = new Set<string>();
   for (const record of state.ratings) {
     const at = `${RATINGS_TOPIC}/${record.partition}@${record.offset}`;
@@ -92,7 +97,11 @@ function ratingsValid(state: ProducersConsumersState): NodeVerdict {
   }
   if (productIds.size > 10) note('go beyond 10 products', `${productIds.size} different products rated`);
   if (problems.size === 0)
-    return passed([`${state.ratings.length} rating(s), ${productIds.size} product(s) rated`]);
+    return {
+      ...passed([`${state.ratings.length} rating(s), ${productIds.size} product(s) rated`]),
+      expected: state.ratings.length,
+      found: state.ratings.length,
+    };
   const hint = [...problems]
     .map(
       ([kind, examples]) =>
