@@ -140,6 +140,8 @@ export function expectedLine(
 /** The consumer's output: one line per record (identity = partition and offset) with the joined content. */
 function consumerOutput(state: ProducersConsumersState): NodeVerdict {
   const { output } = state;
+  if (state.ratings.length === 0)
+    return failed(`No rating on ${RATINGS_TOPIC} to look for in ${output.path}.`);
   if (!output.exists)
     return failed(
       `The consumer wrote nothing: ${output.path} does not exist. Append one JSON line per rating to the \`output\` path (clients/consumer.ts).`,
