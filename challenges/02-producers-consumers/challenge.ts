@@ -49,7 +49,14 @@ async function participantModule<T>(participantDir: string, file: string, export
     throw new HackError(`${path} does not exist.`, {
       fix: `Copy ${join(dir, 'clients', file)} there and fill in its TODOs.`,
     });
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new HackError(`${path} could not be loaded: ${errorMessage(error).split('\n')[0]}`, {
+      fix: 'Keep your clients inside this repository, where .ts files load as ES modules (as clients/ does).',
+    });
+  }
   if (typeof module[exported] !== 'function')
     throw new HackError(`${path} does not export a function ${exported}.`, {
       fix: `Keep the signature of ${join(dir, 'clients', file)}.`,
@@ -117,6 +124,38 @@ function withClients<T>(
   const cosmos = cosmosClient(context.environment.cosmos!);
   const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge-02');
   return body({ kafka, cosmos }).finally(() => cosmos.dispose());
+}
+
+/**
+ * product-ratings with 4 partitions. The broker auto-creates topics with 1 partition when a client asks for one
+ * that does not exist yet; locally such a topic is replaced, on an --env it is named (challenge 01 creates it).
+ */
+async function ratingsTopic(kafka: ReturnType<typeof kafkaClient>, local: boolean): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await ensureTopics(kafka, [RATINGS_TOPIC]);
+      const [topic] = (await admin.fetchTopicMetadata({ topics: [RATINGS_TOPIC] })).topics;
+      const partitions = topic?.partitions.length ?? 0;
+      if (partitions === TOPIC_PARTITIONS) return;
+      if (!local)
+        throw new HackError(`${RATINGS_TOPIC} has ${partitions} partition(s), not ${TOPIC_PARTITIONS}.`, {
+          fix: `Recreate it with ${TOPIC_PARTITIONS} partitions (challenge 01).`,
+        });
+      await admin.deleteTopics({ topics: [RATINGS_TOPIC], timeout: 30_000 });
+      for (let i = 0; i < 100 && (await admin.listTopics()).includes(RATINGS_TOPIC); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new HackError(
+      `${RATINGS_TOPIC} keeps coming back with other than ${TOPIC_PARTITIONS} partitions.`,
+      {
+        fix: 'Stop whatever still reads or writes it (another consumer?) and run again.',
+      },
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function resetLocal(context: StepContext): Promise<void> {
@@ -251,7 +290,7 @@ export const challenge02: Challenge<ProducersConsumersState> = {
         if (context.local && !context.fresh) await resetLocal(context);
         rmSync(enrichedRatingsFile(), { force: true });
         rmSync(membershipFile(), { force: true });
-        await withClients(context, ({ kafka }) => ensureTopics(kafka, [RATINGS_TOPIC]));
+        await withClients(context, ({ kafka }) => ratingsTopic(kafka, context.local));
       },
     },
     {
