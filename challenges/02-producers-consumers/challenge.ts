@@ -357,7 +357,7 @@ export const challenge02: Challenge<ProducersConsumersState> = {
             }
           } finally {
             writeFileSync(membershipFile(), `${JSON.stringify(observations, null, 2)}\n`);
-            for (const instance of running) await instance.stop().catch(() => {});
+            await Promise.all(running.map((instance) => instance.stop().catch(() => {})));
             await admin.disconnect();
           }
           return { detail: `membership recorded in ${membershipFile()}; enriched ratings in ${output}` };
