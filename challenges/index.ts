@@ -1,6 +1,7 @@
 import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
 import { challenge01 } from './01-data-definition/challenge.ts';
+import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import { challenge04 } from './04-stream-processing/challenge.ts';
 import type { Challenge } from './challenge.ts';
@@ -10,6 +11,7 @@ export type { Challenge } from './challenge.ts';
 /** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
 export const challenges: Record<string, Challenge> = {
   '01': challenge01,
+  '02': challenge02,
   '03': challenge03,
   '04': challenge04,
 };

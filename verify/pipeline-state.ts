@@ -187,7 +187,7 @@ async function deadLetterSamples(environment: Environment, topic: string): Promi
  * Why a service could not be read, in one sentence: a rejected credential names the variable (or stack.json) it
  * came from; anything else is "does not answer" with the first line of the client's error.
  */
-function serviceProblem(
+export function serviceProblem(
   service: string,
   endpoint: string,
   error: unknown,

@@ -1,0 +1,370 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AssignerProtocol, type Admin } from 'kafkajs';
+import { cosmosClient } from '../../infra/cosmos/client.ts';
+import { errorMessage, HackError } from '../../infra/errors.ts';
+import { kafkaClient } from '../../infra/kafka/connection.ts';
+import type { Environment } from '../../infra/stack/environment.ts';
+import { CATALOG_TOPICS, TOPIC_PARTITIONS, TOPICS } from '../../generators/model.ts';
+import { generateScenario } from '../../generators/scenario.ts';
+import { CATALOG_DATABASE, catalogTargets, cosmosWriter } from '../../generators/writers/cosmos.ts';
+import { ensureTopics } from '../../generators/writers/kafka.ts';
+import { serviceProblem } from '../../verify/pipeline-state.ts';
+import { readContainer } from '../../verify/readers/cosmos.ts';
+import { TopicReader } from '../../verify/readers/kafka.ts';
+import type { Challenge, Observer, StepContext } from '../challenge.ts';
+import { drain } from '../steps.ts';
+import {
+  isRatingShaped,
+  producersConsumersChecks,
+  type MembershipObservation,
+  type ProducersConsumersState,
+} from './checks.ts';
+import {
+  enrichedRatingsFile,
+  membershipFile,
+  RATINGS_GROUP,
+  RATINGS_TOPIC,
+  type ParticipantConsumer,
+  type ParticipantProducer,
+  type RunningConsumer,
+} from './contract.ts';
+
+/**
+ * Challenge 02 — producers and consumers: the participant's kafkajs producer (ratings of products by users read
+ * from Cosmos DB) and consumer (each rating joined with its user and product, to a JSONL file), run by the harness
+ * with 1, 2 and then 7 consumer instances in one group while the admin API records who reads which partition.
+ */
+const dir = dirname(fileURLToPath(import.meta.url));
+/** Ratings per run and their period: a local run takes seconds (the hack's text says one every 15 s). */
+const RATING_COUNT = 12;
+const RATING_PERIOD_MS = Number(process.env.RATING_PERIOD_MS ?? 100);
+const GROUP_SIZES = [1, 2, 7];
+
+/** Imports the participant's module; a missing file or export is named with what to write. */
+async function participantModule<T>(participantDir: string, file: string, exported: string): Promise<T> {
+  const path = join(participantDir, file);
+  if (!existsSync(path))
+    throw new HackError(`${path} does not exist.`, {
+      fix: `Copy ${join(dir, 'clients', file)} there and fill in its TODOs.`,
+    });
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new HackError(`${path} could not be loaded: ${errorMessage(error).split('\n')[0]}`, {
+      fix: 'Keep your clients inside this repository, where .ts files load as ES modules (as clients/ does).',
+    });
+  }
+  if (typeof module[exported] !== 'function')
+    throw new HackError(`${path} does not export a function ${exported}.`, {
+      fix: `Keep the signature of ${join(dir, 'clients', file)}.`,
+    });
+  return module as T;
+}
+
+/** A participant's code that throws stops the run with its own message (the template's says what to do first). */
+async function participantCall<T>(what: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof HackError) throw error;
+    throw new HackError(`${what} threw: ${errorMessage(error)}`, {
+      fix: 'Fix it and run `npm run challenge:02` again (`-- --solution` runs the reference).',
+    });
+  }
+}
+
+/**
+ * The group as the admin API describes it once it is stable with `members` members that share every partition;
+ * after two minutes, what it looked like last (the check then names what is off).
+ */
+async function waitForGroup(admin: Admin, members: number): Promise<MembershipObservation> {
+  let last: MembershipObservation = { consumers: members, state: 'not described', members: [] };
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const group = (await admin.describeGroups([RATINGS_GROUP])).groups[0];
+    if (group) {
+      last = {
+        consumers: members,
+        state: group.state,
+        members: group.members.map((member) => {
+          const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+          return {
+            clientId: member.clientId,
+            partitions: [...(decoded?.assignment[RATINGS_TOPIC] ?? [])].sort((a, b) => a - b),
+          };
+        }),
+      };
+      const assigned = last.members.reduce((sum, member) => sum + member.partitions.length, 0);
+      if (group.state === 'Stable' && last.members.length >= members && assigned >= TOPIC_PARTITIONS)
+        return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return last;
+}
+
+/** The first consumer reads every rating before the group grows; a consumer that writes nothing is the check's to name. */
+async function waitForLines(output: string, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (existsSync(output) && readFileSync(output, 'utf8').split('\n').filter(Boolean).length >= count)
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function withClients<T>(
+  context: StepContext,
+  body: (clients: {
+    kafka: ReturnType<typeof kafkaClient>;
+    cosmos: ReturnType<typeof cosmosClient>;
+  }) => Promise<T>,
+): Promise<T> {
+  const cosmos = cosmosClient(context.environment.cosmos!);
+  const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge-02');
+  return body({ kafka, cosmos }).finally(() => cosmos.dispose());
+}
+
+/**
+ * product-ratings with 4 partitions. The broker auto-creates topics with 1 partition when a client asks for one
+ * that does not exist yet; locally such a topic is replaced, on an --env it is named (challenge 01 creates it).
+ */
+async function ratingsTopic(kafka: ReturnType<typeof kafkaClient>, local: boolean): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await ensureTopics(kafka, [RATINGS_TOPIC]);
+      const [topic] = (await admin.fetchTopicMetadata({ topics: [RATINGS_TOPIC] })).topics;
+      const partitions = topic?.partitions.length ?? 0;
+      if (partitions === TOPIC_PARTITIONS) return;
+      if (!local)
+        throw new HackError(`${RATINGS_TOPIC} has ${partitions} partition(s), not ${TOPIC_PARTITIONS}.`, {
+          fix: `Recreate it with ${TOPIC_PARTITIONS} partitions (challenge 01).`,
+        });
+      await admin.deleteTopics({ topics: [RATINGS_TOPIC], timeout: 30_000 });
+      for (let i = 0; i < 100 && (await admin.listTopics()).includes(RATINGS_TOPIC); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new HackError(
+      `${RATINGS_TOPIC} keeps coming back with other than ${TOPIC_PARTITIONS} partitions.`,
+      {
+        fix: 'Stop whatever still reads or writes it (another consumer?) and run again.',
+      },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function resetLocal(context: StepContext): Promise<void> {
+  await withClients(context, async ({ kafka, cosmos }) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      if ((await admin.listTopics()).includes(RATINGS_TOPIC)) {
+        await admin.deleteTopics({ topics: [RATINGS_TOPIC], timeout: 30_000 });
+        for (let i = 0; i < 100 && (await admin.listTopics()).includes(RATINGS_TOPIC); i++)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await admin.deleteGroups([RATINGS_GROUP]).catch(() => {});
+    } finally {
+      await admin.disconnect();
+    }
+    await cosmos
+      .database(CATALOG_DATABASE)
+      .delete()
+      .catch(() => {});
+  });
+}
+
+async function observe(environment: Environment): Promise<Observer<ProducersConsumersState>> {
+  const kafka = kafkaClient(environment.kafka, 'connect-hack-verify');
+  let others: string[] = [];
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    others = (await admin.listTopics()).filter(
+      (topic) =>
+        !topic.startsWith('_') &&
+        !(TOPICS as readonly string[]).includes(topic) &&
+        !/^(dlq-|search-sink-|connect-)/.test(topic),
+    );
+  } catch {
+    // Kafka's node says why when the reader fails too.
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+  const reader = new TopicReader(environment.kafka, [RATINGS_TOPIC, ...others]);
+  return { read: () => readState(environment, reader, others), close: () => reader.close() };
+}
+
+async function readState(
+  environment: Environment,
+  reader: TopicReader,
+  others: string[],
+): Promise<ProducersConsumersState> {
+  const state: ProducersConsumersState = {
+    unavailable: {},
+    users: new Map(),
+    products: new Map(),
+    ratings: [],
+    strayRatings: [],
+    output: { path: enrichedRatingsFile(), exists: false, lines: [], unreadable: 0 },
+    membership: { path: membershipFile() },
+    partitions: TOPIC_PARTITIONS,
+  };
+  if (!environment.cosmos) {
+    state.unavailable.cosmos = `No Cosmos DB endpoint in ${environment.source} (set COSMOS_ENDPOINT and COSMOS_KEY).`;
+  } else {
+    const client = cosmosClient(environment.cosmos);
+    try {
+      state.users = (await readContainer(client, CATALOG_DATABASE, 'users')).documents;
+      state.products = (await readContainer(client, CATALOG_DATABASE, 'products')).documents;
+    } catch (error) {
+      state.unavailable.cosmos = serviceProblem(
+        'Cosmos DB',
+        environment.cosmos.endpoint,
+        error,
+        environment,
+        'COSMOS_KEY',
+      );
+    } finally {
+      client.dispose();
+    }
+  }
+  try {
+    const topics = await reader.snapshot(10_000);
+    state.ratings = [...(topics.get(RATINGS_TOPIC)?.latest.values() ?? [])];
+    for (const topic of others) {
+      const count = [...(topics.get(topic)?.latest.values() ?? [])].filter((record) =>
+        isRatingShaped(record.value),
+      ).length;
+      if (count > 0) state.strayRatings.push({ topic, count });
+    }
+  } catch (error) {
+    state.unavailable.kafka = `Kafka at ${environment.kafka.bootstrapServers} does not answer: ${errorMessage(error)}.`;
+  }
+  if (existsSync(state.output.path)) {
+    state.output.exists = true;
+    for (const text of readFileSync(state.output.path, 'utf8').split('\n')) {
+      if (!text.trim()) continue;
+      try {
+        const line = JSON.parse(text) as unknown;
+        if (line && typeof line === 'object' && !Array.isArray(line))
+          state.output.lines.push(line as Record<string, unknown>);
+        else state.output.unreadable++;
+      } catch {
+        state.output.unreadable++;
+      }
+    }
+  }
+  if (existsSync(state.membership.path)) {
+    try {
+      state.membership.observations = JSON.parse(
+        readFileSync(state.membership.path, 'utf8'),
+      ) as MembershipObservation[];
+    } catch {
+      // An unreadable file reads as no observation; the node says how to record one.
+    }
+  }
+  return state;
+}
+
+export const challenge02: Challenge<ProducersConsumersState> = {
+  id: '02',
+  slug: '02-producers-consumers',
+  title: 'Producers and consumers: product ratings, enriched, in one consumer group',
+  dir,
+  folders: { participant: 'clients', solution: 'solution' },
+  services: ['kafka', 'cosmos'],
+  requires: ['cosmos'],
+  steps: [
+    {
+      title: (context) =>
+        context.local && !context.fresh
+          ? `Fresh ${RATINGS_TOPIC} topic and retail database`
+          : `${RATINGS_TOPIC} topic and retail database`,
+      run: async (context) => {
+        if (context.local && !context.fresh) await resetLocal(context);
+        rmSync(enrichedRatingsFile(), { force: true });
+        rmSync(membershipFile(), { force: true });
+        await withClients(context, ({ kafka }) => ratingsTopic(kafka, context.local));
+      },
+    },
+    {
+      title: (context) =>
+        `Seed ${context.scenario.scale.users} users and ${context.scenario.scale.products} products into Cosmos DB`,
+      run: (context) =>
+        withClients(context, async ({ cosmos }) => {
+          await drain(
+            cosmosWriter(await catalogTargets(cosmos)),
+            generateScenario(context.scenario, ['catalog']),
+            CATALOG_TOPICS,
+          );
+        }),
+    },
+    {
+      title: (context) =>
+        `Your producer (${join(context.participantDir, 'producer.ts')}): ${RATING_COUNT} ratings, one every ${RATING_PERIOD_MS} ms`,
+      run: async (context) => {
+        const producer = await participantModule<ParticipantProducer>(
+          context.participantDir,
+          'producer.ts',
+          'produceRatings',
+        );
+        await withClients(context, ({ kafka, cosmos }) =>
+          participantCall('produceRatings()', () =>
+            producer.produceRatings({ kafka, cosmos, count: RATING_COUNT, periodMs: RATING_PERIOD_MS }),
+          ),
+        );
+      },
+    },
+    {
+      title: (context) =>
+        `Your consumer (${join(context.participantDir, 'consumer.ts')}): 1, then 2, then 7 instances in group ${RATINGS_GROUP}`,
+      run: async (context) => {
+        const consumer = await participantModule<ParticipantConsumer>(
+          context.participantDir,
+          'consumer.ts',
+          'startConsumer',
+        );
+        const output = enrichedRatingsFile();
+        mkdirSync(dirname(output), { recursive: true });
+        return withClients(context, async ({ kafka, cosmos }) => {
+          const admin = kafka.admin();
+          await admin.connect();
+          const running: RunningConsumer[] = [];
+          const observations: MembershipObservation[] = [];
+          try {
+            for (const size of GROUP_SIZES) {
+              while (running.length < size) {
+                const instance = running.length + 1;
+                running.push(
+                  await participantCall(`startConsumer() (instance ${instance})`, () =>
+                    consumer.startConsumer({ kafka, cosmos, groupId: RATINGS_GROUP, output, instance }),
+                  ),
+                );
+              }
+              const seen = await waitForGroup(admin, size);
+              if (size === 1) await waitForLines(output, RATING_COUNT);
+              observations.push(seen);
+              const idle = seen.members.filter((member) => member.partitions.length === 0).length;
+              context.say(
+                `  ${size} consumer(s): ${seen.members.map((member) => `[${member.partitions.join(',')}]`).join(' ')}${idle ? ` — ${idle} idle` : ''}`,
+              );
+            }
+          } finally {
+            writeFileSync(membershipFile(), `${JSON.stringify(observations, null, 2)}\n`);
+            await Promise.all(running.map((instance) => instance.stop().catch(() => {})));
+            await admin.disconnect();
+          }
+          return { detail: `membership recorded in ${membershipFile()}; enriched ratings in ${output}` };
+        });
+      },
+    },
+  ],
+  observe,
+  checks: producersConsumersChecks,
+};
