@@ -1,4 +1,3 @@
-import { buildJavaProcessor, streamsReferenceDir } from '../../challenges/04-stream-processing/processor.ts';
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -61,7 +60,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('install')
     .description(
-      "Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools, challenge 04's Kafka Streams reference) from Maven Central into the cache",
+      'Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools) from Maven Central into the cache',
     )
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
@@ -90,10 +89,6 @@ export function registerStackCommands(program: Command): void {
         const tools = await installKafkaTools({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Kafka command-line tools: ${tools.jars.length} jars in ${tools.libDir}\n`,
-        );
-        const streams = await buildJavaProcessor(streamsReferenceDir, say);
-        process.stdout.write(
-          `${mark.ok()} Challenge 04's Kafka Streams reference: compiled, ${streams.mainClass}\n`,
         );
         if (options.databases) {
           const mariadb = await installRegistryMariadb(say);
