@@ -247,7 +247,7 @@ describe('verdicts name the true cause first', () => {
         !byId.get('cosmos-to-search')!.missing.includes(`users:${lateId}`)
       );
     };
-    await waitFor(passing, { timeoutMs: 60_000, description: 'the source and the late user through again' });
+    await waitFor(passing, { timeoutMs: 150_000, description: 'the source and the late user through again' });
   };
 
   it('a wrong Cosmos key in the source config: the FAILED task, its cause and key first; search is blocked', async () => {
