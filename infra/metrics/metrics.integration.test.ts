@@ -41,6 +41,7 @@ let clusterId = '';
 
 const metricsUrl = (): string => (readStack()!.services.metrics as MetricsEntry).url;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the response's fields freely
 async function api(path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${metricsUrl()}${path}`, {
     method: body === undefined ? 'GET' : 'POST',

@@ -6,7 +6,8 @@ import { metricDescriptors } from './catalog.ts';
 import { documentedExamples } from './examples.ts';
 import { parseInterval } from './intervals.ts';
 import { parsePrometheus, renderExport } from './prometheus.ts';
-import { MetricsApiError, runAttributes, runQuery } from './query.ts';
+import type { MetricsApiError } from './query.ts';
+import { runAttributes, runQuery } from './query.ts';
 import { MetricStore } from './store.ts';
 import { createMetricsApp } from './server.ts';
 
