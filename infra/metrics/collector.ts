@@ -38,7 +38,6 @@ interface Reading {
 
 export class Collector {
   private state: CollectorState;
-  private admin: { bootstrap: string; admin: Admin } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private busy = false;
@@ -65,7 +64,6 @@ export class Collector {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    await this.admin?.admin.disconnect().catch(() => undefined);
   }
 
   /** One scrape of every target, appended at one time. */
@@ -117,70 +115,73 @@ export class Collector {
     return samples;
   }
 
-  private async kafkaAdmin(services: StackServices): Promise<Admin> {
-    const entry = services.kafka!;
-    if (this.admin?.bootstrap !== entry.bootstrapServers) {
-      await this.admin?.admin.disconnect().catch(() => undefined);
-      const admin = kafkaClient(kafkaConnectionOf(entry), 'hack-metrics').admin();
-      await admin.connect();
-      this.admin = { bootstrap: entry.bootstrapServers, admin };
-    }
-    return this.admin.admin;
-  }
-
   private async scrapeKafka(services: StackServices): Promise<{ gauges: Sample[]; counters: Reading[] }> {
-    const admin = await this.kafkaAdmin(services);
-    const { clusterId } = await admin.describeCluster();
-    const cluster = { 'resource.kafka.id': clusterId };
-    const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
-    const gauges: Sample[] = [];
-    const counters: Reading[] = [];
-    const high = new Map<string, number>();
-    let partitions = 0;
-    await Promise.all(
-      topics.map(async (topic) => {
-        const offsets = await admin.fetchTopicOffsets(topic).catch(() => []); // deleted meanwhile
-        for (const { partition, high: watermark } of offsets) {
-          partitions++;
-          high.set(`${topic}\u0000${partition}`, Number(watermark));
-          counters.push({
-            metric: 'io.confluent.kafka.server/received_records',
-            labels: { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) },
-            total: Number(watermark),
-          });
-        }
-      }),
-    );
-    gauges.push({ metric: 'io.confluent.kafka.server/partition_count', labels: cluster, value: partitions });
-    const consumed = new Map<string, number>();
-    const { groups } = await admin.listGroups();
-    for (const { groupId } of groups) {
-      const committed = await admin.fetchOffsets({ groupId }).catch(() => []);
-      for (const { topic, partitions: offsets } of committed) {
-        for (const { partition, offset } of offsets) {
-          const at = Number(offset);
-          const watermark = high.get(`${topic}\u0000${partition}`);
-          if (at < 0 || watermark === undefined) continue;
-          const labels = { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) };
-          gauges.push({
-            metric: 'io.confluent.kafka.server/consumer_lag_offsets',
-            labels: { ...labels, 'metric.consumer_group_id': groupId },
-            value: Math.max(0, watermark - at),
-          });
-          const key = JSON.stringify(labels);
-          consumed.set(key, (consumed.get(key) ?? 0) + at);
-        }
+    // A fresh connection per scrape: an idle kafkajs client keeps timers ticking (its request queue's pending
+    // checks), which cost more CPU between scrapes than connecting again does.
+    const admin = kafkaClient(kafkaConnectionOf(services.kafka!), 'hack-metrics').admin();
+    await admin.connect();
+    try {
+      return await scrapeKafkaWith(admin, services);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+async function scrapeKafkaWith(
+  admin: Admin,
+  services: StackServices,
+): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const { clusterId } = await admin.describeCluster();
+  const cluster = { 'resource.kafka.id': clusterId };
+  const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+  const gauges: Sample[] = [];
+  const counters: Reading[] = [];
+  const high = new Map<string, number>();
+  let partitions = 0;
+  await Promise.all(
+    topics.map(async (topic) => {
+      const offsets = await admin.fetchTopicOffsets(topic).catch(() => []); // deleted meanwhile
+      for (const { partition, high: watermark } of offsets) {
+        partitions++;
+        high.set(`${topic}\u0000${partition}`, Number(watermark));
+        counters.push({
+          metric: 'io.confluent.kafka.server/received_records',
+          labels: { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) },
+          total: Number(watermark),
+        });
+      }
+    }),
+  );
+  gauges.push({ metric: 'io.confluent.kafka.server/partition_count', labels: cluster, value: partitions });
+  const consumed = new Map<string, number>();
+  const { groups } = await admin.listGroups();
+  for (const { groupId } of groups) {
+    const committed = await admin.fetchOffsets({ groupId }).catch(() => []);
+    for (const { topic, partitions: offsets } of committed) {
+      for (const { partition, offset } of offsets) {
+        const at = Number(offset);
+        const watermark = high.get(`${topic}\u0000${partition}`);
+        if (at < 0 || watermark === undefined) continue;
+        const labels = { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) };
+        gauges.push({
+          metric: 'io.confluent.kafka.server/consumer_lag_offsets',
+          labels: { ...labels, 'metric.consumer_group_id': groupId },
+          value: Math.max(0, watermark - at),
+        });
+        const key = JSON.stringify(labels);
+        consumed.set(key, (consumed.get(key) ?? 0) + at);
       }
     }
-    for (const [key, total] of consumed)
-      counters.push({
-        metric: 'io.confluent.kafka.server/sent_records',
-        labels: JSON.parse(key) as Labels,
-        total,
-      });
-    gauges.push(...retainedBytes(services, cluster));
-    return { gauges, counters };
   }
+  for (const [key, total] of consumed)
+    counters.push({
+      metric: 'io.confluent.kafka.server/sent_records',
+      labels: JSON.parse(key) as Labels,
+      total,
+    });
+  gauges.push(...retainedBytes(services, cluster));
+  return { gauges, counters };
 }
 
 /** Partition log sizes on disk, when the broker is the stack's own (its data dir is ours to read). */
