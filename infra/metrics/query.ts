@@ -184,7 +184,7 @@ export function parseQuery(body: unknown, now: number): Parsed {
   if (body.format !== undefined) {
     if (body.format !== 'FLAT' && body.format !== 'GROUPED') problems.push('format must be FLAT or GROUPED.');
     else format = body.format;
-    if (format === 'GROUPED' && groupBy.length === 0)
+    if (format === 'GROUPED' && !(Array.isArray(body.group_by) && body.group_by.length > 0))
       problems.push('format GROUPED is only allowed when group_by is non-empty.');
   }
   let order: 'ASCENDING' | 'DESCENDING' = 'DESCENDING';
@@ -216,31 +216,56 @@ const combine = (agg: Aggregation, a: number, b: number): number =>
 
 interface Group {
   labels: Record<string, string>;
-  /** bucket start → (sample time → value combined across the group's series). */
-  buckets: Map<number, Map<number, number>>;
+  /** bucket start → the sum of its values: enough for counters summed across series (the common case). */
+  sums: Map<number, number>;
+  /** bucket start → (sample time → value combined across the group's series): gauges, MAX and MIN. */
+  samples: Map<number, Map<number, number>>;
 }
 
-function collectGroups(parsed: Parsed, series: Series[], filter: Filter | undefined): Map<string, Group> {
+/** The first index whose time is ≥ `time` (points are sorted by time). */
+function lowerBound(times: number[], time: number): number {
+  let [low, high] = [0, times.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function collectGroups(
+  parsed: Parsed,
+  series: Series[],
+  filter: Filter | undefined,
+  counter: boolean,
+): Map<string, Group> {
   const groups = new Map<string, Group>();
   const first = Math.min(...parsed.ranges.map((range) => range.start));
+  const summed = counter && parsed.agg === 'SUM';
+  const bucketMs = parsed.bucketMs;
   for (const one of series) {
     if (!matches(filter, one.labels)) continue;
     const labels = Object.fromEntries(parsed.groupBy.map((field) => [field, one.labels[field] ?? '']));
     const key = JSON.stringify(parsed.groupBy.map((field) => labels[field]));
-    let group = groups.get(key);
-    for (let index = 0; index < one.times.length; index++) {
-      const time = one.times[index]!;
-      if (!parsed.ranges.some((range) => time >= range.start && time < range.end)) continue;
-      if (!group) {
-        group = { labels, buckets: new Map() };
-        groups.set(key, group);
+    for (const range of parsed.ranges) {
+      const from = lowerBound(one.times, range.start);
+      const to = lowerBound(one.times, range.end);
+      if (from >= to) continue;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { labels, sums: new Map(), samples: new Map() }));
+      for (let index = from; index < to; index++) {
+        const time = one.times[index]!;
+        const value = one.values[index]!;
+        const bucket = bucketMs === 'ALL' ? first : Math.floor(time / bucketMs) * bucketMs;
+        if (summed) {
+          group.sums.set(bucket, (group.sums.get(bucket) ?? 0) + value);
+          continue;
+        }
+        let samples = group.samples.get(bucket);
+        if (!samples) group.samples.set(bucket, (samples = new Map()));
+        const previous = samples.get(time);
+        samples.set(time, previous === undefined ? value : combine(parsed.agg, previous, value));
       }
-      const bucket = parsed.bucketMs === 'ALL' ? first : Math.floor(time / parsed.bucketMs) * parsed.bucketMs;
-      let samples = group.buckets.get(bucket);
-      if (!samples) group.buckets.set(bucket, (samples = new Map()));
-      const previous = samples.get(time);
-      const value = one.values[index]!;
-      samples.set(time, previous === undefined ? value : combine(parsed.agg, previous, value));
     }
   }
   return groups;
@@ -248,13 +273,15 @@ function collectGroups(parsed: Parsed, series: Series[], filter: Filter | undefi
 
 /** Counters are summed over time within a bucket, gauges averaged (the Cloud's object model). */
 function pointsOf(group: Group, counter: boolean): Array<{ timestamp: string; value: number }> {
-  return [...group.buckets.entries()]
+  const values = new Map(group.sums);
+  for (const [bucket, samples] of group.samples) {
+    let total = 0;
+    for (const value of samples.values()) total += value;
+    values.set(bucket, counter ? total : total / samples.size);
+  }
+  return [...values.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([bucket, samples]) => {
-      const values = [...samples.values()];
-      const total = values.reduce((sum, value) => sum + value, 0);
-      return { timestamp: iso(bucket), value: counter ? total : total / values.length };
-    });
+    .map(([bucket, value]) => ({ timestamp: iso(bucket), value }));
 }
 
 const pageOffset = (token: string | undefined): number => {
@@ -274,9 +301,9 @@ export function runQuery(
   const parsed = parseQuery(body, options.now ?? Date.now());
   const filter = (body as QueryRequest).filter ?? undefined;
   const counter = isCounter(parsed.descriptor);
-  const groups = [...collectGroups(parsed, store.ofMetric(parsed.descriptor.name), filter).values()].map(
-    (group) => ({ labels: group.labels, points: pointsOf(group, counter) }),
-  );
+  const groups = [
+    ...collectGroups(parsed, store.ofMetric(parsed.descriptor.name), filter, counter).values(),
+  ].map((group) => ({ labels: group.labels, points: pointsOf(group, counter) }));
   if (parsed.bucketMs === 'ALL' && parsed.groupBy.length > 0) {
     const sign = parsed.order === 'DESCENDING' ? -1 : 1;
     groups.sort((a, b) => sign * ((a.points[0]?.value ?? 0) - (b.points[0]?.value ?? 0)));

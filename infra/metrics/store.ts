@@ -95,14 +95,22 @@ export class MetricStore {
         continue;
       }
       closeTornLine(file);
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        const [time, id, value] = line.split('\t');
-        const series = this.series.get(Number(id));
-        if (!series || value === undefined || value === '') continue;
-        const at = Number(time);
-        if (at < horizon || !Number.isFinite(at)) continue;
-        series.times.push(at);
-        series.values.push(Number(value));
+      const text = readFileSync(file, 'utf8');
+      // Scanned by index rather than split into lines and fields: a day at 10 s is millions of lines.
+      for (let start = 0; start < text.length;) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        const firstTab = text.indexOf('\t', start);
+        const secondTab = firstTab < 0 ? -1 : text.indexOf('\t', firstTab + 1);
+        if (secondTab > 0 && secondTab < end) {
+          const at = Number(text.slice(start, firstTab));
+          const series = this.series.get(Number(text.slice(firstTab + 1, secondTab)));
+          if (series && at >= horizon && secondTab + 1 < end) {
+            series.times.push(at);
+            series.values.push(Number(text.slice(secondTab + 1, end)));
+          }
+        }
+        start = end + 1;
       }
     }
     for (const series of this.series.values()) sortPoints(series);
@@ -192,6 +200,7 @@ export class MetricStore {
 }
 
 function sortPoints(series: Series): void {
+  if (series.times.every((time, index) => index === 0 || series.times[index - 1]! <= time)) return;
   const order = series.times.map((_, index) => index).sort((a, b) => series.times[a]! - series.times[b]!);
   series.times = order.map((index) => series.times[index]!);
   series.values = order.map((index) => series.values[index]!);
