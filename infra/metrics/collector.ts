@@ -156,8 +156,14 @@ async function scrapeKafkaWith(
   gauges.push({ metric: 'io.confluent.kafka.server/partition_count', labels: cluster, value: partitions });
   const consumed = new Map<string, number>();
   const { groups } = await admin.listGroups();
-  for (const { groupId } of groups) {
-    const committed = await admin.fetchOffsets({ groupId }).catch(() => []);
+  // All groups' offsets at once: on a broker with hundreds of groups, one after the other outlasts the interval.
+  const committedByGroup = await Promise.all(
+    groups.map(async ({ groupId }) => ({
+      groupId,
+      committed: await admin.fetchOffsets({ groupId }).catch(() => []),
+    })),
+  );
+  for (const { groupId, committed } of committedByGroup) {
     for (const { topic, partitions: offsets } of committed) {
       for (const { partition, offset } of offsets) {
         const at = Number(offset);

@@ -23,7 +23,7 @@ import { exportName, parsePrometheus } from './prometheus.ts';
 import type { MetricsEntry } from './service.ts';
 
 /**
- * The metrics service as `hack up` runs it (its own process, scraping every second here), on the run's broker with
+ * The metrics service as `hack up` runs it (its own process, scraping every 2 s here), on the run's broker with
  * our Connect worker: known counts are produced, consumed, moved by connectors and sent to a dead letter queue,
  * then read back through the Metrics API exactly as a Confluent Cloud client would.
  */
@@ -70,6 +70,32 @@ async function totals(metric: string, groupBy: string, filter?: unknown): Promis
   );
 }
 
+/**
+ * The group's lag now: the last scrape's value per partition, summed. A gauge is averaged within a bucket, so the
+ * buckets are 1 s (a local granularity), one scrape each.
+ */
+async function latestLag(): Promise<number> {
+  const { json } = await api('/v2/metrics/cloud/query', {
+    aggregations: [{ metric: 'io.confluent.kafka.server/consumer_lag_offsets' }],
+    group_by: ['metric.partition'],
+    filter: {
+      op: 'AND',
+      filters: [
+        { field: 'metric.consumer_group_id', op: 'EQ', value: group },
+        { field: 'metric.topic', op: 'EQ', value: topic },
+        { field: 'resource.kafka.id', op: 'EQ', value: clusterId },
+      ],
+    },
+    granularity: 'PT1S',
+    intervals: ['now-1m/now+1m'],
+    format: 'GROUPED',
+  });
+  return (json.data as Array<{ points: Array<{ value: number }> }>).reduce(
+    (sum, partition) => sum + partition.points.at(-1)!.value,
+    0,
+  );
+}
+
 beforeAll(async () => {
   process.env.HACK_HOME = home;
   writeStack({
@@ -82,7 +108,7 @@ beforeAll(async () => {
     ephemeralPorts: true,
     env: {
       ...process.env,
-      HACK_METRICS_INTERVAL_MS: '1000',
+      HACK_METRICS_INTERVAL_MS: '2000',
       CONNECT_TOPIC_PREFIX: uniqueName('metrics-connect'),
       CONNECT_GROUP_ID: uniqueName('metrics-connect'),
     },
@@ -135,47 +161,38 @@ describe('the metrics service', () => {
     ]);
 
     const byTopic = { field: 'metric.topic', op: 'EQ', value: topic };
+    const connector = 'resource.connector.id';
+    const expected = {
+      receivedRecords: 42,
+      sentRecords: 30,
+      consumerLag: 12,
+      connectorSent: 7,
+      connectorReceived: 8,
+      deadLetterRecords: 3,
+    };
+    let seen: Record<string, number | undefined> = {};
+    // Polled until the API shows every count (or 60 s pass); the comparison then names the one that is off.
     await waitFor(
       async () => {
-        const received = await totals('io.confluent.kafka.server/received_records', 'metric.topic', byTopic);
-        const lag = await totals(
-          'io.confluent.kafka.server/consumer_lag_offsets',
-          'metric.consumer_group_id',
-          {
-            op: 'AND',
-            filters: [byTopic, { field: 'resource.kafka.id', op: 'EQ', value: clusterId }],
-          },
-        );
-        const sent = await totals('io.confluent.kafka.server/sent_records', 'metric.topic', byTopic);
-        const connector = 'resource.connector.id';
-        const sourceSent = await totals('io.confluent.kafka.connect/sent_records', connector);
-        const sinkReceived = await totals('io.confluent.kafka.connect/received_records', connector);
-        const dead = await totals('io.confluent.kafka.connect/dead_letter_queue_records', connector);
-        return (
-          received[topic] === 42 &&
-          sent[topic] === 30 &&
-          // A gauge: the last scrape of the ALL bucket is not the average; ask for the latest minute instead below.
-          lag[group] !== undefined &&
-          sourceSent[source] === 7 &&
-          sinkReceived[sink] === 8 &&
-          dead[sink] === 3
-        );
+        seen = {
+          receivedRecords: (
+            await totals('io.confluent.kafka.server/received_records', 'metric.topic', byTopic)
+          )[topic],
+          sentRecords: (await totals('io.confluent.kafka.server/sent_records', 'metric.topic', byTopic))[
+            topic
+          ],
+          consumerLag: await latestLag(),
+          connectorSent: (await totals('io.confluent.kafka.connect/sent_records', connector))[source],
+          connectorReceived: (await totals('io.confluent.kafka.connect/received_records', connector))[sink],
+          deadLetterRecords: (
+            await totals('io.confluent.kafka.connect/dead_letter_queue_records', connector)
+          )[sink],
+        };
+        return Object.entries(expected).every(([name, count]) => seen[name] === count);
       },
       { timeoutMs: 60_000, intervalMs: 1000, description: 'the produced counts in the Metrics API' },
-    );
-    const { json: latest } = await api('/v2/metrics/cloud/query', {
-      aggregations: [{ metric: 'io.confluent.kafka.server/consumer_lag_offsets' }],
-      group_by: ['metric.consumer_group_id', 'metric.partition'],
-      filter: { field: 'metric.consumer_group_id', op: 'EQ', value: group },
-      granularity: 'PT1M',
-      intervals: ['now-1m/now+1m'],
-      format: 'GROUPED',
-    });
-    const lastLag = (latest.data as Array<{ points: Array<{ value: number }> }>).reduce(
-      (sum, partition) => sum + partition.points.at(-1)!.value,
-      0,
-    );
-    expect(Math.round(lastLag)).toBe(12);
+    ).catch(() => undefined);
+    expect(seen).toEqual(expected);
   });
 
   it('lists every metric it serves in its descriptors, and its export parses as Prometheus text', async () => {
@@ -241,13 +258,13 @@ describe('the metrics service', () => {
     const again = await up({
       only: ['metrics'],
       ephemeralPorts: true,
-      env: { ...process.env, HACK_METRICS_INTERVAL_MS: '1000' },
+      env: { ...process.env, HACK_METRICS_INTERVAL_MS: '2000' },
     });
     expect(again.outcomes.metrics).toBe('recovered');
     // Nothing was produced meanwhile: after a few scrapes of the new process the totals are the same, none doubled.
     const restarted = readStack()!.services.metrics as MetricsEntry;
     await waitFor(async () => (await api('/v2/metrics/cloud/descriptors/resources')).status === 200);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect((await totals('io.confluent.kafka.server/received_records', 'metric.topic'))[topic]).toBe(
       before[topic],
     );
