@@ -60,7 +60,10 @@ let started = performance.now();
 
 started = performance.now();
 const store = new MetricStore(dir, 2 * day);
-rows.push({ measure: 'load that day (a restart)', result: `${((performance.now() - started) / 1000).toFixed(2)} s` });
+rows.push({
+  measure: 'load that day (a restart)',
+  result: `${((performance.now() - started) / 1000).toFixed(2)} s`,
+});
 
 const app = createMetricsApp(store);
 async function timed(name: string, body: unknown): Promise<void> {
@@ -68,7 +71,10 @@ async function timed(name: string, body: unknown): Promise<void> {
   let size = 0;
   for (let run = 0; run < 5; run++) {
     const t = performance.now();
-    const response = await app.request('/v2/metrics/cloud/query', { method: 'POST', body: JSON.stringify(body) });
+    const response = await app.request('/v2/metrics/cloud/query', {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${name}: ${response.status} ${text}`);
     times.push(performance.now() - t);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../paths.ts';
-import { isAlive } from '../process/index.ts';
+import { freePort, isAlive } from '../process/index.ts';
 import { down, up } from '../stack/lifecycle.ts';
-import { readStack, writeStack, type KafkaEntry } from '../stack/stack-file.ts';
+import { readStack, writeStack, type ConnectEntry, type KafkaEntry } from '../stack/stack-file.ts';
 import {
   consume,
   createTopic,
@@ -18,9 +18,11 @@ import {
   withAdmin,
 } from '../testing/helpers.ts';
 import { metricDescriptors } from './catalog.ts';
+import { Collector } from './collector.ts';
 import { documentedExamples } from './examples.ts';
 import { exportName, parsePrometheus } from './prometheus.ts';
 import type { MetricsEntry } from './service.ts';
+import { MetricStore } from './store.ts';
 
 /**
  * The metrics service as `hack up` runs it (its own process, scraping every 2 s here), on the run's broker with
@@ -289,5 +291,33 @@ describe('the metrics service', () => {
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toContain(topic);
     expect(cli.stdout).toMatch(/\b42\b/);
+  });
+});
+
+describe('the collector', () => {
+  it('counts a target that does not answer as a scrape error and says why in its log', async () => {
+    const brokenHome = mkdtempSync(join(tmpdir(), 'metrics-broken-'));
+    const savedHome = process.env.HACK_HOME;
+    process.env.HACK_HOME = brokenHome;
+    try {
+      const closedPort = await freePort();
+      writeStack({
+        profile: 'local',
+        startedAt: new Date().toISOString(),
+        services: { connect: { url: `http://127.0.0.1:${closedPort}` } as ConnectEntry },
+      });
+      const store = new MetricStore(join(brokenHome, 'metrics'), 3_600_000);
+      const lines: string[] = [];
+      const collector = new Collector(store, (line) => lines.push(line));
+      await collector.scrape();
+      const errors = store.ofMetric('hack.local/metrics/scrape_errors');
+      expect(errors.map((series) => [series.labels['metric.target'], series.values])).toEqual([
+        ['connect', [1]],
+      ]);
+      expect(lines.join('\n')).toMatch(/^connect: .*fetch failed/);
+    } finally {
+      process.env.HACK_HOME = savedHome;
+      rmSync(brokenHome, { recursive: true, force: true });
+    }
   });
 });

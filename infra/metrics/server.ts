@@ -37,7 +37,9 @@ function page<T>(c: Context, items: T[]) {
     meta: {
       pagination: { page_size: size, total_size: items.length, ...(next ? { next_page_token: next } : {}) },
     },
-    links: next ? { next: `${new URL(c.req.url).pathname}?page_size=${size}&page_token=${next}` } : {},
+    ...(next
+      ? { links: { next: `${new URL(c.req.url).pathname}?page_size=${size}&page_token=${next}` } }
+      : {}),
   };
 }
 
