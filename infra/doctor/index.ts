@@ -31,6 +31,7 @@ export const wellKnownPorts: Record<string, number> = {
   mysql: 3307,
   postgres: 5433,
   'apache-connect': 8093,
+  metrics: 8091,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
