@@ -28,7 +28,7 @@ export const answersFileName = 'sizing.yaml';
 /** How far an answer may be from the figure (relative), or exactly right for counts. */
 const relativeTolerance = 0.02;
 
-const fmt = (value: number, digits = 3): string =>
+const fmt = (value: number, digits = 4): string =>
   Number.isInteger(value)
     ? value.toLocaleString('en-US')
     : Number(value.toPrecision(digits)).toLocaleString('en-US');
@@ -206,7 +206,6 @@ export const questions: Question[] = [
         says: `this sizes for the writes only: one partition takes the ${fmt(throughputMBps)} MB/s, but one consumer reads only ${story.consumerMBps} MB/s, and a partition has one reader per group`,
       },
     ],
-    buildsOn: ['sizing:throughput'],
   },
   {
     id: 'sizing:idle-consumers',
@@ -279,7 +278,7 @@ export function parseAnswers(text: string, path = answersFileName): Answers {
       answers.problems.set(
         key,
         /[a-z]/i.test(bare) && /\d/.test(bare)
-          ? `is ${value}: write the number in ${question.unit}, with no other unit`
+          ? `is ${value}: the question asks for ${question.unit}, so write the number in ${question.unit}`
           : `is ${value}, not a number`,
       );
       continue;
