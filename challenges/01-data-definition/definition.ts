@@ -6,6 +6,7 @@ import {
   parseSchema,
   type SchemaType,
 } from '../../infra/schema-registry/compatibility.ts';
+import { didYouMean } from '../../infra/console/did-you-mean.ts';
 import type { Finding } from '../lint.ts';
 
 /**
@@ -87,18 +88,23 @@ export function lintDefinition(dir: string): Finding[] {
       continue;
     }
     declared.set(topic.name, topic);
-    if (!(TOPICS as readonly string[]).includes(topic.name))
+    if (!(TOPICS as readonly string[]).includes(topic.name)) {
+      // Kafka topic names are case-sensitive: "Purchases" is another topic than "purchases"
+      const meant =
+        TOPICS.find((name) => name === topic.name.toLowerCase().replaceAll('_', '-')) ??
+        didYouMean(topic.name, TOPICS);
       error(
         where,
-        `"${topic.name}" is not one of the nine topics of the hack`,
+        `"${topic.name}" is not one of the nine topics of the hack${meant ? ` — did you mean "${meant}"? (names are case-sensitive)` : ''}`,
         `Use these names exactly: ${TOPICS.join(', ')}.`,
         'name',
       );
+    }
     if (topic.partitions !== TOPIC_PARTITIONS)
       error(
         where,
         `"${topic.name}" has ${JSON.stringify(topic.partitions)} partition(s); the hack asks for ${TOPIC_PARTITIONS}`,
-        undefined,
+        `Set "partitions": ${TOPIC_PARTITIONS} (a number, not a string).`,
         'partitions',
       );
     if (!topic.schema) {
@@ -114,7 +120,13 @@ export function lintDefinition(dir: string): Finding[] {
     const file = join(dir, topic.schema);
     if (!type)
       error(where, `${topic.schema}: use .json for JSON Schema or .avsc for Avro`, undefined, 'schema');
-    else if (!existsSync(file)) error(where, `${topic.schema} does not exist`, undefined, 'schema');
+    else if (!existsSync(file))
+      error(
+        where,
+        `${topic.schema} does not exist`,
+        `Write it next to topics.json (schemas/users.json is the template to start from), or point "schema" at the file you wrote.`,
+        'schema',
+      );
     else {
       try {
         parseSchema(type, readFileSync(file, 'utf8'));
