@@ -22,6 +22,7 @@ import {
   type ProducersConsumersState,
 } from './checks.ts';
 import {
+  consumerErrorsFile,
   enrichedRatingsFile,
   membershipFile,
   RATINGS_GROUP,
@@ -137,8 +138,10 @@ function withClients<T>(
           logCreator:
             () =>
             ({ log }) => {
+              // only the participant's own code failing: kafkajs also logs rebalances in progress as errors
               const entry = log as { message?: string; error?: string };
-              errors.push(entry.error ? `${entry.message}: ${entry.error}` : String(entry.message));
+              if (/eachMessage|eachBatch|crash/i.test(String(entry.message)))
+                errors.push(entry.error ? `${entry.message}: ${entry.error}` : String(entry.message));
             },
         }
       : config,
@@ -281,6 +284,9 @@ async function readState(
     strayRatings: [],
     output: { path: enrichedRatingsFile(), exists: false, lines: [], unreadable: 0 },
     membership: { path: membershipFile() },
+    ...(existsSync(consumerErrorsFile())
+      ? { consumerErrors: readFileSync(consumerErrorsFile(), 'utf8').trim() }
+      : {}),
     partitions: TOPIC_PARTITIONS,
   };
   if (!environment.cosmos) {
@@ -358,6 +364,7 @@ export const challenge02: Challenge<ProducersConsumersState> = {
         if (context.local && !context.fresh) await resetLocal(context);
         rmSync(enrichedRatingsFile(), { force: true });
         rmSync(membershipFile(), { force: true });
+        rmSync(consumerErrorsFile(), { force: true });
         await withClients(context, async ({ kafka }) => {
           await ratingsTopic(kafka, context.local);
           await rewindGroup(kafka);
@@ -404,7 +411,7 @@ export const challenge02: Challenge<ProducersConsumersState> = {
         const output = enrichedRatingsFile();
         mkdirSync(dirname(output), { recursive: true });
         const errors: string[] = [];
-        const crashed = (): boolean => errors.some((error) => /crash|eachMessage|eachBatch/i.test(error));
+        const crashed = (): boolean => errors.length > 0;
         return withClients(
           context,
           async ({ kafka, cosmos }) => {
@@ -432,8 +439,10 @@ export const challenge02: Challenge<ProducersConsumersState> = {
                 observations.push(seen);
                 const idle = seen.members.filter((member) => member.partitions.length === 0).length;
                 context.say(
-                  `  ${size} consumer(s): ${seen.members.map((member) => `[${member.partitions.join(',')}]`).join(' ')}${idle ? ` — ${idle} idle` : ''}`,
+                  `  ${size} consumer(s): ${seen.members.map((member) => `[${member.partitions.join(',')}]`).join(' ') || `no member in the group (${seen.state})`}${idle ? ` — ${idle} idle` : ''}`,
                 );
+                // a consumer that crashed on every record will not do better with more instances
+                if (size === 1 && crashed() && !existsSync(output)) break;
               }
             } finally {
               writeFileSync(membershipFile(), `${JSON.stringify(observations, null, 2)}\n`);
@@ -441,6 +450,7 @@ export const challenge02: Challenge<ProducersConsumersState> = {
               await admin.disconnect();
             }
             const logged = loggedErrors(errors);
+            if (logged) writeFileSync(consumerErrorsFile(), `${logged}\n`);
             return {
               ...(logged ? { failed: `your consumer failed — ${logged}` } : {}),
               detail: `membership recorded in ${membershipFile()}; enriched ratings in ${output}`,
