@@ -168,4 +168,20 @@ describe('challenge 01 lint', () => {
     );
     expect(messages.some((message) => message.includes('did you mean "product-ratings"'))).toBe(true);
   });
+
+  it('warns about a schema that leaves fields of the records undescribed (the template’s users.json)', () => {
+    const dir = copy('solution');
+    cpSync(
+      join(import.meta.dirname, 'definition', 'schemas', 'users.json'),
+      join(dir, 'schemas', 'users.json'),
+    );
+    const findings = lintDefinition(dir);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        connector: 'schemas/users.json',
+        message: 'does not describe fullName, email, country, city, createdAt of the users records',
+      }),
+    ]);
+  });
 });

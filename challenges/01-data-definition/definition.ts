@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { TOPIC_PARTITIONS, TOPICS } from '../../generators/model.ts';
+import { ENTITY_FIELDS, TOPIC_PARTITIONS, TOPICS, type Topic } from '../../generators/model.ts';
 import {
   compatibilityLevels,
   parseSchema,
@@ -44,6 +44,18 @@ export const valueSubject = (topic: string): string => `${topic}-value`;
 export function schemaTypeOfFile(file: string): SchemaType | undefined {
   const extension = extname(file).toLowerCase();
   return extension === '.avsc' ? 'AVRO' : extension === '.json' ? 'JSON' : undefined;
+}
+
+/** The field names a schema declares at its top level: JSON Schema `properties`, Avro record `fields`. */
+export function declaredFields(schemaType: string, schema: string): string[] {
+  const parsed = JSON.parse(schema) as Record<string, unknown>;
+  if (schemaType === 'AVRO')
+    return Array.isArray(parsed.fields)
+      ? (parsed.fields as { name: string }[]).map((field) => field.name)
+      : [];
+  return typeof parsed.properties === 'object' && parsed.properties !== null
+    ? Object.keys(parsed.properties)
+    : [];
 }
 
 /** Reads topics.json; throws a plain Error with the reason when it is missing or not JSON of the right shape. */
@@ -129,7 +141,19 @@ export function lintDefinition(dir: string): Finding[] {
       );
     else {
       try {
-        parseSchema(type, readFileSync(file, 'utf8'));
+        const text = readFileSync(file, 'utf8');
+        parseSchema(type, text);
+        const fields = ENTITY_FIELDS[topic.name as Topic];
+        const undeclared = fields
+          ? fields.filter((field) => !declaredFields(type, text).includes(field))
+          : [];
+        if (undeclared.length > 0)
+          findings.push({
+            level: 'warning',
+            connector: topic.schema,
+            message: `does not describe ${undeclared.join(', ')} of the ${topic.name} records`,
+            fix: 'Describe every field (README.md, the table of value fields): the `schemas` check requires it.',
+          });
       } catch (problem) {
         error(topic.schema, (problem as Error).message);
       }

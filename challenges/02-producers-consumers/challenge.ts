@@ -71,8 +71,11 @@ async function participantCall<T>(what: string, body: () => Promise<T>): Promise
     return await body();
   } catch (error) {
     if (error instanceof HackError) throw error;
-    throw new HackError(`${what} threw: ${errorMessage(error)}`, {
-      fix: 'Fix it and run `npm run challenge:02` again (`-- --solution` runs the reference).',
+    const message = errorMessage(error);
+    throw new HackError(`${what} threw: ${message}`, {
+      fix: /^TODO \d/.test(message)
+        ? 'That is your next step: write it (README.md says what each client does, contract.ts has the types), then `npm run challenge:02` again.'
+        : 'Fix it and run `npm run challenge:02` again (`-- --solution` runs the reference).',
     });
   }
 }
