@@ -390,6 +390,13 @@ export const challenge02: Challenge<ProducersConsumersState> = {
       title: (context) =>
         `Your producer (${join(context.participantDir, 'producer.ts')}): ${RATING_COUNT} ratings, one every ${RATING_PERIOD_MS} ms`,
       run: async (context) => {
+        if (!(Number.isFinite(RATING_PERIOD_MS) && RATING_PERIOD_MS >= 0))
+          throw new HackError(
+            `RATING_PERIOD_MS is ${process.env.RATING_PERIOD_MS}, not a number of milliseconds.`,
+            {
+              fix: 'Unset it (100 ms) or give milliseconds, e.g. RATING_PERIOD_MS=15000 for the hack’s 15 s.',
+            },
+          );
         const producer = await participantModule<ParticipantProducer>(
           context.participantDir,
           'producer.ts',
