@@ -139,6 +139,20 @@ describe('challenge 00 environment', () => {
     expect(byId('service:kafka').passed).toBe(true);
   });
 
+  it('makes each unreachable service the cause, with its own fix, and never blocks the sizing', () => {
+    for (const service of prerequisiteServices) {
+      const problem = `${service} does not answer. ${serviceFix(service, team)}`;
+      const { cause, byId } = verdict(
+        state({}, { services: { ...state().services, [service]: { problem, details: [] } } }),
+      );
+      expect(cause?.id).toBe(`service:${service}`);
+      expect(cause?.final).toBe(true);
+      expect(byId('sizing:throughput').passed).toBe(true);
+    }
+    expect(serviceFix('kafka', team)).toContain('Check KAFKA_BOOTSTRAP_SERVERS in team1.env');
+    expect(serviceFix('cosmos', local)).toContain('`npx hack up cosmos`');
+  });
+
   it('names the env file variable to check for a team environment, and a rejected key', () => {
     expect(serviceFix('connect', team)).toContain('Check CONNECT_URL in team1.env');
     expect(serviceFix('schema-registry', team)).toContain('SCHEMA_REGISTRY_URL');
