@@ -1,5 +1,6 @@
 import { UsageError } from '../infra/errors.ts';
 import { assertGraph } from '../verify/graph.ts';
+import { challenge00 } from './00-prerequisites/challenge.ts';
 import { challenge01 } from './01-data-definition/challenge.ts';
 import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
@@ -10,6 +11,7 @@ export type { Challenge } from './challenge.ts';
 
 /** Every challenge the harness can run and verify, by number. A new challenge is one line here. */
 export const challenges: Record<string, Challenge> = {
+  '00': challenge00,
   '01': challenge01,
   '02': challenge02,
   '03': challenge03,

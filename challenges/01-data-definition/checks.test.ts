@@ -154,4 +154,34 @@ describe('challenge 01 lint', () => {
     expect(messages.some((message) => message.includes('unknown type "text"'))).toBe(true);
     expect(messages.some((message) => message.includes('missing: returns'))).toBe(true);
   });
+
+  it('names the topic a capitalised or snake_case name was meant to be', () => {
+    const dir = copy('solution');
+    const file = join(dir, 'topics.json');
+    const definition = JSON.parse(readFileSync(file, 'utf8'));
+    definition.topics[2].name = 'Purchases';
+    definition.topics[5].name = 'product_ratings';
+    writeFileSync(file, JSON.stringify(definition));
+    const messages = lintDefinition(dir).map((finding) => finding.message);
+    expect(messages).toContain(
+      '"Purchases" is not one of the nine topics of the hack — did you mean "purchases"? (names are case-sensitive)',
+    );
+    expect(messages.some((message) => message.includes('did you mean "product-ratings"'))).toBe(true);
+  });
+
+  it('warns about a schema that leaves fields of the records undescribed (the template’s users.json)', () => {
+    const dir = copy('solution');
+    cpSync(
+      join(import.meta.dirname, 'definition', 'schemas', 'users.json'),
+      join(dir, 'schemas', 'users.json'),
+    );
+    const findings = lintDefinition(dir);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        connector: 'schemas/users.json',
+        message: 'does not describe fullName, email, country, city, createdAt of the users records',
+      }),
+    ]);
+  });
 });

@@ -85,7 +85,7 @@ export const dataDefinitionChecks: CheckNode<DataDefinitionState>[] = [
         ),
         ...(missing.length > 0
           ? [
-              `missing: ${missing.join(', ')} (kafka-topics --create --topic <name> --partitions ${TOPIC_PARTITIONS})`,
+              `missing: ${missing.join(', ')}: declare them in definition/topics.json (\`npm run challenge:01\` creates them), or kafka-topics --create --topic <name> --partitions ${TOPIC_PARTITIONS}`,
             ]
           : []),
       ];
@@ -141,7 +141,7 @@ export const dataDefinitionChecks: CheckNode<DataDefinitionState>[] = [
         ...incomplete.map((problem) => `${problem.id} does not describe ${problem.fields.join(', ')}`),
         ...(missing.length > 0
           ? [
-              `no schema under ${missing.join(', ')}: register each topic's value schema under <topic>-value (POST /subjects/<topic>-value/versions)`,
+              `no schema under ${missing.join(', ')}: give each topic its schema file in definition/topics.json (\`npm run challenge:01\` registers them), or POST /subjects/<topic>-value/versions`,
             ]
           : []),
       ];

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { TOPIC_PARTITIONS, TOPICS } from '../../generators/model.ts';
+import { ENTITY_FIELDS, TOPIC_PARTITIONS, TOPICS, type Topic } from '../../generators/model.ts';
 import {
   compatibilityLevels,
   parseSchema,
   type SchemaType,
 } from '../../infra/schema-registry/compatibility.ts';
+import { didYouMean } from '../../infra/console/did-you-mean.ts';
 import type { Finding } from '../lint.ts';
 
 /**
@@ -43,6 +44,18 @@ export const valueSubject = (topic: string): string => `${topic}-value`;
 export function schemaTypeOfFile(file: string): SchemaType | undefined {
   const extension = extname(file).toLowerCase();
   return extension === '.avsc' ? 'AVRO' : extension === '.json' ? 'JSON' : undefined;
+}
+
+/** The field names a schema declares at its top level: JSON Schema `properties`, Avro record `fields`. */
+export function declaredFields(schemaType: string, schema: string): string[] {
+  const parsed = JSON.parse(schema) as Record<string, unknown>;
+  if (schemaType === 'AVRO')
+    return Array.isArray(parsed.fields)
+      ? (parsed.fields as { name: string }[]).map((field) => field.name)
+      : [];
+  return typeof parsed.properties === 'object' && parsed.properties !== null
+    ? Object.keys(parsed.properties)
+    : [];
 }
 
 /** Reads topics.json; throws a plain Error with the reason when it is missing or not JSON of the right shape. */
@@ -87,18 +100,23 @@ export function lintDefinition(dir: string): Finding[] {
       continue;
     }
     declared.set(topic.name, topic);
-    if (!(TOPICS as readonly string[]).includes(topic.name))
+    if (!(TOPICS as readonly string[]).includes(topic.name)) {
+      // Kafka topic names are case-sensitive: "Purchases" is another topic than "purchases"
+      const meant =
+        TOPICS.find((name) => name === topic.name.toLowerCase().replaceAll('_', '-')) ??
+        didYouMean(topic.name, TOPICS);
       error(
         where,
-        `"${topic.name}" is not one of the nine topics of the hack`,
+        `"${topic.name}" is not one of the nine topics of the hack${meant ? ` — did you mean "${meant}"? (names are case-sensitive)` : ''}`,
         `Use these names exactly: ${TOPICS.join(', ')}.`,
         'name',
       );
+    }
     if (topic.partitions !== TOPIC_PARTITIONS)
       error(
         where,
         `"${topic.name}" has ${JSON.stringify(topic.partitions)} partition(s); the hack asks for ${TOPIC_PARTITIONS}`,
-        undefined,
+        `Set "partitions": ${TOPIC_PARTITIONS} (a number, not a string).`,
         'partitions',
       );
     if (!topic.schema) {
@@ -114,10 +132,28 @@ export function lintDefinition(dir: string): Finding[] {
     const file = join(dir, topic.schema);
     if (!type)
       error(where, `${topic.schema}: use .json for JSON Schema or .avsc for Avro`, undefined, 'schema');
-    else if (!existsSync(file)) error(where, `${topic.schema} does not exist`, undefined, 'schema');
+    else if (!existsSync(file))
+      error(
+        where,
+        `${topic.schema} does not exist`,
+        `Write it next to topics.json (schemas/users.json is the template to start from), or point "schema" at the file you wrote.`,
+        'schema',
+      );
     else {
       try {
-        parseSchema(type, readFileSync(file, 'utf8'));
+        const text = readFileSync(file, 'utf8');
+        parseSchema(type, text);
+        const fields = ENTITY_FIELDS[topic.name as Topic];
+        const undeclared = fields
+          ? fields.filter((field) => !declaredFields(type, text).includes(field))
+          : [];
+        if (undeclared.length > 0)
+          findings.push({
+            level: 'warning',
+            connector: topic.schema,
+            message: `does not describe ${undeclared.join(', ')} of the ${topic.name} records`,
+            fix: 'Describe every field (README.md, the table of value fields): the `schemas` check requires it.',
+          });
       } catch (problem) {
         error(topic.schema, (problem as Error).message);
       }

@@ -15,7 +15,9 @@ import { kafkaClient } from '../../infra/kafka/connection.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
 import type { SchemaRegistryEntry } from '../../infra/stack/stack-file.ts';
 import type { Observer } from '../challenge.ts';
-import { valueSubject } from './definition.ts';
+import { declaredFields, valueSubject } from './definition.ts';
+
+export { declaredFields };
 
 /** What challenge 01's checks look at, read in one pass: Kafka's topics, the registry's subjects, the round trips. */
 export interface DataDefinitionState {
@@ -63,18 +65,6 @@ export function sampleRecords(): Map<Topic, AnyRecord[]> {
     if (list.length < sampleSize) list.push(record);
   }
   return samples;
-}
-
-/** The field names a schema declares at its top level: JSON Schema `properties`, Avro record `fields`. */
-export function declaredFields(schemaType: string, schema: string): string[] {
-  const parsed = JSON.parse(schema) as Record<string, unknown>;
-  if (schemaType === 'AVRO')
-    return Array.isArray(parsed.fields)
-      ? (parsed.fields as { name: string }[]).map((field) => field.name)
-      : [];
-  return typeof parsed.properties === 'object' && parsed.properties !== null
-    ? Object.keys(parsed.properties)
-    : [];
 }
 
 /** The serializer's refusal in a line: ajv's first errors ("/rating must be <= 5"), or avsc's message. */

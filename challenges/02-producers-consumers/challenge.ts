@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AssignerProtocol, type Admin } from 'kafkajs';
+import { AssignerProtocol, Kafka, type Admin } from 'kafkajs';
 import { cosmosClient } from '../../infra/cosmos/client.ts';
 import { errorMessage, HackError } from '../../infra/errors.ts';
-import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { kafkaClient, kafkajsConfig } from '../../infra/kafka/connection.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
 import { CATALOG_TOPICS, TOPIC_PARTITIONS, TOPICS } from '../../generators/model.ts';
 import { generateScenario } from '../../generators/scenario.ts';
@@ -22,6 +22,7 @@ import {
   type ProducersConsumersState,
 } from './checks.ts';
 import {
+  consumerErrorsFile,
   enrichedRatingsFile,
   membershipFile,
   RATINGS_GROUP,
@@ -70,8 +71,11 @@ async function participantCall<T>(what: string, body: () => Promise<T>): Promise
     return await body();
   } catch (error) {
     if (error instanceof HackError) throw error;
-    throw new HackError(`${what} threw: ${errorMessage(error)}`, {
-      fix: 'Fix it and run `npm run challenge:02` again (`-- --solution` runs the reference).',
+    const message = errorMessage(error);
+    throw new HackError(`${what} threw: ${message}`, {
+      fix: /^TODO \d/.test(message)
+        ? 'That is your next step: write it (README.md says what each client does, contract.ts has the types), then `npm run challenge:02` again.'
+        : 'Fix it and run `npm run challenge:02` again (`-- --solution` runs the reference).',
     });
   }
 }
@@ -80,7 +84,11 @@ async function participantCall<T>(what: string, body: () => Promise<T>): Promise
  * The group as the admin API describes it once it is stable with `members` members that share every partition;
  * after two minutes, what it looked like last (the check then names what is off).
  */
-async function waitForGroup(admin: Admin, members: number): Promise<MembershipObservation> {
+async function waitForGroup(
+  admin: Admin,
+  members: number,
+  crashed: () => boolean = () => false,
+): Promise<MembershipObservation> {
   let last: MembershipObservation = { consumers: members, state: 'not described', members: [] };
   for (let attempt = 0; attempt < 600; attempt++) {
     const group = (await admin.describeGroups([RATINGS_GROUP])).groups[0];
@@ -100,14 +108,15 @@ async function waitForGroup(admin: Admin, members: number): Promise<MembershipOb
       if (group.state === 'Stable' && last.members.length >= members && assigned >= TOPIC_PARTITIONS)
         return last;
     }
+    if (crashed() && attempt > 25) return last; // a consumer that keeps crashing never makes the group stable
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return last;
 }
 
 /** The first consumer reads every rating before the group grows; a consumer that writes nothing is the check's to name. */
-async function waitForLines(output: string, count: number): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
+async function waitForLines(output: string, count: number, crashed: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 150 && !(crashed() && attempt > 25); attempt++) {
     if (existsSync(output) && readFileSync(output, 'utf8').split('\n').filter(Boolean).length >= count)
       return;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -120,10 +129,37 @@ function withClients<T>(
     kafka: ReturnType<typeof kafkaClient>;
     cosmos: ReturnType<typeof cosmosClient>;
   }) => Promise<T>,
+  /** Collects what kafkajs logs at ERROR for the participant's clients (an eachMessage that throws is only logged). */
+  errors?: string[],
 ): Promise<T> {
   const cosmos = cosmosClient(context.environment.cosmos!);
-  const kafka = kafkaClient(context.environment.kafka, 'connect-hack-challenge-02');
+  const config = kafkajsConfig(context.environment.kafka, 'connect-hack-challenge-02');
+  const kafka = new Kafka(
+    errors
+      ? {
+          ...config,
+          logCreator:
+            () =>
+            ({ log }) => {
+              // only the participant's own code failing: kafkajs also logs rebalances in progress as errors
+              const entry = log as { message?: string; error?: string };
+              if (/eachMessage|eachBatch|crash/i.test(String(entry.message)))
+                errors.push(entry.error ? `${entry.message}: ${entry.error}` : String(entry.message));
+            },
+        }
+      : config,
+  );
   return body({ kafka, cosmos }).finally(() => cosmos.dispose());
+}
+
+/** The participant's logged errors in a line: distinct messages, most frequent first. */
+function loggedErrors(errors: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const error of errors) counts.set(error, (counts.get(error) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 2);
+  return top.length
+    ? top.map(([message, count]) => `${message}${count > 1 ? ` (×${count})` : ''}`).join('; ')
+    : undefined;
 }
 
 /**
@@ -134,11 +170,25 @@ async function ratingsTopic(kafka: ReturnType<typeof kafkaClient>, local: boolea
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await ensureTopics(kafka, [RATINGS_TOPIC]);
-      const [topic] = (await admin.fetchTopicMetadata({ topics: [RATINGS_TOPIC] })).topics;
-      const partitions = topic?.partitions.length ?? 0;
+    for (let attempt = 0, deletions = 0; attempt < 40 && deletions < 3; attempt++) {
+      let partitions: number;
+      try {
+        await ensureTopics(kafka, [RATINGS_TOPIC]);
+        const [topic] = (await admin.fetchTopicMetadata({ topics: [RATINGS_TOPIC] })).topics;
+        partitions = topic?.partitions.length ?? 0;
+      } catch (error) {
+        // A topic just created or deleted reaches the broker's metadata cache a moment later (KRaft): kafkajs
+        // then says "This server does not host this topic-partition", a retriable error.
+        if (
+          !(error as { retriable?: boolean }).retriable &&
+          !/topic-partition|leader/i.test(errorMessage(error))
+        )
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
       if (partitions === TOPIC_PARTITIONS) return;
+      deletions++;
       if (!local)
         throw new HackError(`${RATINGS_TOPIC} has ${partitions} partition(s), not ${TOPIC_PARTITIONS}.`, {
           fix: `Recreate it with ${TOPIC_PARTITIONS} partitions (challenge 01).`,
@@ -153,6 +203,30 @@ async function ratingsTopic(kafka: ReturnType<typeof kafkaClient>, local: boolea
         fix: 'Stop whatever still reads or writes it (another consumer?) and run again.',
       },
     );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The group starts from the beginning of the topic, as a new group would (`fromBeginning` only applies without
+ * committed offsets): on an --env an earlier run's offsets are rewound, never deleted. Members still running
+ * elsewhere would take partitions from the run's consumers, so they are named instead.
+ */
+async function rewindGroup(kafka: ReturnType<typeof kafkaClient>): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const group = (await admin.describeGroups([RATINGS_GROUP])).groups[0];
+    if (!group || group.state === 'Dead') return;
+    if (group.members.length > 0)
+      throw new HackError(
+        `${group.members.length} consumer(s) of group ${RATINGS_GROUP} are still running (${[...new Set(group.members.map((member) => `${member.clientId} on ${member.clientHost}`))].join(', ')}).`,
+        {
+          fix: 'Stop them (an earlier run of your consumer?): they would take partitions from the run’s consumers.',
+        },
+      );
+    await admin.resetOffsets({ groupId: RATINGS_GROUP, topic: RATINGS_TOPIC, earliest: true });
   } finally {
     await admin.disconnect();
   }
@@ -213,6 +287,9 @@ async function readState(
     strayRatings: [],
     output: { path: enrichedRatingsFile(), exists: false, lines: [], unreadable: 0 },
     membership: { path: membershipFile() },
+    ...(existsSync(consumerErrorsFile())
+      ? { consumerErrors: readFileSync(consumerErrorsFile(), 'utf8').trim() }
+      : {}),
     partitions: TOPIC_PARTITIONS,
   };
   if (!environment.cosmos) {
@@ -290,7 +367,11 @@ export const challenge02: Challenge<ProducersConsumersState> = {
         if (context.local && !context.fresh) await resetLocal(context);
         rmSync(enrichedRatingsFile(), { force: true });
         rmSync(membershipFile(), { force: true });
-        await withClients(context, ({ kafka }) => ratingsTopic(kafka, context.local));
+        rmSync(consumerErrorsFile(), { force: true });
+        await withClients(context, async ({ kafka }) => {
+          await ratingsTopic(kafka, context.local);
+          await rewindGroup(kafka);
+        });
       },
     },
     {
@@ -309,6 +390,13 @@ export const challenge02: Challenge<ProducersConsumersState> = {
       title: (context) =>
         `Your producer (${join(context.participantDir, 'producer.ts')}): ${RATING_COUNT} ratings, one every ${RATING_PERIOD_MS} ms`,
       run: async (context) => {
+        if (!(Number.isFinite(RATING_PERIOD_MS) && RATING_PERIOD_MS >= 0))
+          throw new HackError(
+            `RATING_PERIOD_MS is ${process.env.RATING_PERIOD_MS}, not a number of milliseconds.`,
+            {
+              fix: 'Unset it (100 ms) or give milliseconds, e.g. RATING_PERIOD_MS=15000 for the hack’s 15 s.',
+            },
+          );
         const producer = await participantModule<ParticipantProducer>(
           context.participantDir,
           'producer.ts',
@@ -332,36 +420,54 @@ export const challenge02: Challenge<ProducersConsumersState> = {
         );
         const output = enrichedRatingsFile();
         mkdirSync(dirname(output), { recursive: true });
-        return withClients(context, async ({ kafka, cosmos }) => {
-          const admin = kafka.admin();
-          await admin.connect();
-          const running: RunningConsumer[] = [];
-          const observations: MembershipObservation[] = [];
-          try {
-            for (const size of GROUP_SIZES) {
-              while (running.length < size) {
-                const instance = running.length + 1;
-                running.push(
-                  await participantCall(`startConsumer() (instance ${instance})`, () =>
-                    consumer.startConsumer({ kafka, cosmos, groupId: RATINGS_GROUP, output, instance }),
+        const errors: string[] = [];
+        const crashed = (): boolean => errors.length > 0;
+        return withClients(
+          context,
+          async ({ kafka, cosmos }) => {
+            const admin = kafka.admin();
+            await admin.connect();
+            const running: RunningConsumer[] = [];
+            const observations: MembershipObservation[] = [];
+            try {
+              for (const size of GROUP_SIZES) {
+                // the new instances join together: one rebalance per group size, not one per instance
+                const started = await Promise.allSettled(
+                  Array.from({ length: size - running.length }, (_, index) => running.length + index + 1).map(
+                    (instance) =>
+                      participantCall(`startConsumer() (instance ${instance})`, () =>
+                        consumer.startConsumer({ kafka, cosmos, groupId: RATINGS_GROUP, output, instance }),
+                      ),
                   ),
                 );
+                for (const outcome of started)
+                  if (outcome.status === 'fulfilled') running.push(outcome.value);
+                const refused = started.find((outcome) => outcome.status === 'rejected');
+                if (refused) throw refused.reason;
+                const seen = await waitForGroup(admin, size, crashed);
+                if (size === 1) await waitForLines(output, RATING_COUNT, crashed);
+                observations.push(seen);
+                const idle = seen.members.filter((member) => member.partitions.length === 0).length;
+                context.say(
+                  `  ${size} consumer(s): ${seen.members.map((member) => `[${member.partitions.join(',')}]`).join(' ') || `no member in the group (${seen.state})`}${idle ? ` — ${idle} idle` : ''}`,
+                );
+                // a consumer that crashed on every record will not do better with more instances
+                if (size === 1 && crashed() && !existsSync(output)) break;
               }
-              const seen = await waitForGroup(admin, size);
-              if (size === 1) await waitForLines(output, RATING_COUNT);
-              observations.push(seen);
-              const idle = seen.members.filter((member) => member.partitions.length === 0).length;
-              context.say(
-                `  ${size} consumer(s): ${seen.members.map((member) => `[${member.partitions.join(',')}]`).join(' ')}${idle ? ` — ${idle} idle` : ''}`,
-              );
+            } finally {
+              writeFileSync(membershipFile(), `${JSON.stringify(observations, null, 2)}\n`);
+              await Promise.all(running.map((instance) => instance.stop().catch(() => {})));
+              await admin.disconnect();
             }
-          } finally {
-            writeFileSync(membershipFile(), `${JSON.stringify(observations, null, 2)}\n`);
-            await Promise.all(running.map((instance) => instance.stop().catch(() => {})));
-            await admin.disconnect();
-          }
-          return { detail: `membership recorded in ${membershipFile()}; enriched ratings in ${output}` };
-        });
+            const logged = loggedErrors(errors);
+            if (logged) writeFileSync(consumerErrorsFile(), `${logged}\n`);
+            return {
+              ...(logged ? { failed: `your consumer failed — ${logged}` } : {}),
+              detail: `membership recorded in ${membershipFile()}; enriched ratings in ${output}`,
+            };
+          },
+          errors,
+        );
       },
     },
   ],

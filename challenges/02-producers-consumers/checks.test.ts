@@ -86,6 +86,31 @@ describe('challenge 02 checks', () => {
     expect(verdict(state, 'consumer-output').mismatched[0]!.fields).toEqual(['country']);
   });
 
+  it('name a user lookup that found nothing rather than three forgotten fields', () => {
+    const state = healthy();
+    state.output.lines = state.output.lines.map(({ fullName: _n, email: _e, country: _c, ...line }) => line);
+    const hint = verdict(state, 'consumer-output').hint;
+    expect(hint).toContain(
+      'fullName, email, country are missing in every line — the user lookup found nothing',
+    );
+    expect(hint).not.toContain('country is missing in');
+  });
+
+  it('name the error of a consumer that crashed on every record, and stop waiting', () => {
+    const state = healthy();
+    state.output = { ...state.output, exists: false, lines: [] };
+    state.consumerErrors =
+      "Error when calling eachMessage: TypeError: Cannot read properties of undefined (reading 'fullName') (×16)";
+    state.membership.observations = [{ consumers: 1, state: 'Empty', members: [] }];
+    const report = graph(state);
+    expect(report.cause?.id).toBe('consumer-output');
+    expect(report.cause?.hint).toContain(
+      "Your consumer failed: Error when calling eachMessage: TypeError: Cannot read properties of undefined (reading 'fullName')",
+    );
+    expect(report.checks.find((check) => check.id === 'consumer-output')?.final).toBe(true);
+    expect(verdict(state, 'group-scaling').hint).toContain('a crashed instance leaves the group');
+  });
+
   it('name a wrong price joined from the wrong product', () => {
     const state = healthy();
     state.output.lines[0] = { ...state.output.lines[0], unitPrice: 49 };

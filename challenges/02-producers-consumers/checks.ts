@@ -20,6 +20,8 @@ export interface ProducersConsumersState {
   strayRatings: Array<{ topic: string; count: number }>;
   output: { path: string; exists: boolean; lines: Array<Record<string, unknown>>; unreadable: number };
   membership: { path: string; observations?: MembershipObservation[] };
+  /** What the participant's consumer logged when its eachMessage threw (recorded by the run), if it did. */
+  consumerErrors?: string;
   /** The topic's partition count (4 in the hack). */
   partitions: number;
 }
@@ -142,9 +144,11 @@ function consumerOutput(state: ProducersConsumersState): NodeVerdict {
   const { output } = state;
   if (state.ratings.length === 0)
     return failed(`No rating on ${RATINGS_TOPIC} to look for in ${output.path}.`);
+  const crashed = state.consumerErrors ? `Your consumer failed: ${state.consumerErrors}. ` : '';
   if (!output.exists)
     return failed(
-      `The consumer wrote nothing: ${output.path} does not exist. Append one JSON line per rating to the \`output\` path (clients/consumer.ts).`,
+      `${crashed}The consumer wrote nothing: ${output.path} does not exist. Append one JSON line per rating to the \`output\` path (clients/consumer.ts).`,
+      { final: Boolean(crashed) },
     );
   const byPosition = new Map<string, Record<string, unknown>>();
   for (const line of output.lines) byPosition.set(`${line.partition}@${line.offset}`, line);
@@ -175,10 +179,29 @@ function consumerOutput(state: ProducersConsumersState): NodeVerdict {
       extra,
     };
   const reasons: string[] = [];
+  const absent = (field: string): boolean => output.lines.every((line) => line[field] === undefined);
+  // every field of the user (or of the product) missing: the lookup found nothing, not a field forgotten
+  const lookups = [
+    {
+      fields: ['fullName', 'email', 'country'],
+      says: "the user lookup found nothing: read retail.users by the rating's userId (the partition key is /id, so item(userId, userId).read())",
+    },
+    {
+      fields: ['productName', 'unitPrice'],
+      says: "the product lookup found nothing: read retail.products by the rating's productId (partitioned by /category, which a rating does not carry: query by id)",
+    },
+  ];
+  const explained = new Set<string>();
+  for (const lookup of lookups) {
+    if (lookup.fields.every((field) => wrongFields.has(field) && absent(field))) {
+      reasons.push(`${lookup.fields.join(', ')} are missing in every line — ${lookup.says}`);
+      lookup.fields.forEach((field) => explained.add(field));
+    }
+  }
   for (const [field, count] of wrongFields) {
-    const absent = output.lines.every((line) => line[field] === undefined);
+    if (explained.has(field)) continue;
     reasons.push(
-      `${field} is ${absent ? 'missing' : 'wrong'} in ${count} of ${state.ratings.length} line(s)`,
+      `${field} is ${absent(field) ? 'missing' : 'wrong'} in ${count} of ${state.ratings.length} line(s)`,
     );
   }
   if (missing.length > 0)
@@ -194,7 +217,7 @@ function consumerOutput(state: ProducersConsumersState): NodeVerdict {
     missingCount: missing.length,
     mismatched,
     extra,
-    hint: `${reasons.join('; ')} in ${output.path}. Each line needs ${ENRICHED_FIELDS.join(', ')} (clients/consumer.ts).`,
+    hint: `${crashed}${reasons.join('; ')} in ${output.path}. Each line needs ${ENRICHED_FIELDS.join(', ')} (clients/consumer.ts).`,
     details: [],
   };
 }
@@ -240,7 +263,10 @@ function groupScaling(state: ProducersConsumersState): NodeVerdict {
     `A partition is read by one member of a group at a time: ${state.partitions} partitions over 7 members leave ${Math.max(0, 7 - state.partitions)} idle — standing by to take over when a member leaves. More consumers than partitions add no throughput.`,
   );
   if (problems.length === 0) return passed(details);
-  return failed(`${problems.join('; ')}.`, { details });
+  const crashed = state.consumerErrors
+    ? ' Your consumer failed while the group grew (consumer-output names the error): a crashed instance leaves the group.'
+    : '';
+  return failed(`${problems.join('; ')}.${crashed}`, { details });
 }
 
 /** Challenge 02's graph; `ratings-produced`, `ratings-valid`, `consumer-output`, `group-scaling` are stable ids. */

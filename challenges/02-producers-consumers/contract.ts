@@ -79,3 +79,8 @@ export function enrichedRatingsFile(): string {
 export function membershipFile(): string {
   return join(hackHome(), 'challenge-02', 'membership.json');
 }
+
+/** What the participant's consumer logged when it failed (an eachMessage that threw), written by the run. */
+export function consumerErrorsFile(): string {
+  return join(hackHome(), 'challenge-02', 'consumer-errors.txt');
+}
