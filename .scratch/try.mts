@@ -1,0 +1,13 @@
+import { MongoClient } from 'mongodb';
+import { readStack } from '../infra/stack/stack-file.ts';
+import { runOrderService, readShop } from '../challenges/07-outbox/order-service.ts';
+const stack = readStack()!;
+const entry = stack.services['cosmos-mongo']!;
+const client = await new MongoClient(entry.connectionString, { tlsCAFile: entry.certificateFile }).connect();
+await client.db('shop').dropDatabase().catch(()=>{});
+const t = Date.now();
+const run = await runOrderService(client, { seed: 42, orders: Number(process.argv[2] ?? 20) });
+console.log(run, Date.now() - t, 'ms');
+const shop = await readShop(client);
+console.log(shop.orders.length, shop.outbox.length, JSON.stringify(shop.outbox[0]), JSON.stringify(shop.orders.find(o=>o.deleted)));
+await client.close();
