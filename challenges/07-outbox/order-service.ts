@@ -26,8 +26,9 @@ export interface OrderDocument {
   _id: string;
   kind: 'order';
   customerId: string;
-  items: Array<{ sku: string; quantity: number; unitPrice: number }>;
-  total: number;
+  items: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
+  /** Money in cents: whole numbers keep one BSON type, which the connector's schema inference needs. */
+  totalCents: number;
   status: OrderStatus;
   version: number;
   updatedAt: string;
@@ -103,7 +104,7 @@ const orderPayload = (order: OrderDocument): Record<string, unknown> => ({
   customerId: order.customerId,
   status: order.status,
   items: order.items,
-  total: order.total,
+  totalCents: order.totalCents,
   version: order.version,
   ...(order.shipmentId ? { shipmentId: order.shipmentId } : {}),
   ...(order.deleted ? { deleted: true } : {}),
@@ -224,15 +225,15 @@ function applyChange(
     const items = Array.from({ length: faker.number.int({ min: 1, max: 3 }) }, () => ({
       sku: sequenceId('sku', faker.number.int({ min: 1, max: 200 }), 4),
       quantity: faker.number.int({ min: 1, max: 4 }),
-      unitPrice: faker.number.int({ min: 199, max: 9999 }) / 100,
+      unitPriceCents: faker.number.int({ min: 199, max: 9999 }),
     }));
-    const total = Math.round(items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0) * 100) / 100;
+    const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
     const order: OrderDocument = {
       _id: change.orderId,
       kind: 'order',
       customerId: sequenceId('customer', faker.number.int({ min: 1, max: 40 }), 4),
       items,
-      total,
+      totalCents,
       status: 'placed',
       version: 1,
       updatedAt,
