@@ -44,7 +44,9 @@ export function mongoClient(entry: CosmosMongoEntry): MongoClient {
 
 function requireParts(environment: Environment): { mongo: CosmosMongoEntry; connectUrl: string } {
   if (!environment.cosmosMongo)
-    throw new HackError(`${environment.source} has no Cosmos DB for MongoDB (COSMOS_MONGO_CONNECTION_STRING).`);
+    throw new HackError(
+      `${environment.source} has no Cosmos DB for MongoDB (COSMOS_MONGO_CONNECTION_STRING).`,
+    );
   if (!environment.apacheConnect)
     throw new HackError(`${environment.source} has no Apache Kafka Connect (APACHE_CONNECT_URL).`);
   return { mongo: environment.cosmosMongo, connectUrl: environment.apacheConnect.url };
@@ -188,11 +190,13 @@ export const challenge07: Challenge<OutboxState> = {
             logTail: isAlive(running.pid) ? '' : logTail(running.logFile),
           };
         try {
-          for (const [topic, snapshot] of await reader.snapshot(10_000)) state.topics.set(topic, snapshot.all ?? []);
+          for (const [topic, snapshot] of await reader.snapshot(10_000))
+            state.topics.set(topic, snapshot.all ?? []);
         } catch (error) {
           state.kafkaError = `Kafka at ${environment.kafka.bootstrapServers} could not be read: ${errorMessage(error)}`;
         }
-        if (!client) state.mongoError = 'No Cosmos DB for MongoDB is configured (COSMOS_MONGO_CONNECTION_STRING).';
+        if (!client)
+          state.mongoError = 'No Cosmos DB for MongoDB is configured (COSMOS_MONGO_CONNECTION_STRING).';
         else {
           try {
             Object.assign(state, await readShop(client));

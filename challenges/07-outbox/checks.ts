@@ -4,11 +4,7 @@ import type { Mismatch } from '../../verify/diff.ts';
 import type { RawRecord } from '../../verify/readers/kafka.ts';
 import { failureLine } from '../../verify/task-failure.ts';
 import { failed, passed, type CheckNode, type NodeVerdict } from '../challenge.ts';
-import {
-  AGGREGATE_TOPICS,
-  type OrderDocument,
-  type OutboxDocument,
-} from './order-service.ts';
+import { AGGREGATE_TOPICS, type OrderDocument, type OutboxDocument } from './order-service.ts';
 
 /**
  * Challenge 07's check graph: services → the MongoDB source connectors → the outbox events on their topics
@@ -63,7 +59,8 @@ export function eventIdOf(record: RawRecord): string | undefined {
   const value = record.value;
   if (isObject(value)) {
     if (typeof value._id === 'string') return value._id;
-    if (isObject(value.fullDocument) && typeof value.fullDocument._id === 'string') return value.fullDocument._id;
+    if (isObject(value.fullDocument) && typeof value.fullDocument._id === 'string')
+      return value.fullDocument._id;
   }
   return undefined;
 }
@@ -106,7 +103,8 @@ export function checkConnectors(state: OutboxState): NodeVerdict {
       { final: true },
     );
   const details = connectors.map(
-    (connector) => `${connector.name}: ${connector.state}, tasks ${connector.tasks.map((task) => task.state).join(', ') || 'none'}`,
+    (connector) =>
+      `${connector.name}: ${connector.state}, tasks ${connector.tasks.map((task) => task.state).join(', ') || 'none'}`,
   );
   for (const connector of connectors) {
     if (connector.state === 'FAILED')
@@ -126,7 +124,9 @@ export function checkConnectors(state: OutboxState): NodeVerdict {
         { final: true, details },
       );
     if (connector.state !== 'RUNNING' || connector.tasks.length === 0)
-      return failed(`Connector ${connector.name} is ${connector.state} and has no running task yet.`, { details });
+      return failed(`Connector ${connector.name} is ${connector.state} and has no running task yet.`, {
+        details,
+      });
   }
   return passed(details);
 }
@@ -175,7 +175,8 @@ export function checkRouting(state: OutboxState): NodeVerdict {
   }
   const empty = Object.entries(AGGREGATE_TOPICS).filter(
     ([type, topic]) =>
-      state.outbox.some((event) => event.aggregateType === type) && (state.topics.get(topic)?.length ?? 0) === 0,
+      state.outbox.some((event) => event.aggregateType === type) &&
+      (state.topics.get(topic)?.length ?? 0) === 0,
   );
   if (empty.length > 0)
     return failed(
@@ -273,9 +274,12 @@ export function checkPayloads(state: OutboxState): NodeVerdict {
   }
   if (mismatched.length === 0) return passed([`${state.outbox.length} payloads equal to what was written`]);
   return {
-    ...failed(envelope ?? `${plural(mismatched.length, 'payload')} differ from what was written (${details[0]}).`, {
-      details,
-    }),
+    ...failed(
+      envelope ?? `${plural(mismatched.length, 'payload')} differ from what was written (${details[0]}).`,
+      {
+        details,
+      },
+    ),
     expected: state.outbox.length,
     found: state.outbox.length - mismatched.length,
     mismatched,
@@ -335,7 +339,9 @@ export function checkSoftDeletes(state: OutboxState): NodeVerdict {
       );
   }
   if (problems.length === 0)
-    return passed([`${cancelled.length} cancelled orders soft-deleted (deleted: true, ttl), none hard-deleted`]);
+    return passed([
+      `${cancelled.length} cancelled orders soft-deleted (deleted: true, ttl), none hard-deleted`,
+    ]);
   return failed(problems[0]!, { details: problems });
 }
 
@@ -343,10 +349,13 @@ export function checkConsumer(state: OutboxState): NodeVerdict {
   if (!state.consumer) return passed(['not started by the harness (--env): judged by its read model only']);
   if (state.consumer.alive) return passed([`log: ${state.consumer.logFile}`]);
   const tail = state.consumer.logTail.split('\n').filter(Boolean);
-  return failed(`The consumer exited; its log (${state.consumer.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`, {
-    final: true,
-    details: tail,
-  });
+  return failed(
+    `The consumer exited; its log (${state.consumer.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`,
+    {
+      final: true,
+      details: tail,
+    },
+  );
 }
 
 /** The read model equals the orders' latest state; cancelled orders evicted; each event applied once. */
@@ -365,7 +374,9 @@ export function checkReadModel(state: OutboxState): NodeVerdict {
     if (order.deleted) {
       if (entry && !entry.deleted) {
         mismatched.push({ id: order._id, fields: ['deleted'] });
-        details.push(`${order._id} was cancelled (soft-deleted) but is still in the cache as ${String(entry.status)}`);
+        details.push(
+          `${order._id} was cancelled (soft-deleted) but is still in the cache as ${String(entry.status)}`,
+        );
         cause ??= `${order._id} was cancelled but is still cached: evict (or mark deleted) on OrderCancelled — the payload says deleted: true, since Cosmos DB streams no delete.`;
       }
       continue;
@@ -377,7 +388,9 @@ export function checkReadModel(state: OutboxState): NodeVerdict {
     const fields: string[] = (['status', 'totalCents', 'customerId', 'version'] as const).filter(
       (field) => canonicalJson(entry[field] ?? null) !== canonicalJson(order[field]),
     );
-    const types = (history.get(order._id) ?? []).sort((a, b) => a.sequence - b.sequence).map((e) => e.eventType);
+    const types = (history.get(order._id) ?? [])
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((e) => e.eventType);
     if (entry.history && canonicalJson(entry.history) !== canonicalJson(types)) {
       fields.push('history');
       const twice = entry.history.find((type, index) => entry.history!.indexOf(type) !== index);
@@ -471,8 +484,7 @@ export const outboxChecks: Array<CheckNode<OutboxState>> = [
   {
     id: 'read-model',
     title: "The consumer's read model equals the orders' latest state, each event applied once",
-    dependsOn: ['event-payloads', 'commit-order', 'soft-deletes', 'consumer'],
+    dependsOn: ['events-delivered', 'event-payloads', 'commit-order', 'soft-deletes', 'consumer'],
     evaluate: checkReadModel,
   },
 ];
-

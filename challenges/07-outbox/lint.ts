@@ -52,7 +52,8 @@ export function lintOutbox(dir: string): Finding[] {
         level: 'warning',
         connector: name,
         key: 'publish.full.document.only',
-        message: 'Without it each record is the whole change event (_id, ns, fullDocument…), not the outbox document.',
+        message:
+          'Without it each record is the whole change event (_id, ns, fullDocument…), not the outbox document.',
         fix: 'publish.full.document.only=true',
       });
   }

@@ -110,6 +110,55 @@ const orderPayload = (order: OrderDocument): Record<string, unknown> => ({
   ...(order.deleted ? { deleted: true } : {}),
 });
 
+/** One business change as the order service writes it: the order and its outbox documents, committed or not. */
+export interface ShopTransaction {
+  order: OrderDocument;
+  /** Whether the order existed before (replace) or is new (insert). */
+  existed: boolean;
+  outbox: OutboxDocument[];
+  commit: boolean;
+}
+
+/** The seeded transactions in the order the service runs them (pure: the unit tests build states from it). */
+export function* shopTransactions(
+  options: Pick<OrderServiceOptions, 'seed' | 'orders' | 'abortEvery'>,
+): Generator<ShopTransaction> {
+  const faker = seededFaker(options.seed, 7);
+  const orders = new Map<string, OrderDocument>();
+  const sequences = new Map<string, number>();
+  let clock = Date.parse('2026-11-02T09:00:00.000Z');
+  let eventCount = 0;
+  let shipments = 0;
+  const changes = plannedChanges(faker, options.orders);
+  const abortEvery = options.abortEvery ?? 7;
+  let transactions = 0;
+  for (const change of changes) {
+    // A doomed attempt first (a declined payment, a rolled-back shipment…): written, then aborted.
+    const attempts = abortEvery > 0 && change.kind !== 'place' && ++transactions % abortEvery === 0 ? 2 : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const commit = attempt === attempts;
+      clock += faker.number.int({ min: 1_000, max: 60_000 });
+      const before = orders.get(change.orderId);
+      const { order, events } = applyChange(faker, change, before, clock, () => ++shipments);
+      const outbox = events.map((event): OutboxDocument => {
+        const key = `${event.aggregateType}:${event.aggregateId}`;
+        const sequence = (sequences.get(key) ?? 0) + 1;
+        if (commit) sequences.set(key, sequence);
+        return {
+          _id: sequenceId('evt', ++eventCount, 6),
+          kind: 'outbox',
+          ...event,
+          sequence,
+          occurredAt: isoTime(clock),
+          ttl: OUTBOX_TTL_SECONDS,
+        };
+      });
+      if (commit) orders.set(order._id, order);
+      yield { order, existed: before !== undefined, outbox, commit };
+    }
+  }
+}
+
 /**
  * Runs the order service against `client` (the official driver on Cosmos DB for MongoDB): creates `shop.orders`
  * with its TTL index and writes the seeded business changes, one transaction each.
@@ -118,69 +167,29 @@ export async function runOrderService(
   client: MongoClient,
   options: OrderServiceOptions,
 ): Promise<OrderServiceRun> {
-  const faker = seededFaker(options.seed, 7);
   const collection = client.db(DATABASE).collection<ShopDocument>(COLLECTION);
   // Cosmos DB expires a document `ttl` seconds after its last write when the collection has a TTL index on _ts.
   await collection.createIndex({ _ts: 1 }, { expireAfterSeconds: -1 }).catch(() => undefined);
-  const orders = new Map<string, OrderDocument>();
-  const sequences = new Map<string, number>();
-  let clock = Date.parse('2026-11-02T09:00:00.000Z');
-  let eventCount = 0;
-  let shipments = 0;
-  const nextEventId = (): string => sequenceId('evt', ++eventCount, 6);
-  const outbox = (
-    aggregateType: AggregateType,
-    aggregateId: string,
-    eventType: string,
-    payload: Record<string, unknown>,
-    commit: boolean,
-  ): OutboxDocument => {
-    const key = `${aggregateType}:${aggregateId}`;
-    const sequence = (sequences.get(key) ?? 0) + 1;
-    if (commit) sequences.set(key, sequence);
-    return {
-      _id: nextEventId(),
-      kind: 'outbox',
-      aggregateType,
-      aggregateId,
-      eventType,
-      sequence,
-      payload,
-      occurredAt: isoTime(clock),
-      ttl: OUTBOX_TTL_SECONDS,
-    };
-  };
-
   const run: OrderServiceRun = { committed: 0, aborted: 0, abortedEventIds: [], events: 0 };
-  const changes = plannedChanges(faker, options.orders);
-  const abortEvery = options.abortEvery ?? 7;
-  let transactions = 0;
-  for (const [index, change] of changes.entries()) {
-    // A doomed attempt first (a declined payment, a rolled-back shipment…): written, then aborted.
-    const attempts = abortEvery > 0 && change.kind !== 'place' && ++transactions % abortEvery === 0 ? 2 : 1;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const commit = attempt === attempts;
-      clock += faker.number.int({ min: 1_000, max: 60_000 });
-      const before = orders.get(change.orderId);
-      const { order, events } = applyChange(faker, change, before, clock, () => ++shipments);
-      const documents = events.map((event) =>
-        outbox(event.aggregateType, event.aggregateId, event.eventType, event.payload, commit),
-      );
-      await transaction(client, async (session) => {
-        if (before) await collection.replaceOne({ _id: order._id }, order, { session });
+  for (const { order, existed, outbox, commit } of shopTransactions(options)) {
+    await transaction(
+      client,
+      async (session) => {
+        if (existed) await collection.replaceOne({ _id: order._id }, order, { session });
         else await collection.insertOne(order, { session });
-        await collection.insertMany(documents, { session });
-      }, commit);
-      if (commit) {
-        orders.set(order._id, order);
-        run.committed++;
-        run.events += documents.length;
-      } else {
-        run.aborted++;
-        run.abortedEventIds.push(...documents.map((document) => document._id));
-      }
+        await collection.insertMany(outbox, { session });
+      },
+      commit,
+    );
+    if (commit) {
+      run.committed++;
+      run.events += outbox.length;
+    } else {
+      run.aborted++;
+      run.abortedEventIds.push(...outbox.map((document) => document._id));
     }
-    if ((index + 1) % 100 === 0) options.onProgress?.(`${index + 1} of ${changes.length} business changes`);
+    const done = run.committed + run.aborted;
+    if (done % 100 === 0) options.onProgress?.(`${done} transactions`);
   }
   return run;
 }

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
+import { applyOrderEvent, type CacheEntry } from './read-model.ts';
 
 /**
  * The reference consumer: keeps a read model of the orders (`cache.orders` on Cosmos DB for MongoDB) in step
@@ -11,16 +12,6 @@ import { MongoClient } from 'mongodb';
  * Environment: KAFKA_BOOTSTRAP_SERVERS, COSMOS_MONGO_CONNECTION_STRING, COSMOS_MONGO_CA_FILE (a local emulator's
  * certificate; not needed on Azure).
  */
-interface CacheEntry {
-  _id: string;
-  status?: string;
-  totalCents?: number;
-  customerId?: string;
-  version: number;
-  history: string[];
-  deleted?: boolean;
-}
-
 const env = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
@@ -53,21 +44,13 @@ await consumer.run({
     const orderId = message.key?.toString();
     if (!orderId || !message.value) return;
     const payload = JSON.parse(message.value.toString()) as Record<string, unknown>;
-    const eventType = message.headers?.eventType?.toString() ?? 'unknown';
-    const sequence = Number(message.headers?.sequence?.toString() ?? payload.version);
-    const current = await cache.findOne({ _id: orderId });
-    if (current && current.version >= sequence) return; // a redelivery: already applied
-    const history = [...(current?.history ?? []), eventType];
-    const entry: CacheEntry = payload.deleted
-      ? { _id: orderId, version: sequence, history, deleted: true }
-      : {
-          _id: orderId,
-          status: String(payload.status),
-          totalCents: Number(payload.totalCents),
-          customerId: String(payload.customerId),
-          version: sequence,
-          history,
-        };
+    const entry = applyOrderEvent(await cache.findOne({ _id: orderId }), {
+      orderId,
+      eventType: message.headers?.eventType?.toString() ?? 'unknown',
+      sequence: Number(message.headers?.sequence?.toString() ?? payload.version),
+      payload,
+    });
+    if (!entry) return; // a redelivery: already applied
     await cache.replaceOne({ _id: orderId }, entry, { upsert: true });
   },
 });
