@@ -95,6 +95,25 @@ function serviceNode(id: string, title: string, problem: (state: OutboxState) =>
   };
 }
 
+/** What Cosmos DB for MongoDB refuses in a change stream pipeline (`$match`, then `$project`), or undefined. */
+export function pipelineProblem(pipeline: string | undefined): string | undefined {
+  if (!pipeline) return 'No pipeline.';
+  let stages: unknown;
+  try {
+    stages = JSON.parse(pipeline);
+  } catch {
+    return 'The pipeline is not a JSON array of stages.';
+  }
+  if (!Array.isArray(stages)) return 'The pipeline is not a JSON array of stages.';
+  const names = stages.map((stage) => Object.keys((stage ?? {}) as object)[0]);
+  if (names[0] !== '$match' || names[1] !== '$project')
+    return `The pipeline's stages are ${names.join(', ') || 'none'}; they must start with $match, then $project.`;
+  return undefined;
+}
+
+const PIPELINE_FIX =
+  'set `pipeline` to [{"$match": {"fullDocument.kind": "outbox", "fullDocument.aggregateType": "…"}}, {"$project": {"_id": 1, "fullDocument": 1, "ns": 1, "documentKey": 1}}]';
+
 export function checkConnectors(state: OutboxState): NodeVerdict {
   const connectors = state.connectors ?? [];
   if (connectors.length === 0)
@@ -123,6 +142,12 @@ export function checkConnectors(state: OutboxState): NodeVerdict {
         `Connector ${connector.name} is ${connector.state}: \`npx hack connectors resume ${connector.name} --worker apache\`.`,
         { final: true, details },
       );
+    const problem = pipelineProblem(connector.config.pipeline);
+    if (problem)
+      return failed(
+        `Connector ${connector.name}: ${problem} Cosmos DB for MongoDB refuses such a change stream (error 2 BadValue, "Change stream must be followed by a match and then a project stage"); MongoDB's connector only logs "Failed to resume change stream" as a WARN and retries, so its task shows RUNNING while nothing arrives. Fix: ${PIPELINE_FIX}.`,
+        { final: true, details },
+      );
     if (connector.state !== 'RUNNING' || connector.tasks.length === 0)
       return failed(`Connector ${connector.name} is ${connector.state} and has no running task yet.`, {
         details,
@@ -134,7 +159,7 @@ export function checkConnectors(state: OutboxState): NodeVerdict {
 /** What a Cosmos DB refusal in a task's trace means for the pipeline setting. */
 function cosmosAdvice(trace: string | undefined): string {
   if (/must be followed by a match and then a project stage/i.test(trace ?? ''))
-    return ' Cosmos DB for MongoDB requires the change stream pipeline to start with $match then $project: set `pipeline` to [{"$match": {…}}, {"$project": {"_id": 1, "fullDocument": 1, "ns": 1, "documentKey": 1}}].';
+    return ` Cosmos DB for MongoDB requires the change stream pipeline to start with $match then $project: ${PIPELINE_FIX}.`;
   if (/fullDocumentBeforeChange|showExpandedEvents/i.test(trace ?? ''))
     return ' Cosmos DB for MongoDB offers neither pre-images nor expanded events: use change.stream.full.document=updateLookup only.';
   return '';

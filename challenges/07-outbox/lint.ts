@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConnectorFiles } from '../../connectors/runtime/cli.ts';
 import type { Finding } from '../lint.ts';
-import { SOURCE_CLASS } from './checks.ts';
+import { pipelineProblem, SOURCE_CLASS } from './checks.ts';
 import { AGGREGATE_TOPICS } from './order-service.ts';
 
 /**
@@ -73,19 +73,4 @@ export function lintOutbox(dir: string): Finding[] {
       message: `${join(dir, 'consumer.ts')} does not exist: the consumer that keeps the read model cache.orders.`,
     });
   return findings;
-}
-
-function pipelineProblem(pipeline: string | undefined): string | undefined {
-  if (!pipeline) return 'No pipeline.';
-  let stages: unknown;
-  try {
-    stages = JSON.parse(pipeline);
-  } catch {
-    return 'The pipeline is not a JSON array of stages.';
-  }
-  if (!Array.isArray(stages)) return 'The pipeline is not a JSON array of stages.';
-  const names = stages.map((stage) => Object.keys((stage ?? {}) as object)[0]);
-  if (names[0] !== '$match' || names[1] !== '$project')
-    return `The pipeline's stages are ${names.join(', ') || 'none'}; they must start with $match, then $project.`;
-  return undefined;
 }

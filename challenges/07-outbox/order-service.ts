@@ -57,7 +57,11 @@ export interface OrderServiceOptions {
   orders: number;
   /** Every n-th transaction aborts on purpose (0: none). */
   abortEvery?: number;
+  /** A prefix for every id (`order-b00001`, `evt-b000001`), so that a second run adds to the first. */
+  batch?: string;
   onProgress?: (message: string) => void;
+  /** Called after each commit with its outbox ids and the time (benchmarks: commit-to-topic latency). */
+  onCommit?: (eventIds: string[], committedAt: number) => void;
 }
 
 export interface OrderServiceRun {
@@ -74,10 +78,10 @@ interface Change {
 }
 
 /** The business changes in the order they happen: per order place → pay → ship, or a cancel on the way. */
-export function plannedChanges(faker: Faker, orders: number): Change[] {
+export function plannedChanges(faker: Faker, orders: number, batch = ''): Change[] {
   const queues: Change[][] = [];
   for (let n = 1; n <= orders; n++) {
-    const orderId = sequenceId('order', n, 5);
+    const orderId = `order-${batch}${String(n).padStart(5, '0')}`;
     const queue: Change[] = [{ orderId, kind: 'place' }];
     const fate = faker.number.int({ min: 1, max: 10 });
     if (fate <= 2) queue.push({ orderId, kind: 'cancel' });
@@ -121,7 +125,7 @@ export interface ShopTransaction {
 
 /** The seeded transactions in the order the service runs them (pure: the unit tests build states from it). */
 export function* shopTransactions(
-  options: Pick<OrderServiceOptions, 'seed' | 'orders' | 'abortEvery'>,
+  options: Pick<OrderServiceOptions, 'seed' | 'orders' | 'abortEvery' | 'batch'>,
 ): Generator<ShopTransaction> {
   const faker = seededFaker(options.seed, 7);
   const orders = new Map<string, OrderDocument>();
@@ -129,7 +133,8 @@ export function* shopTransactions(
   let clock = Date.parse('2026-11-02T09:00:00.000Z');
   let eventCount = 0;
   let shipments = 0;
-  const changes = plannedChanges(faker, options.orders);
+  const batch = options.batch ?? '';
+  const changes = plannedChanges(faker, options.orders, batch);
   const abortEvery = options.abortEvery ?? 7;
   let transactions = 0;
   for (const change of changes) {
@@ -139,13 +144,19 @@ export function* shopTransactions(
       const commit = attempt === attempts;
       clock += faker.number.int({ min: 1_000, max: 60_000 });
       const before = orders.get(change.orderId);
-      const { order, events } = applyChange(faker, change, before, clock, () => ++shipments);
+      const { order, events } = applyChange(
+        faker,
+        change,
+        before,
+        clock,
+        () => `${batch}${String(++shipments).padStart(5, '0')}`,
+      );
       const outbox = events.map((event): OutboxDocument => {
         const key = `${event.aggregateType}:${event.aggregateId}`;
         const sequence = (sequences.get(key) ?? 0) + 1;
         if (commit) sequences.set(key, sequence);
         return {
-          _id: sequenceId('evt', ++eventCount, 6),
+          _id: `evt-${batch}${String(++eventCount).padStart(6, '0')}`,
           kind: 'outbox',
           ...event,
           sequence,
@@ -182,6 +193,10 @@ export async function runOrderService(
       commit,
     );
     if (commit) {
+      options.onCommit?.(
+        outbox.map((document) => document._id),
+        Date.now(),
+      );
       run.committed++;
       run.events += outbox.length;
     } else {
@@ -227,7 +242,7 @@ function applyChange(
   change: Change,
   before: OrderDocument | undefined,
   now: number,
-  nextShipment: () => number,
+  nextShipment: () => string,
 ): { order: OrderDocument; events: PendingEvent[] } {
   const updatedAt = isoTime(now);
   if (change.kind === 'place') {
@@ -262,7 +277,7 @@ function applyChange(
     order.ttl = SOFT_DELETE_TTL_SECONDS;
     return { order, events: [orderEvent('OrderCancelled', order)] };
   }
-  const shipmentId = sequenceId('shipment', nextShipment(), 5);
+  const shipmentId = `shipment-${nextShipment()}`;
   order.status = 'shipped';
   order.shipmentId = shipmentId;
   return {
