@@ -63,10 +63,18 @@ export function consumerEnv(environment: Environment): NodeJS.ProcessEnv {
   };
 }
 
-/** Stops the participant's connectors and forgets their offsets, so that a new run starts from its own outbox. */
+/**
+ * Stops the connectors of an earlier run and forgets their offsets, so that a new run starts from its own outbox:
+ * the participant's (by name) and any MongoDB source connector on the `shop` database (a stored resume token
+ * names a collection that no longer exists).
+ */
 async function resetConnectors(connect: ConnectClient, names: string[]): Promise<void> {
-  const existing = await connect.get<string[]>('/connectors');
-  for (const name of names.filter((item) => existing.includes(item))) {
+  const ours = (await readConnectors(connect.url)).filter(
+    (connector) =>
+      names.includes(connector.name) ||
+      (connector.config['connector.class'] === SOURCE_CLASS && connector.config.database === DATABASE),
+  );
+  for (const { name } of ours) {
     const path = `/connectors/${encodeURIComponent(name)}`;
     await connect.call('PUT', `${path}/stop`);
     for (let attempt = 0; attempt < 40; attempt++) {
