@@ -6,7 +6,7 @@ import { readConnectorFiles } from '../../connectors/runtime/cli.ts';
 import { ConnectClient } from '../../connectors/runtime/connect-client.ts';
 import { apacheConnectService } from '../../infra/connect/service.ts';
 import { startTestMongo, type TestMongo } from '../../infra/cosmos-mongo/test-support.ts';
-import { emulatorTruststore, truststorePassword } from '../../infra/cosmos-mongo/truststore.ts';
+import { emulatorTruststore, truststorePassword } from '../../infra/cosmos/truststore.ts';
 import { serviceLogFile } from '../../infra/paths.ts';
 import { stopProcess } from '../../infra/process/index.ts';
 import { environmentFromFile } from '../../infra/stack/environment.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConnectorFiles } from '../../connectors/runtime/cli.ts';
-import type { Finding } from '../lint.ts';
+import type { Finding } from '../challenge.ts';
 import { pipelineProblem, SOURCE_CLASS } from './checks.ts';
 import { AGGREGATE_TOPICS } from './order-service.ts';
 
