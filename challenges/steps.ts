@@ -11,14 +11,16 @@ import type { ChallengeStep, StepContext } from './challenge.ts';
  */
 
 /** The participant's part as Kafka Connect configs: every file of the folder applied; a rejected one fails the step. */
-export function applyConnectorsStep(service: 'connect' = 'connect'): ChallengeStep {
+export function applyConnectorsStep(service: 'connect' | 'apacheConnect' = 'connect'): ChallengeStep {
   return {
     title: (context) =>
       `Apply ${readConnectorFiles(context.participantDir).length} connector(s) from ${context.participantDir}`,
     run: async (context: StepContext) => {
       const entry = context.environment[service];
       if (!entry)
-        throw new HackError(`${context.environment.source} has no Kafka Connect URL (CONNECT_URL).`);
+        throw new HackError(
+          `${context.environment.source} has no Kafka Connect URL (${service === 'connect' ? 'CONNECT_URL' : 'APACHE_CONNECT_URL'}).`,
+        );
       const connect = new ConnectClient(entry.url);
       const files = readConnectorFiles(context.participantDir);
       const rejected: string[] = [];

@@ -7,6 +7,7 @@ import {
   requireStack,
   type ConnectEntry,
   type CosmosEntry,
+  type CosmosMongoEntry,
   type SchemaRegistryEntry,
   type SearchEntry,
   type StackServices,
@@ -25,6 +26,10 @@ export interface Environment {
   search?: SearchEntry;
   connect?: ConnectEntry;
   schemaRegistry?: SchemaRegistryEntry;
+  /** Real Apache Kafka Connect (Debezium, MongoDB's connector): APACHE_CONNECT_URL. */
+  apacheConnect?: ConnectEntry;
+  /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (and COSMOS_MONGO_CA_FILE for a local emulator). */
+  cosmosMongo?: CosmosMongoEntry;
 }
 
 export const environmentVariables = {
@@ -32,6 +37,8 @@ export const environmentVariables = {
   search: ['SEARCH_ENDPOINT', 'SEARCH_ADMIN_KEY'],
   connect: ['CONNECT_URL'],
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
+  apacheConnect: ['APACHE_CONNECT_URL'],
+  cosmosMongo: ['COSMOS_MONGO_CONNECTION_STRING'],
 } as const;
 
 /**
@@ -61,6 +68,13 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.CONNECT_URL) environment.connect = { url: env.CONNECT_URL };
+  if (env.APACHE_CONNECT_URL) environment.apacheConnect = { url: env.APACHE_CONNECT_URL };
+  if (env.COSMOS_MONGO_CONNECTION_STRING) {
+    environment.cosmosMongo = {
+      connectionString: env.COSMOS_MONGO_CONNECTION_STRING,
+      ...(env.COSMOS_MONGO_CA_FILE ? { certificateFile: env.COSMOS_MONGO_CA_FILE } : {}),
+    };
+  }
   if (env.SCHEMA_REGISTRY_URL) {
     environment.schemaRegistry = {
       url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
@@ -135,6 +149,8 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     search: stack.services.search,
     connect: stack.services.connect,
     schemaRegistry: stack.services['schema-registry'],
+    apacheConnect: stack.services['apache-connect'] as ConnectEntry | undefined,
+    cosmosMongo: stack.services['cosmos-mongo'],
   };
 }
 

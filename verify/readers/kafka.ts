@@ -21,6 +21,17 @@ export interface TopicSnapshot {
   versions: Map<string, number>;
   /** Values that are not JSON objects, by offset, for the report. */
   unreadable: number;
+  /** Every record in offset order per partition, with its headers (only with `{ keepRecords: true }`). */
+  all?: RawRecord[];
+}
+
+export interface RawRecord {
+  key: string | null;
+  value: unknown;
+  headers: Record<string, string>;
+  partition: number;
+  offset: number;
+  timestamp: number;
 }
 
 /** Kafka Connect's JsonConverter may wrap a value in `{schema, payload}`; verification compares the payload. */
@@ -70,6 +81,7 @@ export class TopicReader {
   constructor(
     connection: KafkaConnection,
     private readonly topics: string[],
+    private readonly options: { keepRecords?: boolean } = {},
   ) {
     this.kafka = kafkaClient(connection, 'connect-hack-verify');
   }
@@ -111,7 +123,11 @@ export class TopicReader {
     this.snapshots.clear();
     this.subscribed = topics;
     if (topics.length === 0) return;
-    for (const topic of topics) this.snapshots.set(topic, emptySnapshot(topic, true));
+    for (const topic of topics) {
+      const snapshot = emptySnapshot(topic, true);
+      if (this.options.keepRecords) snapshot.all = [];
+      this.snapshots.set(topic, snapshot);
+    }
     // A throwaway group that commits nothing: verification must never move a participant's offsets.
     const groupId = `connect-hack-verify-${randomBytes(4).toString('hex')}`;
     const consumer = this.kafka.consumer({
@@ -130,6 +146,14 @@ export class TopicReader {
           const value = decodeJson(message.value);
           const id = recordId(key, value);
           snapshot.records++;
+          snapshot.all?.push({
+            key,
+            value,
+            headers: headerStrings(message.headers),
+            partition: batch.partition,
+            offset: Number(message.offset),
+            timestamp: Number(message.timestamp),
+          });
           if (value !== null && (typeof value !== 'object' || Array.isArray(value))) snapshot.unreadable++;
           if (id === null) continue;
           snapshot.latest.set(id, { key, value, partition: batch.partition, offset: Number(message.offset) });
