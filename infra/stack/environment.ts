@@ -25,6 +25,8 @@ export interface Environment {
   search?: SearchEntry;
   connect?: ConnectEntry;
   schemaRegistry?: SchemaRegistryEntry;
+  /** A dashboard's panel endpoint (challenge 05's participant contract), from DASHBOARD_URL. */
+  dashboard?: { url: string };
 }
 
 export const environmentVariables = {
@@ -61,6 +63,7 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.CONNECT_URL) environment.connect = { url: env.CONNECT_URL };
+  if (env.DASHBOARD_URL) environment.dashboard = { url: env.DASHBOARD_URL };
   if (env.SCHEMA_REGISTRY_URL) {
     environment.schemaRegistry = {
       url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
