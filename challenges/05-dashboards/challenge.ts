@@ -276,3 +276,8 @@ export const challenge05: Challenge<DashboardState> = {
     `${style.dim('panels ')} ${PANEL_IDS.map((id) => `${id} ${Array.isArray(state.shown?.[id]?.rows) ? (state.shown[id].rows as unknown[]).length : '-'}`).join(' · ')}`,
   ],
 };
+
+/** The page of the reference dashboard this run started, if any. */
+export function runningDashboardUrl(): string | undefined {
+  return running?.url;
+}

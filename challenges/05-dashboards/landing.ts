@@ -3,7 +3,17 @@ import type { Product, ProductRating, TopProduct } from '../../generators/model.
 import { TopProductsBoard } from '../../generators/top-products.ts';
 import { searchClient } from '../../infra/search/client.ts';
 import type { SearchEntry } from '../../infra/stack/stack-file.ts';
-import { computePanel, type DashboardData, type EventKind, type PanelId } from '../../dashboard/panels.ts';
+import {
+  computePanel,
+  PANELS,
+  type DashboardData,
+  type EventKind,
+  type PanelId,
+} from '../../dashboard/panels.ts';
+
+const PANEL_WINDOWS = Object.fromEntries(PANELS.map((panel) => [panel.id, panel.window])) as Partial<
+  Record<PanelId, { events: EventKind; ms: number }>
+>;
 import { EVENT_SOURCES, PRODUCTS_INDEX, readDashboardData, SINK_DATABASE } from '../../dashboard/read.ts';
 
 /**
@@ -70,6 +80,17 @@ export class Lander {
     const leader = (panel: PanelId): string | undefined =>
       (computePanel(panel, this.model, atMs)[0] as { productId?: string } | undefined)?.productId;
     const inStock = products.filter((product) => stock(product.id) > minimum(product.id) + 3);
+    /** At least `base`, and enough to put the product into the panel's top 3 (so the probe always shows). */
+    const intoTop3 = (panel: PanelId, productId: string, base: number): number => {
+      const rows = computePanel(panel, this.model, atMs) as Array<{ productId: string; quantity: number }>;
+      if (rows.length < 3 || rows.some((row) => row.productId === productId)) return base;
+      const spec = PANEL_WINDOWS[panel]!;
+      const since = new Date(atMs - spec.ms).toISOString();
+      const current = this.model.events[spec.events]
+        .filter((event) => event.productId === productId && event.at >= since)
+        .reduce((sum, event) => sum + event.quantity, 0);
+      return Math.max(base, rows[2]!.quantity - current + 1);
+    };
 
     switch (kind) {
       case 'purchase':
@@ -100,24 +121,30 @@ export class Lander {
         return { landedAt: Date.now(), what: `${kind}: ${quantity} × ${productId}` };
       }
       case 'return': {
-        const productId = leader('top-returned-5m') ?? pick(products)!.id;
-        await this.event('returns', productId, 1, at, {
+        // Half on the leader (its total moves), half anywhere (the ranking moves).
+        const productId = (Math.random() < 0.5 ? leader('top-returned-5m') : undefined) ?? pick(products)!.id;
+        const quantity = intoTop3('top-returned-5m', productId, 1);
+        await this.event('returns', productId, quantity, at, {
           id,
           purchaseId: id,
           userId: 'harness-probe',
           productId,
-          quantity: 1,
+          quantity,
           reason: 'freshness probe',
           returnedAt: at,
         });
-        await this.setStock(productId, stock(productId) + 1, at);
-        return { landedAt: Date.now(), what: `return: 1 × ${productId}` };
+        await this.setStock(productId, stock(productId) + quantity, at);
+        return { landedAt: Date.now(), what: `return: ${quantity} × ${productId}` };
       }
       case 'replenishment': {
         const lowest = [...products].sort(
           (a, b) => stock(a.id) - minimum(a.id) - (stock(b.id) - minimum(b.id)),
         )[0]!;
-        const quantity = Math.max(5, 2 * minimum(lowest.id) - stock(lowest.id));
+        const quantity = intoTop3(
+          'top-replenished-10m',
+          lowest.id,
+          Math.max(5, 2 * minimum(lowest.id) - stock(lowest.id)),
+        );
         await this.event('replenishments', lowest.id, quantity, at, {
           id,
           productId: lowest.id,

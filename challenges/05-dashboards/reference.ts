@@ -4,6 +4,7 @@ import { defaultDashboardPort } from '../../dashboard/server.ts';
 import { HackError } from '../../infra/errors.ts';
 import { serviceLogFile } from '../../infra/paths.ts';
 import {
+  freePort,
   isAlive,
   preferredPort,
   spawnDetached,
@@ -29,7 +30,9 @@ export async function startDashboardProcess(
 ): Promise<DashboardProcess> {
   if (!environment.cosmos || !environment.search)
     throw new HackError('The dashboard needs Cosmos DB and Azure AI Search in the environment.');
-  const port = options.port ?? (await preferredPort(defaultDashboardPort));
+  // 0: any free port (the URL must name the real one, so it is chosen here).
+  const port =
+    options.port === 0 ? await freePort() : (options.port ?? (await preferredPort(defaultDashboardPort)));
   const { command, args } = typescriptServiceCommand(
     join(import.meta.dirname, '..', '..', 'dashboard', 'main.ts'),
     ['--port', String(port), '--refresh-ms', String(options.refreshMs ?? 250)],

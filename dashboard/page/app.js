@@ -61,7 +61,7 @@ const LABELS = {
 const NUMERIC = new Set(['rank', 'ratingScore', 'totalRatings', 'quantity', 'onHand', 'minimum']);
 
 const renders = [];
-window.dashboard = { renders };
+window.dashboard = { renders, current: undefined };
 const cards = new Map();
 const main = document.getElementById('panels');
 const status = document.getElementById('status');
@@ -163,6 +163,7 @@ function escape(value) {
 }
 
 function onSnapshot(snapshot) {
+  window.dashboard.current = snapshot;
   const changed = [];
   for (const [id, view] of Object.entries(snapshot.panels)) {
     const card = cards.get(id);
