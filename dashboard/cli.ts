@@ -17,7 +17,7 @@ export function registerDashboardCommand(program: Command): void {
       `port to listen on (default ${defaultDashboardPort}, a free one when busy)`,
       wholeNumber,
     )
-    .option('--refresh-ms <ms>', 'pause between two reads of the stores', wholeNumber, 250)
+    .option('--refresh-ms <ms>', 'pause between two reads of the stores', wholeNumber, 500)
     .option('--env <file>', 'read COSMOS_* and SEARCH_* from this env file instead of the local stack')
     .action(async (options: { port?: number; refreshMs: number; env?: string }) => {
       const { cosmos, search } = dashboardEnvironment(loadEnvFile(options.env));

@@ -11,7 +11,7 @@ import { startDashboard } from './server.ts';
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
-    'refresh-ms': { type: 'string', default: '250' },
+    'refresh-ms': { type: 'string', default: '500' },
   },
 });
 try {

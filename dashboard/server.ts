@@ -30,7 +30,7 @@ export interface DashboardOptions {
   cosmos: CosmosEntry;
   search: SearchEntry;
   port: number;
-  /** Pause between the end of one read and the start of the next (default 250 ms). */
+  /** Pause between the end of one read and the start of the next (default 500 ms). */
   refreshMs?: number;
 }
 
@@ -93,7 +93,7 @@ export function createDashboardApp(source: {
 /** Starts the read loop and the HTTP server; resolves once it listens (the first read may still be running). */
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const cosmos: CosmosClient = cosmosClient(options.cosmos);
-  const refreshMs = options.refreshMs ?? 250;
+  const refreshMs = options.refreshMs ?? 500;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   let current: Snapshot | undefined;
   let stopped = false;

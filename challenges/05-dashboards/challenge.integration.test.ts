@@ -42,7 +42,7 @@ const cleanups: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   process.env.HACK_HOME = home;
-  process.env[FRESHNESS_ENV] = '10';
+  process.env[FRESHNESS_ENV] = '15';
   cosmos = await startCosmosEmulator({ dataDir: join(home, 'cosmos'), port: 0 });
   search = await startSearchEmulator({ dataDir: join(home, 'search'), port: 0 });
   environment = {
@@ -148,7 +148,8 @@ describe('challenge 05: the reference dashboard in Chromium', () => {
       expect(percentile(values, 95), id).toBeLessThanOrEqual(FRESHNESS_P95_LIMIT_MS);
     }
 
-    // The freshness check at the contract endpoint.
+    // The freshness check at the contract endpoint (the page closed: two cores are shared).
+    await page.goto('about:blank');
     const report = await verifyChallenge(challenge05, environment, { timeoutMs: 60_000 });
     expect(
       report.checks.filter((check) => !check.passed).map((check) => `${check.id}: ${check.hint}`),

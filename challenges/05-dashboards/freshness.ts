@@ -137,7 +137,7 @@ export interface FreshnessOptions {
   probeEveryMs?: number;
   /** Reads the dashboard: every panel as it is now (endpoint) or what changed since the last call (page). */
   watch(): Promise<Observation[]>;
-  /** How often to call `watch` (default 100 ms). */
+  /** How often to call `watch` (default 200 ms). */
   watchEveryMs?: number;
   /** After the last probe, how long to wait for panels to show it (default 10 s). */
   graceMs?: number;
@@ -158,7 +158,7 @@ export async function measureFreshness(lander: Lander, options: FreshnessOptions
       } catch (error) {
         watchError = error instanceof Error ? error.message : String(error);
       }
-      await sleep(options.watchEveryMs ?? 100);
+      await sleep(options.watchEveryMs ?? 200);
     }
   })();
   let nextReport = started + 10_000;

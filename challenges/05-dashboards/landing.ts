@@ -181,7 +181,14 @@ export class Lander {
         return { landedAt: Date.now(), what: `rating: ${rating.rating}★ for ${productId}` };
       }
       case 'rename': {
-        const product = products[this.count % products.length]!;
+        // The product on the most panels: one rename moves all of them.
+        const shownOn = (id: string): number =>
+          PANELS.filter((panel) =>
+            (computePanel(panel.id, this.model, atMs) as Array<{ productId: string }>).some(
+              (row) => row.productId === id,
+            ),
+          ).length;
+        const product = [...products].sort((a, b) => shownOn(b.id) - shownOn(a.id))[this.count % 2]!;
         const name = product.name.endsWith(RENAMED)
           ? product.name.slice(0, -RENAMED.length)
           : `${product.name}${RENAMED}`;

@@ -35,7 +35,7 @@ export async function startDashboardProcess(
     options.port === 0 ? await freePort() : (options.port ?? (await preferredPort(defaultDashboardPort)));
   const { command, args } = typescriptServiceCommand(
     join(import.meta.dirname, '..', '..', 'dashboard', 'main.ts'),
-    ['--port', String(port), '--refresh-ms', String(options.refreshMs ?? 250)],
+    ['--port', String(port), '--refresh-ms', String(options.refreshMs ?? 500)],
   );
   const child = spawnDetached(command, args, {
     logFile: serviceLogFile(options.logName ?? 'dashboard'),
