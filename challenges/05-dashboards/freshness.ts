@@ -146,27 +146,41 @@ export interface FreshnessOptions {
 
 /** Lands probes for `durationMs` while watching the dashboard; every panel's samples in landing order. */
 export async function measureFreshness(lander: Lander, options: FreshnessOptions): Promise<FreshnessRun> {
-  const tracker = new FreshnessTracker(lander.snapshot());
+  return (await measureFreshnessMany(lander, { ...options, watchers: { dashboard: options.watch } }))
+    .dashboard!;
+}
+
+/**
+ * The same run watched several ways at once (the contract endpoint and the page itself, for the benchmark):
+ * one tracker per watcher, the same probes.
+ */
+export async function measureFreshnessMany(
+  lander: Lander,
+  options: Omit<FreshnessOptions, 'watch'> & { watchers: Record<string, () => Promise<Observation[]>> },
+): Promise<Record<string, FreshnessRun>> {
+  const names = Object.keys(options.watchers);
+  const trackers = new Map(names.map((name) => [name, new FreshnessTracker(lander.snapshot())]));
+  const errors = new Map<string, string | undefined>();
   const started = Date.now();
   let watching = true;
-  let watchError: string | undefined;
-  const watcher = (async () => {
+  const watchers = names.map(async (name) => {
     while (watching) {
       try {
-        for (const observation of await options.watch()) tracker.observe(observation);
-        watchError = undefined;
+        for (const observation of await options.watchers[name]!()) trackers.get(name)!.observe(observation);
+        errors.set(name, undefined);
       } catch (error) {
-        watchError = error instanceof Error ? error.message : String(error);
+        errors.set(name, error instanceof Error ? error.message : String(error));
       }
       await sleep(options.watchEveryMs ?? 200);
     }
-  })();
+  });
   let nextReport = started + 10_000;
   try {
     for (let i = 0; Date.now() - started < options.durationMs; i++) {
       const tickStart = Date.now();
       const { landedAt } = await lander.land(PROBE_KINDS[i % PROBE_KINDS.length]!);
-      tracker.landed(lander.snapshot(), landedAt);
+      const landed = lander.snapshot();
+      for (const tracker of trackers.values()) tracker.landed(landed, landedAt);
       if (Date.now() >= nextReport) {
         nextReport += 10_000;
         options.onProgress?.(
@@ -176,12 +190,16 @@ export async function measureFreshness(lander: Lander, options: FreshnessOptions
       await sleep(Math.max(0, (options.probeEveryMs ?? 300) - (Date.now() - tickStart)));
     }
     const graceEnd = Date.now() + (options.graceMs ?? 10_000);
-    while (tracker.outstanding() > 0 && Date.now() < graceEnd) await sleep(100);
+    while ([...trackers.values()].some((tracker) => tracker.outstanding() > 0) && Date.now() < graceEnd)
+      await sleep(100);
   } finally {
     watching = false;
-    await watcher;
+    await Promise.all(watchers);
   }
-  return tracker.result(Date.now() - started, watchError);
+  const durationMs = Date.now() - started;
+  return Object.fromEntries(
+    names.map((name) => [name, trackers.get(name)!.result(durationMs, errors.get(name))]),
+  );
 }
 
 /** Reads the participant contract once: every panel's rows and asOf. */
