@@ -55,6 +55,7 @@ export class FreshnessTracker {
   private readonly shown = new Map<PanelId, number>();
   private readonly pending = new Map<PanelId, Probe[]>();
   private readonly samples = new Map<PanelId, PanelFreshness['samples']>();
+  private landings = 0;
 
   constructor(initial: DashboardData) {
     this.probes.push({ k: 0, landedAt: Date.now(), data: initial, changes: new Set() });
@@ -74,6 +75,7 @@ export class FreshnessTracker {
           JSON.stringify(computePanel(panel, data, landedAt)),
       ),
     );
+    this.landings++;
     const probe: Probe = { k: before.k + 1, landedAt, data, changes };
     this.probes.push(probe);
     for (const panel of changes) this.pending.get(panel)!.push(probe);
@@ -120,7 +122,7 @@ export class FreshnessTracker {
         },
       ]),
     ) as Record<PanelId, PanelFreshness>;
-    return { durationMs, probes: this.probes.length - 1, panels, ...(error ? { error } : {}) };
+    return { durationMs, probes: this.landings, panels, ...(error ? { error } : {}) };
   }
 
   /** Keeps only the probes some panel may still be matched against. */
