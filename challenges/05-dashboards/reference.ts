@@ -43,20 +43,25 @@ export async function startDashboardProcess(
   });
   const url = `http://127.0.0.1:${port}`;
   const contractUrl = `${url}/api/panels`;
-  await waitUntil(
-    async () => {
-      const response = await fetch(contractUrl, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      return response.ok;
-    },
-    {
-      timeoutMs: 60_000,
-      what: 'The reference dashboard',
-      abort: () =>
-        isAlive(child.pid) ? undefined : `The dashboard exited during start; see ${child.logFile}.`,
-      fix: `Look at ${child.logFile}.`,
-    },
-  );
+  try {
+    await waitUntil(
+      async () => {
+        const response = await fetch(contractUrl, { signal: AbortSignal.timeout(2_000) });
+        await response.body?.cancel();
+        return response.ok;
+      },
+      {
+        timeoutMs: 60_000,
+        what: 'The reference dashboard',
+        abort: () =>
+          isAlive(child.pid) ? undefined : `The dashboard exited during start; see ${child.logFile}.`,
+        fix: `Look at ${child.logFile}.`,
+      },
+    );
+  } catch (error) {
+    await stopProcess(child.pid, 5_000); // a dashboard that never answered must not outlive the run
+    throw error;
+  }
   return {
     pid: child.pid,
     url,
