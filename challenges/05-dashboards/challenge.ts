@@ -19,6 +19,7 @@ import { drain } from '../steps.ts';
 import { dashboardChecks, FRESHNESS_ENV, type DashboardState } from './checks.ts';
 import { endpointWatcher, measureFreshness, readContract } from './freshness.ts';
 import { Lander } from './landing.ts';
+import { percentile } from './stats.ts';
 import { startDashboardProcess, type DashboardProcess } from './reference.ts';
 
 /**
@@ -274,6 +275,15 @@ export const challenge05: Challenge<DashboardState> = {
   checks: dashboardChecks,
   liveView: (state) => [
     `${style.dim('panels ')} ${PANEL_IDS.map((id) => `${id} ${Array.isArray(state.shown?.[id]?.rows) ? (state.shown[id].rows as unknown[]).length : '-'}`).join(' · ')}`,
+    ...(state.freshness
+      ? [
+          `${style.dim('fresh  ')} p95 ${PANEL_IDS.map((id) => {
+            const values = state.freshness!.panels[id].samples.map((sample) => sample.freshnessMs);
+            const p95 = percentile(values, 95);
+            return `${id} ${Number.isFinite(p95) ? `${(p95 / 1000).toFixed(2)} s` : values.length ? 'never' : '-'}`;
+          }).join(' · ')}`,
+        ]
+      : []),
   ],
 };
 

@@ -208,7 +208,11 @@ export async function measureFreshnessMany(
 export async function readContract(
   url: string,
 ): Promise<{ panels: Record<string, { asOf?: unknown; rows?: unknown }> }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) => {
+    throw new Error(
+      `nothing answers at ${url} (${error instanceof Error ? error.message : String(error)}): start your dashboard, or run with --solution for the reference`,
+    );
+  });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
   const body = (await response.json()) as { panels?: unknown };
   if (!body || typeof body.panels !== 'object' || body.panels === null)
