@@ -12,11 +12,11 @@ const data: DashboardData = {
 
 describe('the reference dashboard over HTTP', () => {
   it('serves the contract, the page and Chart.js from the npm package', async () => {
-    let snapshot: Snapshot | undefined;
-    const app = createDashboardApp({ snapshot: () => snapshot, subscribe: () => () => {} });
+    const current: { snapshot?: Snapshot } = {};
+    const app = createDashboardApp({ snapshot: () => current.snapshot, subscribe: () => () => {} });
     expect((await app.request('/api/panels')).status).toBe(503);
     const panels = computePanels(data, Date.parse('2026-12-01T03:00:00.000Z'));
-    snapshot = {
+    current.snapshot = {
       panels: Object.fromEntries(
         PANEL_IDS.map((id) => [id, { ...panels[id], changedAt: panels[id].asOf }]),
       ) as Snapshot['panels'],
