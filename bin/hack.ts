@@ -11,6 +11,7 @@ import { registerVerifyCommands } from '../verify/cli.ts';
 import { registerChallengeCommands } from '../challenges/cli.ts';
 import { registerTransformsCommands } from '../connectors/runtime/transforms/cli.ts';
 import { registerMetricsCommands } from '../infra/metrics/cli.ts';
+import { registerDashboardCommand } from '../dashboard/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -27,6 +28,7 @@ registerVerifyCommands(program);
 registerChallengeCommands(program);
 registerTransformsCommands(program);
 registerMetricsCommands(program);
+registerDashboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);

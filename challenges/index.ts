@@ -5,6 +5,7 @@ import { challenge01 } from './01-data-definition/challenge.ts';
 import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import { challenge04 } from './04-stream-processing/challenge.ts';
+import { challenge05 } from './05-dashboards/challenge.ts';
 import { challenge07 } from './07-outbox/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
@@ -17,6 +18,7 @@ export const challenges: Record<string, Challenge> = {
   '02': challenge02,
   '03': challenge03,
   '04': challenge04,
+  '05': challenge05,
   '07': challenge07,
 };
 

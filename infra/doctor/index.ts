@@ -1,4 +1,4 @@
-import { statfsSync, mkdirSync } from 'node:fs';
+import { existsSync, statfsSync, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { cacheHome, hackHome } from '../paths.ts';
 import { errorMessage, HackError } from '../errors.ts';
@@ -143,6 +143,18 @@ async function dockerCheck(): Promise<Check> {
     : { name: 'Docker', level: 'ok', detail: 'available for --profile containers' };
 }
 
+/** Optional: Debian's Chromium drives challenge 05's dashboard test and benchmark (playwright-core, no download). */
+export function chromiumCheck(path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'): Check {
+  return existsSync(path)
+    ? { name: 'Chromium', level: 'ok', detail: `${path}, for the dashboard's browser test (challenge 05)` }
+    : {
+        name: 'Chromium',
+        level: 'warn',
+        detail: `no ${path}: only the dashboard's browser test and benchmark need it`,
+        fix: '`sudo apt-get install -y chromium` (Debian/Ubuntu), or set CHROMIUM_PATH.',
+      };
+}
+
 export async function runDoctor(): Promise<Check[]> {
   const [java, maven, docker, ports] = await Promise.all([
     toolCheck('Java ≥ 17', probeJava),
@@ -161,6 +173,7 @@ export async function runDoctor(): Promise<Check[]> {
     ...databaseChecks(),
     ...ports,
     docker,
+    chromiumCheck(),
   ];
 }
 

@@ -30,6 +30,8 @@ export interface Environment {
   apacheConnect?: ConnectEntry;
   /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (and COSMOS_MONGO_CA_FILE for a local emulator). */
   cosmosMongo?: CosmosMongoEntry;
+  /** A dashboard's panel endpoint (challenge 05's participant contract), from DASHBOARD_URL. */
+  dashboard?: { url: string };
 }
 
 export const environmentVariables = {
@@ -75,6 +77,7 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
       ...(env.COSMOS_MONGO_CA_FILE ? { certificateFile: env.COSMOS_MONGO_CA_FILE } : {}),
     };
   }
+  if (env.DASHBOARD_URL) environment.dashboard = { url: env.DASHBOARD_URL };
   if (env.SCHEMA_REGISTRY_URL) {
     environment.schemaRegistry = {
       url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
