@@ -17,6 +17,7 @@ import { canBind } from '../process/index.ts';
 import { readStack } from '../stack/stack-file.ts';
 import { dockerUnavailable } from '../kafka/container.ts';
 import { databaseChecks } from '../databases/doctor.ts';
+import { openSearchCacheCheck } from '../opensearch/doctor.ts';
 
 export interface Check {
   name: string;
@@ -36,6 +37,7 @@ export const wellKnownPorts: Record<string, number> = {
   mysql: 3307,
   postgres: 5433,
   'apache-connect': 8093,
+  opensearch: 9200,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
@@ -160,6 +162,7 @@ export async function runDoctor(): Promise<Check[]> {
     maven,
     kafkaCacheCheck(),
     apacheConnectCacheCheck(),
+    openSearchCacheCheck(),
     diskCheck('stack', hackHome()),
     diskCheck('cache', cacheHome()),
     ...databaseChecks(),
