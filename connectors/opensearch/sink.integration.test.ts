@@ -37,7 +37,7 @@ async function documents(
   const found = await client.search({ index, body: { size: 1000, version: true, query: { match_all: {} } } });
   return new Map(
     found.body.hits.hits.map((hit) => [
-      hit._id,
+      hit._id!,
       { source: hit._source as Record<string, unknown>, version: hit._version as number },
     ]),
   );
