@@ -92,6 +92,7 @@ async function localEnvironment(
       search,
       connect,
       schemaRegistry,
+      opensearch: stack.services.opensearch as { url: string } | undefined,
     },
     started,
   };

@@ -25,6 +25,7 @@ export interface Environment {
   search?: SearchEntry;
   connect?: ConnectEntry;
   schemaRegistry?: SchemaRegistryEntry;
+  opensearch?: { url: string };
 }
 
 export const environmentVariables = {
@@ -32,6 +33,7 @@ export const environmentVariables = {
   search: ['SEARCH_ENDPOINT', 'SEARCH_ADMIN_KEY'],
   connect: ['CONNECT_URL'],
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
+  opensearch: ['OPENSEARCH_URL'],
 } as const;
 
 /**
@@ -61,6 +63,7 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.CONNECT_URL) environment.connect = { url: env.CONNECT_URL };
+  if (env.OPENSEARCH_URL) environment.opensearch = { url: env.OPENSEARCH_URL.replace(/\/+$/, '') };
   if (env.SCHEMA_REGISTRY_URL) {
     environment.schemaRegistry = {
       url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
@@ -135,6 +138,7 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     search: stack.services.search,
     connect: stack.services.connect,
     schemaRegistry: stack.services['schema-registry'],
+    opensearch: stack.services.opensearch as { url: string } | undefined,
   };
 }
 
