@@ -117,7 +117,6 @@ export function checkTopic(state: CdcState): NodeVerdict {
     ...(state.events.length >= expected && state.unreadable === 0 ? passed() : failed('')),
     expected,
     found: state.events.length,
-    missingCount: Math.max(0, expected - state.events.length),
   };
   if (verdict.passed) return verdict;
   verdict.hint =
@@ -137,7 +136,7 @@ export function checkOnePerEntity(state: CdcState): NodeVerdict {
   // Deleted entities still indexed are the deletes check's finding, not extra documents here.
   const extra = ids.filter((id) => !live.has(id) && !deleted.has(id));
   const verdict: NodeVerdict = {
-    passed: missing.length === 0 && extra.length === 0,
+    passed: live.size > 0 && missing.length === 0 && extra.length === 0,
     expected: live.size,
     found: ids.filter((id) => live.has(id)).length,
     missing: missing.slice(0, 20),
@@ -148,7 +147,8 @@ export function checkOnePerEntity(state: CdcState): NodeVerdict {
   };
   if (verdict.passed) return verdict;
   const offsetIds = extra.filter((id) => /\+\d+\+\d+$/.test(id));
-  if (!state.index.exists)
+  if (live.size === 0) verdict.hint = `No change event on ${TOPIC} yet: nothing to index.`;
+  else if (!state.index.exists)
     verdict.hint = `The index ${INDEX} does not exist: route the sink's topic to it (a RegexRouter from ${TOPIC} to ${INDEX}).`;
   else if (offsetIds.length > 0)
     verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. Set key.ignore=false and make the record key the entity key (after.key).`;
@@ -285,7 +285,7 @@ export const cdcChecks: Array<CheckNode<CdcState>> = [
   node(
     'fuzzy-search',
     `Misspelt names find their entity in the top ${TOP_HITS}`,
-    ['latest-content'],
+    ['latest-once', 'latest-content'],
     checkFuzzy,
   ),
 ];
