@@ -42,10 +42,14 @@ describe('hack challenge 08 --solution', () => {
     'passes, and survives a killed worker and a full replay without duplicates',
     { timeout: 600_000 },
     async () => {
+      // Free ports: other stacks on this machine may hold (or take) the well-known ones. The run then finds its
+      // services up and starts nothing.
+      const stack = hack(['up', 'kafka', 'opensearch', 'connect', '--detach', '--ephemeral-ports']);
+      expect(stack.status, `${stack.stdout}${stack.stderr}\n${workerLog()}`).toBe(0);
       const out = join(home, 'report.json');
       const result = hack(['challenge', '08', '--solution', '--keep', '--report', 'json', '--out', out]);
       const output = result.stdout + result.stderr;
-      expect(result.status, output).toBe(0);
+      expect(result.status, `${output}\n${workerLog()}`).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as VerifyReport;
       expect(report.checks.filter((check) => !check.passed)).toEqual([]);
       expect(report.checks.map((check) => check.id)).toContain('fuzzy-search');
@@ -57,7 +61,7 @@ describe('hack challenge 08 --solution', () => {
         process.kill(worker.pid!, 'SIGKILL');
         // Every event again, older or equal to what the index holds: each one must lose.
         const lines = readFileSync(eventsFile(), 'utf8');
-        const restarted = hack(['up', 'connect', '--detach']);
+        const restarted = hack(['up', 'connect', '--detach', '--ephemeral-ports']);
         expect(restarted.status, restarted.stdout + restarted.stderr).toBe(0);
         appendFileSync(eventsFile(), lines);
         const again = await verifyChallenge(challenge08, resolveEnvironment(), { timeoutMs: 120_000 });
