@@ -67,8 +67,12 @@ describe('hack challenge 08 --solution', () => {
         const again = await verifyChallenge(challenge08, resolveEnvironment(), { timeoutMs: 120_000 });
         expect(again.cause?.hint).toBeUndefined();
         expect(again.passed).toBe(true);
+        // At least the file twice on the topic: the killed source resumes from its last committed offset, so it
+        // may send part of the file again (at-least-once) — and the index still holds one document per entity.
         const topic = again.checks.find((check) => check.id === 'cdc-events')!;
-        expect(topic.found).toBe(2 * lines.split('\n').filter(Boolean).length);
+        expect(topic.found).toBeGreaterThanOrEqual(2 * lines.split('\n').filter(Boolean).length);
+        const once = again.checks.find((check) => check.id === 'latest-once')!;
+        expect(once.extra).toEqual([]);
       } finally {
         if (previousHome === undefined) delete process.env.HACK_HOME;
         else process.env.HACK_HOME = previousHome;
