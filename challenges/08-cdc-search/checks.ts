@@ -193,7 +193,7 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
     mismatched.push({
       id: key,
       fields: fields.length ? fields.map((field) => `object.${field}`) : ['(document)'],
-    } as Mismatch);
+    });
     first ??= key;
   }
   const verdict: NodeVerdict = {
