@@ -94,6 +94,7 @@ async function localEnvironment(
       schemaRegistry,
       apacheConnect: stack.services['apache-connect'] as ConnectEntry | undefined,
       cosmosMongo: stack.services['cosmos-mongo'],
+      opensearch: stack.services.opensearch as { url: string } | undefined,
     },
     started,
   };

@@ -3,6 +3,7 @@ import { converterPlugins } from './converters/index.ts';
 import { fileConnectorPlugins } from '../file/index.ts';
 import { cosmosPlugins } from '../cosmos/index.ts';
 import { azureSearchPlugins } from '../azure-search/index.ts';
+import { openSearchPlugins } from '../opensearch/index.ts';
 import { PluginRegistry } from './plugins.ts';
 import { predicatePlugins, transformPlugins } from './transforms/plugins.ts';
 
@@ -15,6 +16,7 @@ export function installedPlugins(): RegisteredPlugin[] {
     ...fileConnectorPlugins,
     ...cosmosPlugins,
     ...azureSearchPlugins,
+    ...openSearchPlugins,
     ...converterPlugins,
     ...transformPlugins,
     ...predicatePlugins,

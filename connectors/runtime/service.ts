@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { serviceLogFile } from '../../infra/paths.ts';
+import { hackHome, serviceLogFile } from '../../infra/paths.ts';
 import {
   freePort,
   isAlive,
@@ -62,10 +62,11 @@ export const connectService: ServiceDefinition<ConnectEntry> = {
       ...cluster,
     ]);
     const logFile = serviceLogFile('connect');
-    // The stack's endpoints and keys as `${env:…}` sees them, the same names Apache Kafka Connect gets.
+    // The stack's endpoints and keys as `${env:…}` sees them, the same names Apache Kafka Connect gets; HACK_HOME
+    // for files the harness writes into the stack's data dir (challenge 08's replay file).
     const child = spawnDetached(command, args, {
       logFile,
-      env: { ...process.env, ...stackVariables(context.services) },
+      env: { ...process.env, HACK_HOME: hackHome(), ...stackVariables(context.services) },
     });
     await waitUntil(async () => (await answersHealth(url)) || undefined, {
       timeoutMs: 120_000,

@@ -5,6 +5,7 @@ import { isRequired, type ConfigKey, type ConfigSpec } from '../../connectors/ru
 import { azureSearchSinkPlugin } from '../../connectors/azure-search/index.ts';
 import { searchSinkSpec } from '../../connectors/azure-search/spec.ts';
 import { cosmosSinkPlugin, cosmosSourcePlugin } from '../../connectors/cosmos/index.ts';
+import { openSearchSinkPlugin, openSearchSinkSpec } from '../../connectors/opensearch/index.ts';
 import { sinkSpec, sourceSpec } from '../../connectors/cosmos/spec.ts';
 
 /**
@@ -95,6 +96,36 @@ export const connectorDocs: ConnectorDoc[] = [
       'Tombstones delete the document of their key when `delete.enabled=true`, and are skipped otherwise.',
     ],
   },
+  {
+    file: 'docs/connectors/opensearch-sink.md',
+    title: 'OpenSearch sink connector',
+    className: openSearchSinkPlugin.className,
+    aliases: openSearchSinkPlugin.aliases ?? [],
+    intro:
+      "Writes Kafka records as documents into OpenSearch indexes (index = the record's topic; rename with " +
+      "RegexRouter), with the keys of Aiven's OpenSearch sink, plus three extensions for change-event streams: " +
+      'the document taken from a field of the value, an external version from another, and deletes on an ' +
+      'operation field. Runs on our worker; no open-source OpenSearch sink is served here for Apache Kafka Connect.',
+    spec: openSearchSinkSpec,
+    notes: [
+      'Document id = the record key (`key.ignore=false`): one document per entity, upserted by every change. ' +
+        '`key.ignore=true` with `topic.partition.offset` makes every record a new document: an event log, not an ' +
+        'entity index.',
+      'Each `put` is sent as `_bulk` requests of `batch.size` operations in record order; OpenSearch applies one ' +
+        "shard's operations in request order, so the later change of a key wins within a batch.",
+      'With `document.version.field` every index and delete carries `version_type=external`: OpenSearch refuses ' +
+        'a change whose version is not greater than the one it holds (409), so a late or replayed older event never ' +
+        'overwrites a newer one, and redelivered records after a restart are harmless. Deletes keep their version ' +
+        "for OpenSearch's `index.gc_deletes` (60 s by default), so an older write arriving within that time stays " +
+        'refused too.',
+      'Items answered 429 or 503, and requests without an answer or with 429/5xx, are retried `max.retries` times ' +
+        'with exponential backoff from `retry.backoff.ms`; a request that still fails fails the task.',
+      'Bad records — no key while the key is the id, a value that is not an object, no document or version at the ' +
+        'configured paths, or a document OpenSearch rejects (mapping conflict, 400) — go to the dead letter queue ' +
+        'with the `__connect.errors.*` headers when `behavior.on.malformed.documents` is `warn` or `ignore`, or the ' +
+        "framework's `errors.tolerance=all` is set; otherwise the task fails naming the record.",
+    ],
+  },
 ];
 
 function defaultText(key: ConfigKey): string {
@@ -160,6 +191,7 @@ export function generatedFiles(): Map<string, string> {
     '<!-- Generated from the config specs by `npm run docs:connectors`; edit the specs, not this file. -->\n';
   files.set('connectors/cosmos/README.md', banner + family(['cosmos-source', 'cosmos-sink']));
   files.set('connectors/azure-search/README.md', banner + family(['azure-search-sink']));
+  files.set('connectors/opensearch/README.md', banner + family(['opensearch-sink']));
   return files;
 }
 

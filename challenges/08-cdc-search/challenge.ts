@@ -1,0 +1,288 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConnectClient, connectorPath } from '../../connectors/runtime/connect-client.ts';
+import { readConnectorFiles } from '../../connectors/runtime/cli.ts';
+import { style } from '../../infra/console/style.ts';
+import { errorMessage, HackError } from '../../infra/errors.ts';
+import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { openSearchClient } from '../../infra/opensearch/client.ts';
+import { hackHome } from '../../infra/paths.ts';
+import type { Environment } from '../../infra/stack/environment.ts';
+import { readConnectors } from '../../verify/connect-state.ts';
+import type { Challenge, StepContext } from '../challenge.ts';
+import { applyConnectorsStep } from '../steps.ts';
+import {
+  cdcChecks,
+  expectedIndex,
+  INDEX,
+  TOP_HITS,
+  TOPIC,
+  type CdcState,
+  type FuzzyProbe,
+} from './checks.ts';
+import { generateCdcEvents, misspell, NAME_FIELDS, type ChangeEvent } from './data.ts';
+import { TopicLog } from './topic-log.ts';
+
+/**
+ * Challenge 08 — fuzzy search over a CDC stream (the seed's way in): a JSONL file of Konnect-shaped change events,
+ * replayed into `cdc-events` by a file source, indexed into OpenSearch's `cdc` by the OpenSearch sink — one
+ * document per entity, the latest version by `ts_ms`, deletes applied — and searched with misspelt names.
+ */
+export const DLQ_TOPIC = 'dlq-opensearch-sink';
+const FUZZY_PROBES = 10;
+
+/** Where the replay file lives: the stack's data dir, which the worker names as `${env:HACK_HOME}`. */
+export function eventsFile(): string {
+  return join(hackHome(), 'data', 'challenge-08', 'cdc-events.jsonl');
+}
+
+const lines = (events: ChangeEvent[]): string => events.map((event) => `${JSON.stringify(event)}\n`).join('');
+
+function openSearchUrl(environment: Environment): string {
+  const url = environment.opensearch?.url;
+  if (!url)
+    throw new HackError(`${environment.source} has no OpenSearch (OPENSEARCH_URL).`, {
+      fix: 'Start it with `npx hack up opensearch`, or set OPENSEARCH_URL in the env file.',
+    });
+  return url;
+}
+
+/** Stops, forgets the offsets of, and deletes a connector, so the file source reads the new file from its start. */
+async function removeConnector(connect: ConnectClient, name: string): Promise<void> {
+  const exists = await connect.call('GET', connectorPath(name)).then(
+    (response) => response.status === 200,
+    () => false,
+  );
+  if (!exists) return;
+  await connect.call('PUT', connectorPath(name, '/stop')).catch(() => undefined);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const reset = await connect.call('DELETE', connectorPath(name, '/offsets')).catch(() => undefined);
+    if (reset && reset.status < 300) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await connect.call('DELETE', connectorPath(name)).catch(() => undefined);
+}
+
+async function resetLocal(context: StepContext): Promise<void> {
+  const connect = new ConnectClient(context.environment.connect!.url);
+  const names = new Set([
+    'file-source',
+    'opensearch-sink',
+    ...readConnectorFiles(context.participantDir).map((file) => file.name),
+  ]);
+  for (const name of names) await removeConnector(connect, name);
+  const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
+  await admin.connect();
+  try {
+    const ours = (await admin.listTopics()).filter((topic) => topic === String(TOPIC) || topic === DLQ_TOPIC);
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
+    for (let i = 0; i < 100 && (await admin.listTopics()).some((topic) => ours.includes(topic)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await admin.disconnect();
+  }
+  await openSearchClient(openSearchUrl(context.environment))
+    .indices.delete({ index: INDEX, ignore_unavailable: true })
+    .catch(() => undefined);
+}
+
+async function provision(context: StepContext): Promise<void> {
+  const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.createTopics({
+          topics: [
+            { topic: TOPIC, numPartitions: 4 },
+            { topic: DLQ_TOPIC, numPartitions: 1 },
+          ],
+          waitForLeaders: true,
+        });
+        break;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const client = openSearchClient(openSearchUrl(context.environment));
+  const exists = (await client.indices.exists({ index: INDEX })).body;
+  if (!exists)
+    await client.indices.create({
+      index: INDEX,
+      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+    });
+}
+
+/** Up to FUZZY_PROBES live entities with a name, spread over the key order; each searched by a misspelt name. */
+export function fuzzyTargets(events: ChangeEvent[]): Array<{ key: string; name: string; query: string }> {
+  const named = [...expectedIndex(events).live]
+    .map(([key, event]) => {
+      const field = NAME_FIELDS[event.after.value!.type];
+      const name = field ? event.after.value!.object[field] : undefined;
+      return typeof name === 'string' ? { key, name, query: misspell(name) } : undefined;
+    })
+    .filter(
+      (target): target is { key: string; name: string; query: string } =>
+        !!target && target.query !== target.name,
+    )
+    .sort((a, b) => a.key.localeCompare(b.key));
+  const step = Math.max(1, Math.floor(named.length / FUZZY_PROBES));
+  return named.filter((_, index) => index % step === 0).slice(0, FUZZY_PROBES);
+}
+
+function parseEvent(value: string | null): ChangeEvent | undefined {
+  if (value === null) return undefined;
+  try {
+    const parsed = JSON.parse(value) as ChangeEvent;
+    return typeof parsed?.after?.key === 'string' && typeof parsed.ts_ms === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function observe(environment: Environment) {
+  const log = new TopicLog(kafkaClient(environment.kafka, 'connect-hack-verify'), [TOPIC, DLQ_TOPIC]);
+  const url = environment.opensearch?.url;
+  const client = url ? openSearchClient(url) : undefined;
+  return {
+    read: async (): Promise<CdcState> => {
+      const state: CdcState = {
+        connectors: [],
+        events: [],
+        unreadable: 0,
+        index: { exists: false, documents: new Map() },
+        dlq: [],
+        fuzzy: [],
+      };
+      if (existsSync(eventsFile()))
+        state.fileLines = readFileSync(eventsFile(), 'utf8')
+          .split('\n')
+          .filter((line) => line.trim()).length;
+      try {
+        await log.catchUp();
+        for (const record of log.records.get(TOPIC)!) {
+          const event = parseEvent(record.value);
+          if (event) state.events.push(event);
+          else state.unreadable++;
+        }
+        state.dlq = log.records.get(DLQ_TOPIC)!.map((record) => ({
+          key: record.key,
+          message: record.headers['__connect.errors.exception.message'] ?? '',
+        }));
+      } catch (error) {
+        state.kafkaError = `Kafka at ${environment.kafka.bootstrapServers} could not be read: ${errorMessage(error)}`;
+      }
+      if (!environment.connect)
+        state.connectError = `${environment.source} has no Kafka Connect (CONNECT_URL).`;
+      else
+        state.connectors = await readConnectors(environment.connect.url).catch((error: unknown) => {
+          state.connectError = `Kafka Connect at ${environment.connect!.url} does not answer: ${errorMessage(error)}`;
+          return [];
+        });
+      if (!client)
+        state.openSearchError = `${environment.source} has no OpenSearch (OPENSEARCH_URL): \`npx hack up opensearch\`.`;
+      else {
+        try {
+          state.index.exists = (await client.indices.exists({ index: INDEX })).body;
+          if (state.index.exists) {
+            await client.indices.refresh({ index: INDEX });
+            const found = await client.search({
+              index: INDEX,
+              body: { size: 10_000, query: { match_all: {} } },
+            });
+            for (const hit of found.body.hits.hits)
+              state.index.documents.set(hit._id!, hit._source as Record<string, unknown>);
+            state.fuzzy = await Promise.all(
+              fuzzyTargets(state.events).map(async (target): Promise<FuzzyProbe> => {
+                try {
+                  const result = await client.search({
+                    index: INDEX,
+                    body: {
+                      size: TOP_HITS,
+                      query: {
+                        multi_match: {
+                          query: target.query,
+                          fields: ['object.name', 'object.hostname', 'object.username'],
+                          fuzziness: 'AUTO',
+                          operator: 'and',
+                        },
+                      },
+                    },
+                  });
+                  return { ...target, hits: result.body.hits.hits.map((hit) => hit._id!) };
+                } catch (error) {
+                  return { ...target, error: errorMessage(error) };
+                }
+              }),
+            );
+          }
+        } catch (error) {
+          state.openSearchError = `OpenSearch at ${url} does not answer: ${errorMessage(error)}`;
+        }
+      }
+      return state;
+    },
+    close: async () => {
+      await log.close();
+      await client?.close();
+    },
+  };
+}
+
+export const challenge08: Challenge<CdcState> = {
+  id: '08',
+  slug: '08-cdc-search',
+  title: 'Fuzzy search over a CDC stream: change events → Kafka → OpenSearch',
+  dir: dirname(fileURLToPath(import.meta.url)),
+  services: ['kafka', 'opensearch', 'connect'],
+  requires: ['connect', 'opensearch'],
+  steps: [
+    {
+      title: (context) =>
+        context.local && !context.fresh
+          ? `Fresh topic ${TOPIC}, index ${INDEX} and connectors`
+          : `Topic ${TOPIC} and index ${INDEX}`,
+      run: async (context) => {
+        if (context.local && !context.fresh) await resetLocal(context);
+        await provision(context);
+      },
+    },
+    {
+      title: (context) => `Write the first change events (seed ${context.scenario.seed}) to the replay file`,
+      run: async (context) => {
+        const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
+        mkdirSync(dirname(eventsFile()), { recursive: true });
+        writeFileSync(eventsFile(), lines(events.slice(0, firstHalf)));
+        return { detail: `${firstHalf} creates in ${eventsFile()}` };
+      },
+    },
+    applyConnectorsStep(),
+    {
+      title: 'Append the rest live: updates, renames, deletes, then late replays of older updates',
+      run: async (context) => {
+        const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
+        const rest = events.slice(firstHalf);
+        const chunk = Math.ceil(rest.length / 5);
+        for (let start = 0; start < rest.length; start += chunk) {
+          appendFileSync(eventsFile(), lines(rest.slice(start, start + chunk)));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        context.say(
+          style.dim(`  ${events.length} change events for ${expectedIndex(events).live.size} live entities`),
+        );
+        return { detail: `${rest.length} more events` };
+      },
+    },
+  ],
+  observe,
+  checks: cdcChecks,
+  liveView: (state) => [
+    `${style.dim('kafka      ')} ${TOPIC} ${state.events.length}${state.fileLines ? `/${state.fileLines}` : ''} · ${DLQ_TOPIC} ${state.dlq.length}`,
+    `${style.dim('opensearch ')} ${INDEX} ${state.index.documents.size}/${expectedIndex(state.events).live.size} documents`,
+  ],
+};

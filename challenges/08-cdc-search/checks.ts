@@ -1,0 +1,291 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ConnectorView } from '../../verify/connect-state.ts';
+import type { Mismatch } from '../../verify/diff.ts';
+import { failureLine } from '../../verify/task-failure.ts';
+import { failed, passed, type CheckNode, type NodeVerdict } from '../challenge.ts';
+import { latestByKey, type ChangeEvent } from './data.ts';
+
+/**
+ * Challenge 08's check graph: Kafka, OpenSearch and the worker reachable → the file source and the OpenSearch
+ * sink running → every line of the replay file on `cdc-events` → the index `cdc`: one document per live entity
+ * (id = its key), its content the latest `after.value` by `ts_ms`, deleted entities gone, and misspelt names
+ * found by fuzzy search. Expectations are recomputed from the topic, never from the generator's memory.
+ */
+export const TOPIC = 'cdc-events';
+export const INDEX = 'cdc';
+export const TOP_HITS = 5;
+const FILE_SOURCE = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
+const OPENSEARCH_SINK = 'io.aiven.kafka.connect.opensearch.OpensearchSinkConnector';
+
+export interface FuzzyProbe {
+  key: string;
+  name: string;
+  query: string;
+  /** Ids of the top hits, best first; undefined when the query failed (error set). */
+  hits?: string[];
+  error?: string;
+}
+
+export interface CdcState {
+  kafkaError?: string;
+  openSearchError?: string;
+  connectError?: string;
+  connectors: ConnectorView[];
+  /** The change events on `cdc-events`, in offset order per partition. */
+  events: ChangeEvent[];
+  /** Records on the topic that are not change events (not JSON, no `after.key`). */
+  unreadable: number;
+  /** Lines of the replay file when this machine can read it. */
+  fileLines?: number;
+  index: { exists: boolean; documents: Map<string, Record<string, unknown>> };
+  /** The sink's dead letter queue: each record's key and exception message. */
+  dlq: Array<{ key: string | null; message: string }>;
+  fuzzy: FuzzyProbe[];
+}
+
+const short = (items: string[], count = 3): string =>
+  items.slice(0, count).join(', ') + (items.length > count ? ` … (${items.length} in all)` : '');
+
+/** The expected index: live keys with their latest event, and the keys whose latest event is a delete. */
+export function expectedIndex(events: ChangeEvent[]): {
+  live: Map<string, ChangeEvent>;
+  deleted: Set<string>;
+} {
+  const live = new Map<string, ChangeEvent>();
+  const deleted = new Set<string>();
+  for (const [key, event] of latestByKey(events)) {
+    if (event.op === 'd' || event.after.value === null) deleted.add(key);
+    else live.set(key, event);
+  }
+  return { live, deleted };
+}
+
+function serviceNode(
+  id: string,
+  title: string,
+  error: (state: CdcState) => string | undefined,
+): CheckNode<CdcState> {
+  return {
+    id,
+    title,
+    evaluate: (state) => {
+      const problem = error(state);
+      return problem ? failed(problem, { final: true }) : passed();
+    },
+  };
+}
+
+function connectorNode(
+  id: string,
+  title: string,
+  className: string,
+  dependsOn: string[],
+): CheckNode<CdcState> {
+  return {
+    id,
+    title,
+    dependsOn,
+    evaluate: (state) => {
+      const connector = state.connectors.find((item) => item.config['connector.class'] === className);
+      if (!connector)
+        return failed(
+          `No connector of class ${className} is deployed: apply yours from connectors/ (\`npx hack connectors apply\`).`,
+          { final: true },
+        );
+      if (connector.state === 'FAILED')
+        return failed(failureLine(`Connector ${connector.name}`, connector.trace, connector.config), {
+          final: true,
+        });
+      const failedTask = connector.tasks.find((task) => task.state === 'FAILED');
+      if (failedTask)
+        return failed(
+          failureLine(`${connector.name} task ${failedTask.id}`, failedTask.trace, connector.config),
+          { final: true },
+        );
+      if (connector.state !== 'RUNNING' || connector.tasks.length === 0)
+        return failed(`${connector.name} is ${connector.state} with ${connector.tasks.length} task(s).`, {
+          final: connector.state === 'PAUSED' || connector.state === 'STOPPED',
+        });
+      return passed([`${connector.name} RUNNING, ${connector.tasks.length} task(s)`]);
+    },
+  };
+}
+
+export function checkTopic(state: CdcState): NodeVerdict {
+  const expected = state.fileLines ?? Math.max(1, state.events.length);
+  const verdict: NodeVerdict = {
+    ...(state.events.length >= expected && state.unreadable === 0 ? passed() : failed('')),
+    expected,
+    found: state.events.length,
+  };
+  if (verdict.passed) return verdict;
+  verdict.hint =
+    state.unreadable > 0
+      ? `${state.unreadable} record(s) on ${TOPIC} are not change events (JSON with after.key): the file source must write each line as it is (value.converter StringConverter).`
+      : `${state.events.length} of ${expected} change events of the replay file are on ${TOPIC}: is the file source reading the file the harness wrote (file = \${env:HACK_HOME}/data/challenge-08/cdc-events.jsonl) into topic ${TOPIC}?`;
+  return verdict;
+}
+
+const dlqMentions = (state: CdcState, pattern: RegExp): number =>
+  state.dlq.filter((record) => pattern.test(record.message)).length;
+
+export function checkOnePerEntity(state: CdcState): NodeVerdict {
+  const { live, deleted } = expectedIndex(state.events);
+  const ids = [...state.index.documents.keys()];
+  const missing = [...live.keys()].filter((key) => !state.index.documents.has(key));
+  // Deleted entities still indexed are the deletes check's finding, not extra documents here.
+  const extra = ids.filter((id) => !live.has(id) && !deleted.has(id));
+  const verdict: NodeVerdict = {
+    passed: live.size > 0 && missing.length === 0 && extra.length === 0,
+    expected: live.size,
+    found: ids.filter((id) => live.has(id)).length,
+    missing: missing.slice(0, 20),
+    missingCount: missing.length,
+    mismatched: [],
+    extra: extra.slice(0, 20),
+    details: [`${ids.length} documents in ${INDEX} for ${live.size} live entities`],
+  };
+  if (verdict.passed) return verdict;
+  const offsetIds = extra.filter((id) => /\+\d+\+\d+$/.test(id));
+  if (live.size === 0) verdict.hint = `No change event on ${TOPIC} yet: nothing to index.`;
+  else if (!state.index.exists)
+    verdict.hint = `The index ${INDEX} does not exist: route the sink's topic to it (a RegexRouter from ${TOPIC} to ${INDEX}).`;
+  else if (offsetIds.length > 0)
+    verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. Set key.ignore=false and make the record key the entity key (after.key).`;
+  else if (ids.length > 0 && extra.length > 0 && missing.length > 0)
+    verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): OpenSearch generated them, so every change is a new document. The id must be the record key, extracted from after.key (ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2).`;
+  else if (dlqMentions(state, /Key is used as document id|no key/i) > 0)
+    verdict.hint = `${dlqMentions(state, /Key is used as document id|no key/i)} records went to the dead letter queue without a key: the file source writes none, so the sink must take it from the nested after.key (ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2).`;
+  else if (extra.length > 0)
+    verdict.hint = `${extra.length} documents that are no entity of ${TOPIC}: ${short(extra)}.`;
+  else
+    verdict.hint = `${missing.length} live entities are not indexed yet: ${short(missing)}${state.dlq.length ? `; the dead letter queue holds ${state.dlq.length} record(s), e.g. "${state.dlq[0]!.message}"` : ''}.`;
+  return verdict;
+}
+
+export function checkLatestContent(state: CdcState): NodeVerdict {
+  const { live } = expectedIndex(state.events);
+  const mismatched: Mismatch[] = [];
+  let stale = 0;
+  let envelopes = 0;
+  let first: string | undefined;
+  for (const [key, event] of live) {
+    const document = state.index.documents.get(key);
+    if (!document) continue;
+    if (isDeepStrictEqual(document, event.after.value)) continue;
+    if ('after' in document && 'ts_ms' in document) envelopes++;
+    else if (
+      state.events.some(
+        (older) =>
+          older.after.key === key &&
+          older.ts_ms < event.ts_ms &&
+          isDeepStrictEqual(document, older.after.value),
+      )
+    )
+      stale++;
+    const fields = Object.keys(event.after.value!.object).filter(
+      (field) =>
+        !isDeepStrictEqual(
+          (document.object as Record<string, unknown> | undefined)?.[field],
+          event.after.value!.object[field],
+        ),
+    );
+    mismatched.push({
+      id: key,
+      fields: fields.length ? fields.map((field) => `object.${field}`) : ['(document)'],
+    });
+    first ??= key;
+  }
+  const verdict: NodeVerdict = {
+    passed: mismatched.length === 0,
+    expected: live.size,
+    found: live.size - mismatched.length,
+    missing: [],
+    missingCount: 0,
+    mismatched: mismatched.slice(0, 20),
+    extra: [],
+    details: [],
+  };
+  if (verdict.passed) return verdict;
+  if (envelopes > 0)
+    verdict.hint = `${envelopes} documents are whole change events, not entities: the document is after.value (document.field=after.value).`;
+  else if (stale > 0)
+    verdict.hint = `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.`;
+  else
+    verdict.hint = `${mismatched.length} documents differ from their entity's latest after.value, e.g. ${first}.`;
+  return verdict;
+}
+
+export function checkDeletes(state: CdcState): NodeVerdict {
+  const { deleted } = expectedIndex(state.events);
+  const present = [...deleted].filter((key) => state.index.documents.has(key));
+  const verdict: NodeVerdict = {
+    ...(present.length === 0 ? passed() : failed('')),
+    expected: deleted.size,
+    found: deleted.size - present.length,
+    extra: present.slice(0, 20),
+    details: [`${deleted.size} entities deleted on ${TOPIC}`],
+  };
+  if (!verdict.passed)
+    verdict.hint = `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
+  return verdict;
+}
+
+export function checkFuzzy(state: CdcState): NodeVerdict {
+  const misses = state.fuzzy.filter((probe) => !probe.hits?.includes(probe.key));
+  const verdict: NodeVerdict = {
+    ...(state.fuzzy.length > 0 && misses.length === 0 ? passed() : failed('')),
+    expected: state.fuzzy.length,
+    found: state.fuzzy.length - misses.length,
+    missing: misses.map((probe) => probe.key).slice(0, 20),
+    missingCount: misses.length,
+    details: state.fuzzy.map(
+      (probe) =>
+        `"${probe.query}" → ${probe.hits?.includes(probe.key) ? `found ${probe.name}` : `missed ${probe.name}`}`,
+    ),
+  };
+  if (verdict.passed) return verdict;
+  const miss = misses[0];
+  verdict.hint = !miss
+    ? 'No entity with a name to search for.'
+    : miss.error
+      ? `The fuzzy query "${miss.query}" failed: ${miss.error}`
+      : `The misspelt "${miss.query}" did not find ${miss.name} (${miss.key}) in the top ${TOP_HITS} (found ${miss.hits?.length ? short(miss.hits, 2) : 'nothing'}): are object.name, object.hostname and object.username indexed as analyzed text?`;
+  return verdict;
+}
+
+const node = (
+  id: string,
+  title: string,
+  dependsOn: string[],
+  evaluate: (state: CdcState) => NodeVerdict,
+): CheckNode<CdcState> => ({ id, title, dependsOn, evaluate });
+
+export const cdcChecks: Array<CheckNode<CdcState>> = [
+  serviceNode('service:kafka', 'Kafka reachable', (state) => state.kafkaError),
+  serviceNode('service:opensearch', 'OpenSearch reachable', (state) => state.openSearchError),
+  serviceNode('service:connect', 'Kafka Connect reachable', (state) => state.connectError),
+  connectorNode('connector:file-source', 'File source replaying the change events', FILE_SOURCE, [
+    'service:connect',
+    'service:kafka',
+  ]),
+  connectorNode('connector:opensearch-sink', 'OpenSearch sink running', OPENSEARCH_SINK, [
+    'service:connect',
+    'service:opensearch',
+  ]),
+  node('cdc-events', `Every change event of the file on ${TOPIC}`, ['connector:file-source'], checkTopic),
+  node(
+    'latest-once',
+    `Every live entity in ${INDEX} exactly once, keyed by its key`,
+    ['cdc-events', 'connector:opensearch-sink'],
+    checkOnePerEntity,
+  ),
+  node('latest-content', 'Each document is its entity’s latest version', ['latest-once'], checkLatestContent),
+  node('deletes', 'Deleted entities are gone from the index', ['latest-once'], checkDeletes),
+  node(
+    'fuzzy-search',
+    `Misspelt names find their entity in the top ${TOP_HITS}`,
+    ['latest-once', 'latest-content'],
+    checkFuzzy,
+  ),
+];

@@ -1,0 +1,8 @@
+export { openSearchClient } from './client.ts';
+export { installOpenSearch, openSearchVersion } from './install.ts';
+export {
+  defaultOpenSearchPort,
+  openSearchAnswers,
+  openSearchService,
+  type OpenSearchEntry,
+} from './service.ts';
