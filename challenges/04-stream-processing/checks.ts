@@ -3,6 +3,7 @@ import type { RatingStats } from '../../generators/top-products.ts';
 import type { TopicSnapshot } from '../../verify/readers/kafka.ts';
 import type { Mismatch } from '../../verify/diff.ts';
 import { failed, passed, type CheckNode, type NodeVerdict } from '../challenge.ts';
+import { crashLine } from './processor.ts';
 import { expectedInventory, expectedRatings, type ExpectedInventory } from './expected.ts';
 
 /**
@@ -220,11 +221,8 @@ export const streamChecks: Array<CheckNode<StreamState>> = [
       if (state.processor.alive) return passed([`log: ${state.processor.logFile}`]);
       const tail = state.processor.logTail.split('\n').filter(Boolean);
       return failed(
-        `The processor exited; its log (${state.processor.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`,
-        {
-          final: true,
-          details: tail,
-        },
+        `The processor exited; its log (${state.processor.logFile}) says: ${crashLine(state.processor.logTail) || '(nothing)'}`,
+        { final: true, details: tail.slice(-12) },
       );
     },
   },
