@@ -74,6 +74,7 @@ public class Conformance {
     check("create, read, replace, upsert, delete", Conformance::crud);
     check("queries: filter, parameters, ORDER BY, paging", Conformance::queries);
     check("queries: SELECT VALUE, COUNT, DISTINCT VALUE, TOP, OFFSET LIMIT, aggregates", Conformance::valueQueries);
+    check("queries: GROUP BY aggregates over a field missing in some items", Conformance::missingFieldAggregates);
     check("patch", Conformance::patch);
     check("transactional batch", Conformance::batch);
     check("bulk", Conformance::bulk);
@@ -223,6 +224,44 @@ public class Conformance {
     equal("GROUP BY", "{blue=12, red=13}", counts.toString());
     ObjectNode aggregates = query("SELECT COUNT(1) AS n, MIN(c.n) AS low FROM c WHERE c.kind = 'query'", ObjectNode.class).get(0);
     equal("aggregates without VALUE", "{\"n\":25,\"low\":0}", aggregates.toString());
+  }
+
+  /**
+   * Documented rules (SUM/AVG/MIN/MAX reference pages): undefined values are skipped; SUM/AVG over a string, boolean
+   * or null are undefined (the property is left out); MIN/MAX order string > number > boolean > null; a group key
+   * that is undefined is left out of its row. A group with no defined value: SUM 0, COUNT 0, AVG/MIN/MAX left out.
+   */
+  static void missingFieldAggregates() {
+    PartitionKey pk = new PartitionKey("agg");
+    String[][] rows = {{"g1", "a", "10"}, {"g2", "a", null}, {"g3", "b", null}, {"g4", "b", null}, {"g5", null, "7"},
+        {"g6", "c", "\"x\""}, {"g7", "c", "3"}};
+    for (String[] row : rows) {
+      ObjectNode item = json.createObjectNode().put("id", row[0]).put("pk", "agg").put("kind", "agg");
+      if (row[1] != null) item.put("category", row[1]);
+      if (row[2] != null) item.set("price", parse(row[2]));
+      items.createItem(item, pk, new CosmosItemRequestOptions());
+    }
+    Map<String, String> groups = new TreeMap<>();
+    for (ObjectNode g : query("SELECT c.category, SUM(c.price) AS s, AVG(c.price) AS a, MIN(c.price) AS mn, MAX(c.price) AS mx,"
+        + " COUNT(c.price) AS n FROM c WHERE c.kind = 'agg' GROUP BY c.category", ObjectNode.class)) {
+      groups.put(g.has("category") ? g.get("category").asText() : "(undefined)", g.toString());
+    }
+    equal("group a", "{\"category\":\"a\",\"s\":10,\"a\":10,\"mn\":10,\"mx\":10,\"n\":1}", groups.get("a"));
+    equal("group b (no price at all)", "{\"category\":\"b\",\"s\":0,\"n\":0}", groups.get("b"));
+    equal("group c (a string price)", "{\"category\":\"c\",\"mn\":3,\"mx\":\"x\",\"n\":2}", groups.get("c"));
+    equal("group without category", "{\"s\":7,\"a\":7,\"mn\":7,\"mx\":7,\"n\":1}", groups.get("(undefined)"));
+    List<ObjectNode> unaliased = query("SELECT c.category, SUM(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'a' GROUP BY c.category", ObjectNode.class);
+    equal("unaliased aggregate", "[{\"category\":\"a\",\"$1\":10}]", unaliased.toString());
+    equal("SUM VALUE of nothing", List.of(0L), query("SELECT VALUE SUM(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'b'", Long.class));
+    equal("AVG VALUE of nothing", List.of(), query("SELECT VALUE AVG(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'b'", Double.class));
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode parse(String text) {
+    try {
+      return json.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
   }
 
   static void patch() {

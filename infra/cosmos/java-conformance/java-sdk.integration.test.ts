@@ -12,6 +12,7 @@ const checks = [
   'create, read, replace, upsert, delete',
   'queries: filter, parameters, ORDER BY, paging',
   'queries: SELECT VALUE, COUNT, DISTINCT VALUE, TOP, OFFSET LIMIT, aggregates',
+  'queries: GROUP BY aggregates over a field missing in some items',
   'patch',
   'transactional batch',
   'bulk',
