@@ -78,6 +78,7 @@ public class Conformance {
     check("patch", Conformance::patch);
     check("transactional batch", Conformance::batch);
     check("bulk", Conformance::bulk);
+    check("bulk: patch, replace if the etag matches, delete (the Kafka sink's write strategies)", Conformance::bulkWriteStrategies);
     check("feed ranges: a 25,000 RU/s container has three", () -> equal("feed ranges", 3, wide.getFeedRanges().size()));
     check("change feed: latest version from Beginning, Now, a point in time", Conformance::changeFeedStarts);
     check("change feed: all versions and deletes", Conformance::allVersions);
@@ -322,6 +323,49 @@ public class Conformance {
     }
     equal("bulk created", 300, created);
     equal("count after bulk", 300L, wide.queryItems("SELECT VALUE COUNT(1) FROM c", new CosmosQueryRequestOptions(), Long.class).stream().findFirst().orElse(0L));
+  }
+
+  /**
+   * What Microsoft's v2 Kafka sink sends in bulk besides creates and upserts: ItemPatch (patch operations, with a
+   * filter predicate when configured), ItemOverwriteIfNotModified (replace with If-Match) and ItemDelete. Each
+   * operation answers on its own: 200, 412 for a stale etag or a false predicate, 404 for a missing item, 204.
+   */
+  static void bulkWriteStrategies() {
+    PartitionKey pk = new PartitionKey("bw");
+    for (int i = 0; i < 34; i++) items.createItem(doc("w" + i, "bw", i), pk, new CosmosItemRequestOptions());
+    String etag = items.readItem("w30", pk, ObjectNode.class).getETag();
+    List<CosmosItemOperation> operations = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      operations.add(CosmosBulkOperations.getPatchItemOperation("w" + i, pk,
+          CosmosPatchOperations.create().increment("/n", 1000).set("/patched", true)));
+    }
+    operations.add(CosmosBulkOperations.getReplaceItemOperation("w30", doc("w30", "bw", -30), pk,
+        new com.azure.cosmos.models.CosmosBulkItemRequestOptions().setIfMatchETag(etag)));
+    operations.add(CosmosBulkOperations.getReplaceItemOperation("w31", doc("w31", "bw", -31), pk,
+        new com.azure.cosmos.models.CosmosBulkItemRequestOptions().setIfMatchETag("\"stale\"")));
+    operations.add(CosmosBulkOperations.getDeleteItemOperation("w32", pk));
+    operations.add(CosmosBulkOperations.getPatchItemOperation("missing", pk, CosmosPatchOperations.create().set("/n", 1)));
+    operations.add(CosmosBulkOperations.getPatchItemOperation("w33", pk, CosmosPatchOperations.create().set("/n", 1),
+        new com.azure.cosmos.models.CosmosBulkPatchItemRequestOptions().setFilterPredicate("FROM c WHERE c.n > 100000")));
+    Map<String, Integer> status = new TreeMap<>();
+    for (CosmosBulkOperationResponse<Object> r : items.executeBulkOperations(operations)) {
+      int code = r.getResponse() != null ? r.getResponse().getStatusCode()
+          : r.getException() instanceof CosmosException e ? e.getStatusCode() : -1;
+      status.put(r.getOperation().getId(), code);
+    }
+    int patched = 0;
+    for (int i = 0; i < 30; i++) if (status.get("w" + i) == 200) patched++;
+    equal("bulk patches", 30, patched);
+    equal("bulk replace, etag matches", 200, status.get("w30"));
+    equal("bulk replace, stale etag", 412, status.get("w31"));
+    equal("bulk delete", 204, status.get("w32"));
+    equal("bulk patch of a missing item", 404, status.get("missing"));
+    equal("bulk patch, false predicate", 412, status.get("w33"));
+    ObjectNode w7 = items.readItem("w7", pk, ObjectNode.class).getItem();
+    equal("patched item", "1007 true", w7.get("n").asInt() + " " + w7.get("patched").asBoolean());
+    equal("replaced item", -30, items.readItem("w30", pk, ObjectNode.class).getItem().get("n").asInt());
+    equal("unchanged after 412", 31, items.readItem("w31", pk, ObjectNode.class).getItem().get("n").asInt());
+    equal("unchanged after a false predicate", 33, items.readItem("w33", pk, ObjectNode.class).getItem().get("n").asInt());
   }
 
   /** Every change a feed yields until it is caught up; the last page's continuation in `token[0]`. */

@@ -16,6 +16,7 @@ const checks = [
   'patch',
   'transactional batch',
   'bulk',
+  "bulk: patch, replace if the etag matches, delete (the Kafka sink's write strategies)",
   'feed ranges: a 25,000 RU/s container has three',
   'change feed: latest version from Beginning, Now, a point in time',
   'change feed: all versions and deletes',
