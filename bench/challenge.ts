@@ -299,7 +299,11 @@ async function streamsThroughput(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       if (!runningAt && readFileSync(processor.logFile, 'utf8').includes('-> RUNNING'))
         runningAt = performance.now();
-      const committed = await admin.fetchOffsets({ groupId: 'retail-streams', topics: [...INPUT_TOPICS] });
+      // While the group's coordinator loads, the broker answers NOT_COORDINATOR (retriable): ask again.
+      const committed = await admin
+        .fetchOffsets({ groupId: 'retail-streams', topics: [...INPUT_TOPICS] })
+        .catch(() => undefined);
+      if (!committed) continue;
       let behind = 0;
       for (const topic of committed)
         for (const partition of topic.partitions)
