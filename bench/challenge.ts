@@ -10,19 +10,23 @@
  * Challenge 04: the wall time of `hack challenge 04 --solution` (Kafka Streams) and with the TypeScript reference,
  * each with its verification time (after the last event was produced).
  *
- * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04 choose what runs.
+ * Challenge 04 at scale: the Kafka Streams reference's events/s over ~1M input events (`04-1m`).
+ *
+ * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04,04-1m choose what runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
+import { challenge04, INPUT_TOPICS, OUTPUT_TOPICS } from '../challenges/04-stream-processing/challenge.ts';
+import { startProcessor, streamsReferenceDir } from '../challenges/04-stream-processing/processor.ts';
 import { pipeline03 } from '../challenges/03-kafka-connect/pipeline.ts';
 import { provision } from '../challenges/provision.ts';
 import { CATALOG_TOPICS, TOPICS, type AnyRecord } from '../generators/model.ts';
 import { estimateRecords, generateScenario, resolveScenario } from '../generators/scenario.ts';
 import { cosmosWriter, type CosmosTarget } from '../generators/writers/cosmos.ts';
-import { kafkaWriter } from '../generators/writers/kafka.ts';
+import { ensureTopics, kafkaWriter } from '../generators/writers/kafka.ts';
 import type { RecordWriter } from '../generators/writers/record-writer.ts';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { startCosmosEmulator } from '../infra/cosmos/server.ts';
@@ -248,6 +252,102 @@ async function watchLoop(): Promise<void> {
   });
 }
 
+/**
+ * The Kafka Streams reference's throughput: ~1M input events produced first (a backlog, as after a day of traffic),
+ * then the reference started on them; events/s from its RUNNING state to its committed offsets reaching the end
+ * of every input topic (exactly-once: committed = processed and written), then one verify pass to show the
+ * numbers are right. BENCH_STREAMS_SCALE overrides the scale.
+ */
+async function streamsThroughput(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'bench-streams-'));
+  const broker = await startLocalBroker({
+    dataDir: join(home, 'kafka'),
+    logFile: join(home, 'kafka.log'),
+    port: 0,
+  });
+  const kafka = kafkaClient({ bootstrapServers: broker.bootstrapServers }, 'bench-streams');
+  const admin = kafka.admin();
+  await admin.connect();
+  let processor: Awaited<ReturnType<typeof startProcessor>> | undefined;
+  try {
+    await ensureTopics(kafka, [...INPUT_TOPICS, ...OUTPUT_TOPICS]);
+    const scenario = resolveScenario({
+      scale: process.env.BENCH_STREAMS_SCALE ?? 'users=10000,products=500,events=1000000',
+    });
+    function* inputs(): Generator<AnyRecord> {
+      for (const record of generateScenario(scenario, ['catalog', 'events']))
+        if (INPUT_TOPICS.includes(record.topic)) yield record;
+    }
+    let total = 0;
+    let produced = 0;
+    for (const record of inputs()) {
+      produced++;
+      if (record.topic !== 'users') total++;
+    }
+    await drain(await kafkaWriter(kafka, INPUT_TOPICS), inputs(), 'kafka ', produced);
+    const ends = new Map<string, number>();
+    // The reference reads every input topic but `users` (nothing it writes needs them).
+    const consumed = INPUT_TOPICS.filter((topic) => topic !== 'users');
+    for (const topic of consumed)
+      for (const partition of await admin.fetchTopicOffsets(topic))
+        ends.set(`${topic}/${partition.partition}`, Number(partition.high));
+    const startedAt = performance.now();
+    processor = await startProcessor(
+      streamsReferenceDir,
+      { bootstrapServers: broker.bootstrapServers },
+      {
+        stateDir: join(home, 'state'),
+      },
+    );
+    let runningAt = 0;
+    let doneAt = 0;
+    while (doneAt === 0 && performance.now() - startedAt < 1_800_000) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (!runningAt && readFileSync(processor.logFile, 'utf8').includes('-> RUNNING'))
+        runningAt = performance.now();
+      // While the group's coordinator loads, the broker answers NOT_COORDINATOR (retriable): ask again.
+      const committed = await admin
+        .fetchOffsets({ groupId: 'retail-streams', topics: consumed })
+        .catch(() => undefined);
+      if (!committed) continue;
+      let behind = 0;
+      for (const topic of committed)
+        for (const partition of topic.partitions)
+          behind += Math.max(
+            0,
+            (ends.get(`${topic.topic}/${partition.partition}`) ?? 0) - Math.max(0, Number(partition.offset)),
+          );
+      process.stderr.write(
+        `\r  streams: ${(total - behind).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} input records committed`,
+      );
+      if (behind === 0 && runningAt) doneAt = performance.now();
+    }
+    process.stderr.write('\n');
+    const seconds = ((doneAt || performance.now()) - (runningAt || startedAt)) / 1000;
+    const verifyStarted = performance.now();
+    const report = await verifyChallenge(
+      challenge04,
+      { source: 'the benchmark', kafka: { bootstrapServers: broker.bootstrapServers } },
+      { timeoutMs: 120_000 },
+    );
+    rows.push({
+      what: `Kafka Streams reference (exactly_once_v2, RocksDB), ${total.toLocaleString('en-US')} input records as a backlog`,
+      value: doneAt
+        ? `${Math.round(total / seconds).toLocaleString('en-US')} events/s (${seconds.toFixed(1)} s from RUNNING; start → RUNNING ${((runningAt - startedAt) / 1000).toFixed(1)} s)`
+        : `not caught up within 30 min`,
+    });
+    rows.push({
+      what: `  …then verify over its ${total.toLocaleString('en-US')} inputs`,
+      value: `${((performance.now() - verifyStarted) / 1000).toFixed(1)} s (${report.passed ? 'all checks passed' : `FAILED: ${report.cause?.hint ?? ''}`})`,
+    });
+  } finally {
+    await processor?.stop();
+    await admin.disconnect();
+    await stopProcess(broker.pid);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 if (!skip.has('failing')) await failingRun();
 if (!skip.has('watch')) await watchLoop();
 if (!skip.has('full')) runChallenge('default scale (small)', []);
@@ -262,6 +362,7 @@ if (!skip.has('04')) {
     '04',
   );
 }
+if (!skip.has('04-1m')) await streamsThroughput();
 
 process.stdout.write(
   `\nChallenge 03 on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n\n`,

@@ -34,6 +34,11 @@ export interface Challenge<State = unknown> {
   checks: Array<CheckNode<State>>;
   /** Extra live lines while verification polls (per-topic counts…). */
   liveView?(state: State): string[];
+  /**
+   * `--watch`: which saved files (path relative to the participant's folder, subfolders included) start a cycle,
+   * and the step a cycle runs before re-verifying. Default: connector configs (.json/.properties), re-applied.
+   */
+  watch?: { files: RegExp; apply: ChallengeStep };
 }
 
 export interface Observer<State> {

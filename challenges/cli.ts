@@ -40,6 +40,7 @@ export function registerChallengeCommands(program: Command): void {
       90,
     )
     .action(async (id: string, options: ChallengeRunOptions & { watch?: boolean }) => {
+      fromNpmConfig(options);
       const challenge = findChallenge(id);
       if (options.watch) return watchChallenge(challenge, options);
       const report = await runChallenge(challenge, options);
@@ -67,4 +68,31 @@ export function registerChallengeCommands(program: Command): void {
       );
       process.exitCode = errors === 0 ? 0 : 1;
     });
+}
+
+/**
+ * `npm run challenge:04 --watch` (no `--`) hands --watch to npm, which keeps it as npm_config_watch and passes the
+ * script nothing: honour the challenge's own flags that arrive that way, and say so — else the run silently ignores
+ * them (a plain run instead of a watch, the participant's folder instead of the reference).
+ */
+export function fromNpmConfig(
+  options: ChallengeRunOptions & { watch?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (!env.npm_lifecycle_event?.startsWith('challenge:')) return;
+  const taken: string[] = [];
+  for (const flag of ['watch', 'solution', 'keep'] as const) {
+    if (env[`npm_config_${flag}`] === 'true' && !options[flag]) {
+      options[flag] = true;
+      taken.push(`--${flag}`);
+    }
+  }
+  if (env.npm_config_connectors && !options.connectors) {
+    options.connectors = env.npm_config_connectors;
+    taken.push(`--connectors ${env.npm_config_connectors}`);
+  }
+  if (taken.length > 0)
+    process.stderr.write(
+      `${mark.warn()} npm kept ${taken.join(' ')} for itself (npm_config_*); taken as meant. The usual form: npm run ${env.npm_lifecycle_event} -- ${taken.join(' ')}\n`,
+    );
 }

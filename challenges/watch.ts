@@ -25,6 +25,7 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
     });
   await runChallenge(challenge, { ...options, keep: true, force: true });
   const environment = resolveEnvironment(options.env, challenge.requires);
+  const cleanups: Array<() => Promise<void>> = [];
   const context = {
     environment,
     local: !options.env,
@@ -32,9 +33,10 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
     scenario: resolveScenario({ seed: options.seed, scale: options.scale }),
     participantDir: dir,
     say,
-    onCleanup: () => undefined,
+    onCleanup: (task: () => Promise<void>) => void cleanups.push(task),
   };
-  const apply = applyConnectorsStep();
+  const apply = challenge.watch?.apply ?? applyConnectorsStep();
+  const files = challenge.watch?.files ?? /\.(json|properties)$/;
   let running = false;
   let again = false;
   let savedAt = 0;
@@ -71,8 +73,8 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
     }
   };
   let debounce: NodeJS.Timeout | undefined;
-  const watcher = watch(dir, (_event, file) => {
-    if (file && !/\.(json|properties)$/.test(file)) return;
+  const watcher = watch(dir, { recursive: Boolean(challenge.watch) }, (_event, file) => {
+    if (file && !files.test(file)) return;
     if (!debounce) savedAt = Date.now();
     clearTimeout(debounce);
     // Editors save in several writes (truncate, write, rename): act once they are done.
@@ -83,7 +85,7 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
   });
   say(
     style.dim(
-      `\nWatching ${dir}: save a connector config to re-lint, re-apply and re-verify. Ctrl-C to stop.`,
+      `\nWatching ${dir}: save ${challenge.watch ? 'a file' : 'a connector config'} to re-lint, re-apply and re-verify. Ctrl-C to stop.`,
     ),
   );
   await new Promise<void>((resolve) => {
@@ -92,5 +94,6 @@ export async function watchChallenge(challenge: Challenge, options: ChallengeRun
   });
   watcher.close();
   clearTimeout(debounce);
+  for (const task of cleanups.splice(0).reverse()) await task().catch(() => undefined);
   say(style.dim('\nStopped watching. The stack keeps running: `npx hack down` when done.'));
 }

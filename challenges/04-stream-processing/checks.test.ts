@@ -4,6 +4,8 @@ import type { TopicSnapshot } from '../../verify/readers/kafka.ts';
 import { evaluateGraph, rootCause } from '../../verify/graph.ts';
 import { inputRecords, INPUT_TOPICS, OUTPUT_TOPICS } from './challenge.ts';
 import { streamChecks, type StreamState } from './checks.ts';
+import { crashLine } from './processor.ts';
+import type { AnyRecord } from '../../generators/model.ts';
 import { RetailProcessor, type Fault } from './solution/typescript/core.ts';
 
 /**
@@ -13,7 +15,11 @@ import { RetailProcessor, type Fault } from './solution/typescript/core.ts';
  */
 const scenario = resolveScenario({ seed: 7, scale: 'users=40,products=12,events=1500' });
 
-function stateAfter(fault: Fault): StreamState {
+/**
+ * `replay`: a restart of an at-least-once processor whose state survived (a persisted store) but whose last
+ * offsets were not committed — it reads the last `replay` records of the first half again.
+ */
+function stateAfter(fault: Fault, replay: (early: AnyRecord[]) => AnyRecord[] = () => []): StreamState {
   const { early, live } = inputRecords({ scenario });
   const processor = new RetailProcessor(fault);
   const topics = new Map<string, TopicSnapshot>();
@@ -31,7 +37,7 @@ function stateAfter(fault: Fault): StreamState {
     snapshot.records++;
     snapshot.latest.set(String(value.id ?? key), { key, value, partition: 0, offset: snapshot.records });
   };
-  for (const record of [...early, ...live]) {
+  for (const record of [...early, ...replay(early), ...live]) {
     const value = record.value as unknown as Record<string, unknown>;
     put(record.topic, record.key, value);
     for (const out of processor.handle(record.topic, value)) put(out.topic, out.key, out.value);
@@ -64,9 +70,34 @@ describe('challenge 04 checks', () => {
     const { cause, byId } = verdict('replenishment-twice');
     expect(cause?.id).toBe('inventory-on-hand');
     expect(cause?.hint).toMatch(
-      /\(\+\d+\): inventory-replenishment replenishment-0+1 \(\+\d+\) counted twice/,
+      /\(\+\d+\): (inventory-replenishment replenishment-0+1 \(\+\d+\)|one event of \+\d+) counted twice — after a restart.*replenishment-0+1\b/,
     );
     expect(byId.get('inventory-on-hand')?.mismatched).toHaveLength(1);
+  });
+
+  it('name the replayed events of a real restart (state kept, offsets not committed) as counted twice', () => {
+    // The uncommitted tail: from the last replenishment before the restart to the restart.
+    let replayed: AnyRecord[] = [];
+    const state = stateAfter(undefined, (early) => {
+      const from = early.findLastIndex((record) => record.topic === 'inventory-replenishment');
+      replayed = early.slice(from);
+      return replayed;
+    });
+    const checks = evaluateGraph(streamChecks, state);
+    const inventory = checks.find((check) => check.id === 'inventory-on-hand')!;
+    const replenishment = replayed[0]!.value as unknown as { id: string; productId: string };
+    expect(inventory.passed).toBe(false);
+    const line = inventory.details.find((detail) => detail.startsWith(`${replenishment.productId} `));
+    expect(line).toMatch(/counted twice — after a restart without exactly-once or a state store\?/);
+    // Every product the replay touched is named, each with its replayed event.
+    const touched = new Set(
+      replayed
+        .filter((record) => !['products', 'users', 'product-ratings'].includes(record.topic))
+        .map((record) => (record.value as unknown as { productId: string }).productId),
+    );
+    expect(inventory.mismatched.map((item) => item.id).sort()).toEqual([...touched].sort());
+    for (const detail of inventory.details.filter((item) => /^product-/.test(item)))
+      expect(detail).toMatch(/counted twice — after a restart/);
   });
 
   it('say "integer division" when the average is truncated', () => {
@@ -84,6 +115,34 @@ describe('challenge 04 checks', () => {
     expect(cause?.hint).toMatch(
       /still shows product-\d+ \(average [\d.]+ = \d+\/\d+\), which dropped out of the top 5; it should be product-\d+/,
     );
+  });
+
+  it('quote the error line of a crashed processor, not the runtime banner after it', () => {
+    const node = [
+      'node:internal/modules/run_main:123',
+      '    triggerUncaughtException(',
+      '    ^',
+      '',
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'kafkajs' imported from /x/processor.ts",
+      '    at packageResolve (node:internal/modules/esm/resolve:854:9) {',
+      "  code: 'ERR_MODULE_NOT_FOUND'",
+      '}',
+      '',
+      'Node.js v20.20.2',
+    ].join('\n');
+    expect(crashLine(node)).toBe(
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'kafkajs' imported from /x/processor.ts",
+    );
+    const jvm = [
+      '[main] INFO org.apache.kafka.streams.KafkaStreams - State transition from CREATED to REBALANCING',
+      'Exception in thread "main" org.apache.kafka.common.config.ConfigException: Missing required configuration "application.id"',
+      '\tat org.apache.kafka.common.config.ConfigDef.parseValue(ConfigDef.java:493)',
+      '\tat dev.connecthack.streams.MyStreams.main(MyStreams.java:20)',
+    ].join('\n');
+    expect(crashLine(jvm)).toMatch(/^Exception in thread "main" .*ConfigException: Missing required/);
+    const state = stateAfter(undefined);
+    state.processor = { alive: false, logFile: '/x/processor-04.log', logTail: node };
+    expect(rootCause(evaluateGraph(streamChecks, state))?.hint).toContain("Cannot find package 'kafkajs'");
   });
 
   it('blame the processor, not the numbers, when it exited', () => {

@@ -3,7 +3,8 @@ import type { RatingStats } from '../../generators/top-products.ts';
 import type { TopicSnapshot } from '../../verify/readers/kafka.ts';
 import type { Mismatch } from '../../verify/diff.ts';
 import { failed, passed, type CheckNode, type NodeVerdict } from '../challenge.ts';
-import { expectedInventory, expectedRatings, type ExpectedInventory } from './expected.ts';
+import { crashLine } from './processor.ts';
+import { expectedInventory, expectedRatings, type Contribution, type ExpectedInventory } from './expected.ts';
 
 /**
  * Challenge 04's check graph: Kafka reachable → the processor running (when the harness started it) → the two
@@ -55,12 +56,35 @@ export function explainStock(entry: ExpectedInventory, difference: number): stri
     return `replenishments not counted: ${ids('inventory-replenishment')}`;
   if (returns !== 0 && difference === -returns) return `returns not counted: ${ids('returns')}`;
   if (purchases !== 0 && difference === -purchases) return `purchases not subtracted: ${ids('purchases')}`;
-  const twice = entry.contributions.find((item) => item.delta === difference);
-  if (twice)
-    return `${twice.topic} ${twice.id} (${signed(twice.delta)}) counted twice — after a restart without exactly-once or a state store?`;
+  // Which event a replay repeated cannot be told from the outputs when several are of that size: one is named
+  // as such, several are listed as candidates (the newest first — a replay repeats the newest).
+  const fits = entry.contributions
+    .filter((item) => item.delta === difference)
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const restart = 'after a restart without exactly-once or a state store?';
+  if (fits.length === 1)
+    return `${fits[0]!.topic} ${fits[0]!.id} (${signed(difference)}) counted twice — ${restart}`;
+  if (fits.length > 1)
+    return `one event of ${signed(difference)} counted twice — ${restart} (${fits.length} of its events are ${signed(difference)}: ${fits
+      .slice(0, 4)
+      .map((item) => `${item.topic} ${item.id}`)
+      .join(', ')}${fits.length > 4 ? ', …' : ''})`;
+  // Two events replayed after a restart (a replenishment and a purchase of the same product, say).
+  const pair = countedTwice(entry.contributions, difference);
+  if (pair)
+    return `${pair.map((item) => `${item.topic} ${item.id} (${signed(item.delta)})`).join(' and ')} counted twice — after a restart without exactly-once or a state store?`;
   const lost = entry.contributions.find((item) => item.delta === -difference);
   if (lost) return `${lost.topic} ${lost.id} (${signed(lost.delta)}) not counted`;
   return `its events: initial ${initial}, replenished ${signed(replenished)}, purchased ${signed(purchases)}, returned ${signed(returns)}`;
+}
+
+/** Two of a product's events (the later ones first: a replay repeats the newest) that sum to `difference`. */
+function countedTwice(contributions: Contribution[], difference: number): Contribution[] | undefined {
+  const recent = [...contributions].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, 300);
+  for (let i = 0; i < recent.length; i++)
+    for (let j = i + 1; j < recent.length; j++)
+      if (recent[i]!.delta + recent[j]!.delta === difference) return [recent[j]!, recent[i]!];
+  return undefined;
 }
 
 export function checkInventory(state: StreamState): NodeVerdict {
@@ -150,8 +174,9 @@ function explainRank(
   }
   if (Number(actual.totalRatings) !== rank.totalRatings) {
     fields.push('totalRatings');
+    const extra = Number(actual.totalRatings) - rank.totalRatings;
     reasons.push(
-      `totalRatings ${String(actual.totalRatings)}, the topic has ${rank.totalRatings} ratings of it`,
+      `totalRatings ${String(actual.totalRatings)}, the topic has ${rank.totalRatings} ratings of it${extra > 0 ? `: ${plural(extra, 'rating')} counted twice — after a restart without exactly-once or a state store?` : ''}`,
     );
   }
   for (const field of ['highest', 'lowest', 'mostRecent', 'unitPrice', 'productName'] as const) {
@@ -220,11 +245,8 @@ export const streamChecks: Array<CheckNode<StreamState>> = [
       if (state.processor.alive) return passed([`log: ${state.processor.logFile}`]);
       const tail = state.processor.logTail.split('\n').filter(Boolean);
       return failed(
-        `The processor exited; its log (${state.processor.logFile}) ends with: ${tail.at(-1) ?? '(empty)'}`,
-        {
-          final: true,
-          details: tail,
-        },
+        `The processor exited; its log (${state.processor.logFile}) says: ${crashLine(state.processor.logTail) || '(nothing)'}`,
+        { final: true, details: tail.slice(-12) },
       );
     },
   },

@@ -11,6 +11,8 @@ export interface Contribution {
   topic: InventoryInput;
   id: string;
   delta: number;
+  /** The event's own time (replenishedAt, purchasedAt, returnedAt; '' for a capacity). */
+  at: string;
 }
 
 export interface ExpectedInventory {
@@ -58,7 +60,9 @@ export function expectedInventory(topics: Topics): Map<string, ExpectedInventory
         contributions: [],
       };
       entry.onHand += delta;
-      entry.contributions.push({ topic, id: String(value.id), delta });
+      const times = value as { replenishedAt?: unknown; purchasedAt?: unknown; returnedAt?: unknown };
+      const at = String(times.replenishedAt ?? times.purchasedAt ?? times.returnedAt ?? '');
+      entry.contributions.push({ topic, id: String(value.id), delta, at });
       expected.set(productId, entry);
     }
   }

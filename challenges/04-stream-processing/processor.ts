@@ -8,7 +8,7 @@ import { HackError, PrerequisiteError } from '../../infra/errors.ts';
 import { javaExecutable } from '../../infra/java/index.ts';
 import { pomProperty, resolveClasspath } from '../../infra/java/maven.ts';
 import type { KafkaConnection } from '../../infra/kafka/connection.ts';
-import { serviceDataDir, serviceLogFile } from '../../infra/paths.ts';
+import { projectRoot, serviceDataDir, serviceLogFile } from '../../infra/paths.ts';
 import { isAlive, spawnDetached, stopProcess, typescriptServiceCommand } from '../../infra/process/index.ts';
 
 /**
@@ -120,6 +120,14 @@ export async function startProcessor(
       cwd: dir,
     });
   } else {
+    // Outside the repository Node finds neither kafkajs nor "type": "module" (tsx then fails on top-level await).
+    if (relative(projectRoot, dir).startsWith('..'))
+      throw new HackError(
+        `${dir} is outside ${projectRoot}: a TypeScript processor runs with the repository's packages (kafkajs) as an ES module, so it must live inside it.`,
+        {
+          fix: `Copy it into the repository, e.g. ${join(projectRoot, 'challenges', '04-stream-processing', basename(dir))}, and pass that folder to --connectors.`,
+        },
+      );
     const { command, args } = typescriptServiceCommand(join(dir, 'processor.ts'));
     started = spawnDetached(command, args, { logFile, env, cwd: dir });
   }
@@ -132,6 +140,18 @@ export async function startProcessor(
       if (isAlive(pid)) await stopProcess(pid, 20_000);
     },
   };
+}
+
+/**
+ * The line of a dead processor's log that says why: the last unindented line naming an error, an exception or a
+ * TODO (a Node crash ends with its stack, the error's properties and "Node.js v20…"; a JVM with "\tat …" frames),
+ * else the last unindented line that is not that noise.
+ */
+export function crashLine(tail: string): string {
+  const lines = tail
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s/.test(line) && !/^(Node\.js v\d|[{}\]]$)/.test(line));
+  return lines.findLast((line) => /Error|Exception|ERROR|TODO \d/.test(line)) ?? lines.at(-1) ?? '';
 }
 
 /** The last lines of the processor's log (for a hint when it died). */

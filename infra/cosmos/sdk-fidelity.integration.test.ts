@@ -158,6 +158,44 @@ describe('Cosmos emulator: what the JavaScript SDK sees, as the service shows it
     await expect(iterator.readNext()).rejects.toMatchObject({ code: 400 });
   });
 
+  it('groups and aggregates over a field missing in some items as documented, across feed ranges', async () => {
+    // SUM/AVG skip undefined values and are undefined (left out) over a string, boolean or null; MIN/MAX order
+    // string > number > boolean > null and skip undefined; an undefined group key is left out of its row. A group
+    // with no defined value: SUM 0 (the SDKs treat an undefined partial SUM as "the whole SUM is undefined", so the
+    // service must answer 0 for a partition without values), COUNT 0, AVG/MIN/MAX left out.
+    const container = await cosmos.container(['/pk'], { throughput: 25_000 });
+    expect((await container.getFeedRanges()).length).toBe(3);
+    const items = [
+      { id: 'g1', category: 'a', price: 10 },
+      { id: 'g2', category: 'a' },
+      { id: 'g3', category: 'b' },
+      { id: 'g4', category: 'b' },
+      { id: 'g5', price: 7 },
+      { id: 'g6', category: 'c', price: 'x' },
+      { id: 'g7', category: 'c', price: 3 },
+    ];
+    for (const item of items) await container.items.create({ ...item, pk: item.id });
+    const { resources } = await container.items
+      .query(
+        'SELECT c.category, SUM(c.price) AS s, AVG(c.price) AS a, MIN(c.price) AS mn, MAX(c.price) AS mx, COUNT(c.price) AS n FROM c GROUP BY c.category',
+      )
+      .fetchAll();
+    const byCategory = new Map(resources.map((row) => [String(row.category ?? '(undefined)'), row]));
+    expect(Object.fromEntries(byCategory)).toEqual({
+      a: { category: 'a', s: 10, a: 10, mn: 10, mx: 10, n: 1 },
+      b: { category: 'b', s: 0, n: 0 },
+      c: { category: 'c', mn: 3, mx: 'x', n: 2 },
+      '(undefined)': { s: 7, a: 7, mn: 7, mx: 7, n: 1 },
+    });
+    const value = async (sql: string) => (await container.items.query(sql).fetchAll()).resources;
+    expect(
+      await value('SELECT c.category, SUM(c.price) FROM c WHERE c.category = "a" GROUP BY c.category'),
+    ).toEqual([{ category: 'a', $1: 10 }]);
+    expect(await value('SELECT VALUE SUM(c.price) FROM c WHERE c.category = "b"')).toEqual([0]);
+    expect(await value('SELECT VALUE AVG(c.price) FROM c WHERE c.category = "b"')).toEqual([]);
+    expect(await value('SELECT VALUE SUM(c.price) FROM c')).toEqual([]);
+  });
+
   it('keeps users and permissions, and honours their resource tokens (Read reads, All writes)', async () => {
     const container = await cosmos.container();
     await container.items.create({ id: 'r1', pk: 'a' });

@@ -74,9 +74,11 @@ public class Conformance {
     check("create, read, replace, upsert, delete", Conformance::crud);
     check("queries: filter, parameters, ORDER BY, paging", Conformance::queries);
     check("queries: SELECT VALUE, COUNT, DISTINCT VALUE, TOP, OFFSET LIMIT, aggregates", Conformance::valueQueries);
+    check("queries: GROUP BY aggregates over a field missing in some items", Conformance::missingFieldAggregates);
     check("patch", Conformance::patch);
     check("transactional batch", Conformance::batch);
     check("bulk", Conformance::bulk);
+    check("bulk: patch, replace if the etag matches, delete (the Kafka sink's write strategies)", Conformance::bulkWriteStrategies);
     check("feed ranges: a 25,000 RU/s container has three", () -> equal("feed ranges", 3, wide.getFeedRanges().size()));
     check("change feed: latest version from Beginning, Now, a point in time", Conformance::changeFeedStarts);
     check("change feed: all versions and deletes", Conformance::allVersions);
@@ -225,6 +227,44 @@ public class Conformance {
     equal("aggregates without VALUE", "{\"n\":25,\"low\":0}", aggregates.toString());
   }
 
+  /**
+   * Documented rules (SUM/AVG/MIN/MAX reference pages): undefined values are skipped; SUM/AVG over a string, boolean
+   * or null are undefined (the property is left out); MIN/MAX order string > number > boolean > null; a group key
+   * that is undefined is left out of its row. A group with no defined value: SUM 0, COUNT 0, AVG/MIN/MAX left out.
+   */
+  static void missingFieldAggregates() {
+    PartitionKey pk = new PartitionKey("agg");
+    String[][] rows = {{"g1", "a", "10"}, {"g2", "a", null}, {"g3", "b", null}, {"g4", "b", null}, {"g5", null, "7"},
+        {"g6", "c", "\"x\""}, {"g7", "c", "3"}};
+    for (String[] row : rows) {
+      ObjectNode item = json.createObjectNode().put("id", row[0]).put("pk", "agg").put("kind", "agg");
+      if (row[1] != null) item.put("category", row[1]);
+      if (row[2] != null) item.set("price", parse(row[2]));
+      items.createItem(item, pk, new CosmosItemRequestOptions());
+    }
+    Map<String, String> groups = new TreeMap<>();
+    for (ObjectNode g : query("SELECT c.category, SUM(c.price) AS s, AVG(c.price) AS a, MIN(c.price) AS mn, MAX(c.price) AS mx,"
+        + " COUNT(c.price) AS n FROM c WHERE c.kind = 'agg' GROUP BY c.category", ObjectNode.class)) {
+      groups.put(g.has("category") ? g.get("category").asText() : "(undefined)", g.toString());
+    }
+    equal("group a", "{\"category\":\"a\",\"s\":10,\"a\":10,\"mn\":10,\"mx\":10,\"n\":1}", groups.get("a"));
+    equal("group b (no price at all)", "{\"category\":\"b\",\"s\":0,\"n\":0}", groups.get("b"));
+    equal("group c (a string price)", "{\"category\":\"c\",\"mn\":3,\"mx\":\"x\",\"n\":2}", groups.get("c"));
+    equal("group without category", "{\"s\":7,\"a\":7,\"mn\":7,\"mx\":7,\"n\":1}", groups.get("(undefined)"));
+    List<ObjectNode> unaliased = query("SELECT c.category, SUM(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'a' GROUP BY c.category", ObjectNode.class);
+    equal("unaliased aggregate", "[{\"category\":\"a\",\"$1\":10}]", unaliased.toString());
+    equal("SUM VALUE of nothing", List.of(0L), query("SELECT VALUE SUM(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'b'", Long.class));
+    equal("AVG VALUE of nothing", List.of(), query("SELECT VALUE AVG(c.price) FROM c WHERE c.kind = 'agg' AND c.category = 'b'", Double.class));
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode parse(String text) {
+    try {
+      return json.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
   static void patch() {
     PartitionKey pk = new PartitionKey("patch");
     items.createItem(doc("p1", "patch", 1).put("gone", true), pk, new CosmosItemRequestOptions());
@@ -283,6 +323,49 @@ public class Conformance {
     }
     equal("bulk created", 300, created);
     equal("count after bulk", 300L, wide.queryItems("SELECT VALUE COUNT(1) FROM c", new CosmosQueryRequestOptions(), Long.class).stream().findFirst().orElse(0L));
+  }
+
+  /**
+   * What Microsoft's v2 Kafka sink sends in bulk besides creates and upserts: ItemPatch (patch operations, with a
+   * filter predicate when configured), ItemOverwriteIfNotModified (replace with If-Match) and ItemDelete. Each
+   * operation answers on its own: 200, 412 for a stale etag or a false predicate, 404 for a missing item, 204.
+   */
+  static void bulkWriteStrategies() {
+    PartitionKey pk = new PartitionKey("bw");
+    for (int i = 0; i < 34; i++) items.createItem(doc("w" + i, "bw", i), pk, new CosmosItemRequestOptions());
+    String etag = items.readItem("w30", pk, ObjectNode.class).getETag();
+    List<CosmosItemOperation> operations = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      operations.add(CosmosBulkOperations.getPatchItemOperation("w" + i, pk,
+          CosmosPatchOperations.create().increment("/n", 1000).set("/patched", true)));
+    }
+    operations.add(CosmosBulkOperations.getReplaceItemOperation("w30", doc("w30", "bw", -30), pk,
+        new com.azure.cosmos.models.CosmosBulkItemRequestOptions().setIfMatchETag(etag)));
+    operations.add(CosmosBulkOperations.getReplaceItemOperation("w31", doc("w31", "bw", -31), pk,
+        new com.azure.cosmos.models.CosmosBulkItemRequestOptions().setIfMatchETag("\"stale\"")));
+    operations.add(CosmosBulkOperations.getDeleteItemOperation("w32", pk));
+    operations.add(CosmosBulkOperations.getPatchItemOperation("missing", pk, CosmosPatchOperations.create().set("/n", 1)));
+    operations.add(CosmosBulkOperations.getPatchItemOperation("w33", pk, CosmosPatchOperations.create().set("/n", 1),
+        new com.azure.cosmos.models.CosmosBulkPatchItemRequestOptions().setFilterPredicate("FROM c WHERE c.n > 100000")));
+    Map<String, Integer> status = new TreeMap<>();
+    for (CosmosBulkOperationResponse<Object> r : items.executeBulkOperations(operations)) {
+      int code = r.getResponse() != null ? r.getResponse().getStatusCode()
+          : r.getException() instanceof CosmosException e ? e.getStatusCode() : -1;
+      status.put(r.getOperation().getId(), code);
+    }
+    int patched = 0;
+    for (int i = 0; i < 30; i++) if (status.get("w" + i) == 200) patched++;
+    equal("bulk patches", 30, patched);
+    equal("bulk replace, etag matches", 200, status.get("w30"));
+    equal("bulk replace, stale etag", 412, status.get("w31"));
+    equal("bulk delete", 204, status.get("w32"));
+    equal("bulk patch of a missing item", 404, status.get("missing"));
+    equal("bulk patch, false predicate", 412, status.get("w33"));
+    ObjectNode w7 = items.readItem("w7", pk, ObjectNode.class).getItem();
+    equal("patched item", "1007 true", w7.get("n").asInt() + " " + w7.get("patched").asBoolean());
+    equal("replaced item", -30, items.readItem("w30", pk, ObjectNode.class).getItem().get("n").asInt());
+    equal("unchanged after 412", 31, items.readItem("w31", pk, ObjectNode.class).getItem().get("n").asInt());
+    equal("unchanged after a false predicate", 33, items.readItem("w33", pk, ObjectNode.class).getItem().get("n").asInt());
   }
 
   /** Every change a feed yields until it is caught up; the last page's continuation in `token[0]`. */

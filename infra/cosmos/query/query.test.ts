@@ -101,6 +101,34 @@ describe('Cosmos SQL', () => {
     ]);
   });
 
+  it('aggregates over a field missing in some items as documented (SUM/AVG/MIN/MAX reference pages)', () => {
+    const docs = [
+      { id: '1', category: 'a', price: 10 },
+      { id: '2', category: 'a' },
+      { id: '3', category: 'b' },
+      { id: '5', price: 7 },
+      { id: '6', category: 'c', price: 'x' },
+      { id: '7', category: 'c', price: 3 },
+      { id: '8', category: 'd', price: null },
+      { id: '9', category: 'e', price: true },
+    ];
+    const rows = executeQuery(
+      parseQuery(
+        'SELECT c.category, SUM(c.price) AS s, AVG(c.price) AS a, MIN(c.price) AS mn, MAX(c.price) AS mx, COUNT(c.price) AS n FROM c GROUP BY c.category',
+      ),
+      docs,
+      new Map(),
+    );
+    expect(rows).toEqual([
+      { category: 'a', s: 10, a: 10, mn: 10, mx: 10, n: 1 }, // undefined skipped
+      { category: 'b', s: 0, n: 0 }, // nothing defined: SUM 0, COUNT 0, AVG/MIN/MAX undefined
+      { s: 7, a: 7, mn: 7, mx: 7, n: 1 }, // an undefined group key is left out
+      { category: 'c', mn: 3, mx: 'x', n: 2 }, // a string: SUM/AVG undefined; MAX string > number
+      { category: 'd', mn: null, mx: null, n: 1 }, // null: SUM/AVG undefined; MIN/MAX null
+      { category: 'e', mn: true, mx: true, n: 1 }, // a boolean: SUM/AVG undefined
+    ]);
+  });
+
   it('implements the common built-in functions', () => {
     const one = (expr: string): unknown =>
       executeQuery(parseQuery(`SELECT VALUE ${expr}`), null, new Map())[0];

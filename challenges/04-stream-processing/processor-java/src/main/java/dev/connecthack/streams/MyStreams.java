@@ -15,6 +15,8 @@ public final class MyStreams {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "my-retail-streams");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+    // A restart (`--watch`) waits for the stopped app's member to time out: 10 s instead of the default 45 s.
+    props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     StreamsBuilder builder = new StreamsBuilder();
     // TODO 1: build the topology: inventory-on-hand from product-inventory-capacity, inventory-replenishment,
     // purchases and returns; top-5-products from product-ratings and products. Then start KafkaStreams.
