@@ -4,6 +4,7 @@ import { challenge01 } from './01-data-definition/challenge.ts';
 import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import { challenge04 } from './04-stream-processing/challenge.ts';
+import { challenge06 } from './06-cdc-pipeline/challenge.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
@@ -14,6 +15,7 @@ export const challenges: Record<string, Challenge> = {
   '02': challenge02,
   '03': challenge03,
   '04': challenge04,
+  '06': challenge06,
 };
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);

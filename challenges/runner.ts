@@ -92,6 +92,9 @@ async function localEnvironment(
       search,
       connect,
       schemaRegistry,
+      apacheConnect: stack.services['apache-connect'] as Environment['apacheConnect'],
+      mysql: stack.services.mysql,
+      cosmosMongo: stack.services['cosmos-mongo'],
     },
     started,
   };

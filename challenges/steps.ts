@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { applyConnector, readConnectorFiles } from '../connectors/runtime/cli.ts';
 import { ConnectClient } from '../connectors/runtime/connect-client.ts';
 import { mark } from '../infra/console/style.ts';
@@ -10,17 +11,26 @@ import type { ChallengeStep, StepContext } from './challenge.ts';
  * building blocks (the participant's part as connector configs, writing generated records).
  */
 
-/** The participant's part as Kafka Connect configs: every file of the folder applied; a rejected one fails the step. */
-export function applyConnectorsStep(service: 'connect' = 'connect'): ChallengeStep {
+/**
+ * The participant's part as Kafka Connect configs: every file of the folder (`folder` inside the participant's
+ * part, default the part itself) applied to our worker or, with 'apacheConnect', to Apache Kafka Connect; a
+ * rejected one fails the step.
+ */
+export function applyConnectorsStep(
+  service: 'connect' | 'apacheConnect' = 'connect',
+  folder = '.',
+): ChallengeStep {
+  const dirOf = (context: StepContext): string => join(context.participantDir, folder);
   return {
-    title: (context) =>
-      `Apply ${readConnectorFiles(context.participantDir).length} connector(s) from ${context.participantDir}`,
+    title: (context) => `Apply ${readConnectorFiles(dirOf(context)).length} connector(s) from ${dirOf(context)}`,
     run: async (context: StepContext) => {
       const entry = context.environment[service];
       if (!entry)
-        throw new HackError(`${context.environment.source} has no Kafka Connect URL (CONNECT_URL).`);
+        throw new HackError(
+          `${context.environment.source} has no ${service === 'connect' ? 'Kafka Connect URL (CONNECT_URL)' : 'Apache Kafka Connect URL (APACHE_CONNECT_URL)'}.`,
+        );
       const connect = new ConnectClient(entry.url);
-      const files = readConnectorFiles(context.participantDir);
+      const files = readConnectorFiles(dirOf(context));
       const rejected: string[] = [];
       for (const file of files) {
         try {

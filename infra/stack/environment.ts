@@ -7,6 +7,8 @@ import {
   requireStack,
   type ConnectEntry,
   type CosmosEntry,
+  type CosmosMongoEntry,
+  type DatabaseEntry,
   type SchemaRegistryEntry,
   type SearchEntry,
   type StackServices,
@@ -25,6 +27,12 @@ export interface Environment {
   search?: SearchEntry;
   connect?: ConnectEntry;
   schemaRegistry?: SchemaRegistryEntry;
+  /** Apache Kafka Connect (Debezium, MongoDB's connector): APACHE_CONNECT_URL. */
+  apacheConnect?: ConnectEntry;
+  /** A MySQL server (the stack's MariaDB): MYSQL_HOST, MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD. */
+  mysql?: DatabaseEntry;
+  /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (COSMOS_MONGO_CA_FILE for a self-signed certificate). */
+  cosmosMongo?: CosmosMongoEntry;
 }
 
 export const environmentVariables = {
@@ -32,6 +40,9 @@ export const environmentVariables = {
   search: ['SEARCH_ENDPOINT', 'SEARCH_ADMIN_KEY'],
   connect: ['CONNECT_URL'],
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
+  apacheConnect: ['APACHE_CONNECT_URL'],
+  mysql: ['MYSQL_HOST', 'MYSQL_USER', 'MYSQL_PASSWORD'],
+  cosmosMongo: ['COSMOS_MONGO_CONNECTION_STRING'],
 } as const;
 
 /**
@@ -67,6 +78,23 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
       ...(env.SCHEMA_REGISTRY_API_KEY && env.SCHEMA_REGISTRY_API_SECRET
         ? { apiKey: env.SCHEMA_REGISTRY_API_KEY, apiSecret: env.SCHEMA_REGISTRY_API_SECRET }
         : {}),
+    };
+  }
+  if (env.APACHE_CONNECT_URL) environment.apacheConnect = { url: env.APACHE_CONNECT_URL };
+  if (env.MYSQL_HOST && env.MYSQL_USER && env.MYSQL_PASSWORD) {
+    const port = Number(env.MYSQL_PORT ?? 3306);
+    environment.mysql = {
+      url: `mysql://${env.MYSQL_HOST}:${port}`,
+      host: env.MYSQL_HOST,
+      port,
+      user: env.MYSQL_USER,
+      password: env.MYSQL_PASSWORD,
+    };
+  }
+  if (env.COSMOS_MONGO_CONNECTION_STRING) {
+    environment.cosmosMongo = {
+      connectionString: env.COSMOS_MONGO_CONNECTION_STRING,
+      ...(env.COSMOS_MONGO_CA_FILE ? { certificateFile: env.COSMOS_MONGO_CA_FILE } : {}),
     };
   }
   return environment;
@@ -135,6 +163,9 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     search: stack.services.search,
     connect: stack.services.connect,
     schemaRegistry: stack.services['schema-registry'],
+    apacheConnect: stack.services['apache-connect'] as ConnectEntry | undefined,
+    mysql: stack.services.mysql,
+    cosmosMongo: stack.services['cosmos-mongo'],
   };
 }
 
