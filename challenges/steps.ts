@@ -22,7 +22,8 @@ export function applyConnectorsStep(
 ): ChallengeStep {
   const dirOf = (context: StepContext): string => join(context.participantDir, folder);
   return {
-    title: (context) => `Apply ${readConnectorFiles(dirOf(context)).length} connector(s) from ${dirOf(context)}`,
+    title: (context) =>
+      `Apply ${readConnectorFiles(dirOf(context)).length} connector(s) from ${dirOf(context)}`,
     run: async (context: StepContext) => {
       const entry = context.environment[service];
       if (!entry)
@@ -34,7 +35,7 @@ export function applyConnectorsStep(
       const rejected: string[] = [];
       for (const file of files) {
         try {
-          context.say(`  ${mark.ok()} ${file.name} ${await applyConnector(connect, file)}`);
+          context.say(`  ${mark.ok()} ${file.name} ${await applyRetryingRebalance(connect, file)}`);
         } catch (error) {
           rejected.push(file.name);
           context.say(`  ${mark.fail()} ${file.name}: ${shortRejection(errorMessage(error))}`);
@@ -44,6 +45,24 @@ export function applyConnectorsStep(
         return { failed: `${rejected.length} of ${files.length} rejected (${rejected.join(', ')})` };
     },
   };
+}
+
+/**
+ * Apache Kafka Connect answers 409 "a rebalance is expected" for a while after a connector was created (the
+ * worker rejoins its group): such an answer is retried, for up to 30 s.
+ */
+async function applyRetryingRebalance(
+  connect: ConnectClient,
+  file: Parameters<typeof applyConnector>[1],
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyConnector(connect, file);
+    } catch (error) {
+      if (attempt >= 30 || !/rebalance/i.test(errorMessage(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /** Writes the records of the given topics (others skipped) and closes the writer; returns how many. */

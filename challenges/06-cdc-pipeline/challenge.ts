@@ -54,7 +54,8 @@ function need<T>(value: T | undefined, what: string, variable: string): T {
   return value;
 }
 
-const mysqlOf = (context: StepContext): DatabaseEntry => need(context.environment.mysql, 'MySQL', 'MYSQL_HOST');
+const mysqlOf = (context: StepContext): DatabaseEntry =>
+  need(context.environment.mysql, 'MySQL', 'MYSQL_HOST');
 const sql = (context: StepContext, statement: string): Promise<unknown> =>
   withSession('mysql', mysqlOf(context), (session) => session.run(statement));
 
@@ -68,7 +69,9 @@ export function mongoClient(entry: CosmosMongoEntry): MongoClient {
 
 /** Removes what an earlier local run left: connectors and their offsets, topics, Streams state, tables, documents. */
 async function resetLocal(context: StepContext, kafka: Kafka): Promise<void> {
-  const connect = new ConnectClient(need(context.environment.apacheConnect, 'Apache Kafka Connect', 'APACHE_CONNECT_URL').url);
+  const connect = new ConnectClient(
+    need(context.environment.apacheConnect, 'Apache Kafka Connect', 'APACHE_CONNECT_URL').url,
+  );
   const deployed = await connect.get<string[]>('/connectors');
   for (const name of deployed.filter((item) => CONNECTOR_NAMES.includes(item))) {
     // Stopped, its offsets deleted, then removed: a connector of the same name starts from scratch (a new snapshot).
@@ -91,20 +94,26 @@ async function resetLocal(context: StepContext, kafka: Kafka): Promise<void> {
         STREAMS_APPS.some((app) => topic.startsWith(`${app}-`)),
     );
     if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
-    for (let i = 0; i < 100 && (await admin.listTopics()).some((topic) => ours.includes(topic)); i++) await sleep(100);
+    for (let i = 0; i < 100 && (await admin.listTopics()).some((topic) => ours.includes(topic)); i++)
+      await sleep(100);
     await admin
       .deleteGroups([...STREAMS_APPS, ...CONNECTOR_NAMES.map((name) => `connect-${name}`)])
       .catch(() => undefined);
   } finally {
     await admin.disconnect();
   }
-  await sql(context, "DROP DATABASE IF EXISTS shop; DELETE FROM hack_meta.applied_sql WHERE file LIKE '%06-cdc-pipeline%'").catch(
-    () => undefined,
-  );
+  await sql(
+    context,
+    "DROP DATABASE IF EXISTS shop; DELETE FROM hack_meta.applied_sql WHERE file LIKE '%06-cdc-pipeline%'",
+  ).catch(() => undefined);
   if (context.environment.cosmosMongo) {
     const client = mongoClient(context.environment.cosmosMongo);
     try {
-      await client.db(MONGO.database).collection(MONGO.collection).drop().catch(() => undefined);
+      await client
+        .db(MONGO.database)
+        .collection(MONGO.collection)
+        .drop()
+        .catch(() => undefined);
     } finally {
       await client.close();
     }
@@ -118,7 +127,9 @@ async function produceOrders(context: StepContext, orders: Order[]): Promise<num
     for (let i = 0; i < orders.length; i += 100) {
       await producer.send({
         topic: TOPICS.orders,
-        messages: orders.slice(i, i + 100).map((order) => ({ key: String(order.id), value: JSON.stringify(order) })),
+        messages: orders
+          .slice(i, i + 100)
+          .map((order) => ({ key: String(order.id), value: JSON.stringify(order) })),
       });
     }
   } finally {
@@ -223,10 +234,14 @@ export const challenge06: Challenge<CdcState> = {
     {
       title: (context) => `Start the stream processors in ${join(context.participantDir, 'processor')}`,
       run: async (context) => {
-        const processor = await startProcessor(join(context.participantDir, 'processor'), context.environment.kafka, {
-          service: PROCESSOR_SERVICE,
-          onProgress: (message) => context.say(style.dim(`  ${message}`)),
-        });
+        const processor = await startProcessor(
+          join(context.participantDir, 'processor'),
+          context.environment.kafka,
+          {
+            service: PROCESSOR_SERVICE,
+            onProgress: (message) => context.say(style.dim(`  ${message}`)),
+          },
+        );
         running = processor;
         context.onCleanup(async () => {
           await processor.stop();
@@ -236,7 +251,8 @@ export const challenge06: Challenge<CdcState> = {
       },
     },
     {
-      title: (context) => `Orders producer: ${plan(context).early.length} orders (some bad) to ${TOPICS.orders}`,
+      title: (context) =>
+        `Orders producer: ${plan(context).early.length} orders (some bad) to ${TOPICS.orders}`,
       run: async (context) => {
         const { early } = plan(context);
         const count = await produceOrders(context, early);
@@ -250,7 +266,10 @@ export const challenge06: Challenge<CdcState> = {
         );
         if (!through)
           return {
-            failed: running && !isAlive(running.pid) ? 'the processor exited' : `order ${last} reached neither ${TOPICS.details} nor ${TOPICS.dlq} within 150 s`,
+            failed:
+              running && !isAlive(running.pid)
+                ? 'the processor exited'
+                : `order ${last} reached neither ${TOPICS.details} nor ${TOPICS.dlq} within 150 s`,
             detail: `${count} orders`,
           };
         return { detail: `${count} orders, all through the processors` };
@@ -262,9 +281,15 @@ export const challenge06: Challenge<CdcState> = {
       run: async (context) => {
         const { changes, late } = plan(context);
         for (const change of changes) await sql(context, changeSql(change));
-        const deleted = changes.flatMap((change) => (change.kind === 'delete-customer' ? [String(change.id)] : []));
+        const deleted = changes.flatMap((change) =>
+          change.kind === 'delete-customer' ? [String(change.id)] : [],
+        );
         const inserted = changes.flatMap((change) =>
-          change.kind === 'insert-customer' ? [[TOPICS.customers, String(change.row.id)]] : change.kind === 'insert-product' ? [[TOPICS.products, String(change.row.id)]] : [],
+          change.kind === 'insert-customer'
+            ? [[TOPICS.customers, String(change.row.id)]]
+            : change.kind === 'insert-product'
+              ? [[TOPICS.products, String(change.row.id)]]
+              : [],
         );
         const seen = await topicsReach(
           context,
@@ -292,7 +317,9 @@ export const challenge06: Challenge<CdcState> = {
   ],
 };
 
-async function observeCdc(environment: Environment): Promise<{ read(): Promise<CdcState>; close(): Promise<void> }> {
+async function observeCdc(
+  environment: Environment,
+): Promise<{ read(): Promise<CdcState>; close(): Promise<void> }> {
   const reader = new TopicReader(environment.kafka, [...ALL_TOPICS]);
   const mongo = environment.cosmosMongo ? mongoClient(environment.cosmosMongo) : undefined;
   return {
@@ -303,7 +330,8 @@ async function observeCdc(environment: Environment): Promise<{ read(): Promise<C
       } catch (error) {
         state.kafkaError = `Kafka at ${environment.kafka.bootstrapServers} could not be read: ${errorMessage(error)}`;
       }
-      if (!environment.mysql) state.mysqlError = 'No MySQL is configured (MYSQL_HOST, MYSQL_USER, MYSQL_PASSWORD).';
+      if (!environment.mysql)
+        state.mysqlError = 'No MySQL is configured (MYSQL_HOST, MYSQL_USER, MYSQL_PASSWORD).';
       else {
         try {
           state.tables = await withSession('mysql', environment.mysql, async (session) => {
@@ -311,7 +339,9 @@ async function observeCdc(environment: Environment): Promise<{ read(): Promise<C
               'SELECT id, customer_name, customer_email, customer_address, card_number, level FROM shop.customers ORDER BY id; SELECT id, product_name, product_cost FROM shop.products ORDER BY id',
             );
             const rows = <T>(result: { columns: string[]; rows: unknown[][] } | undefined): T[] =>
-              (result?.rows ?? []).map((row) => Object.fromEntries(result!.columns.map((column, i) => [column, row[i]])) as T);
+              (result?.rows ?? []).map(
+                (row) => Object.fromEntries(result!.columns.map((column, i) => [column, row[i]])) as T,
+              );
             return {
               customers: rows<Customer>(customers).map((row) => ({ ...row, id: Number(row.id) })),
               products: rows<Product>(products).map((row) => ({
@@ -334,7 +364,8 @@ async function observeCdc(environment: Environment): Promise<{ read(): Promise<C
           state.connectError = `Apache Kafka Connect at ${environment.apacheConnect.url} does not answer: ${errorMessage(error)}`;
         }
       }
-      if (!mongo) state.mongoError = 'No Cosmos DB for MongoDB is configured (COSMOS_MONGO_CONNECTION_STRING).';
+      if (!mongo)
+        state.mongoError = 'No Cosmos DB for MongoDB is configured (COSMOS_MONGO_CONNECTION_STRING).';
       else {
         try {
           state.documents = (await mongo

@@ -3,15 +3,7 @@ import type { ConnectorView } from '../../verify/connect-state.ts';
 import { connectorStatusVerdict } from '../../verify/pipeline-checks.ts';
 import type { LatestRecord, TopicSnapshot } from '../../verify/readers/kafka.ts';
 import { failed, passed, type CheckNode, type NodeVerdict } from '../challenge.ts';
-import {
-  CARD_MASK,
-  MONGO,
-  SCHEMA_NAMES,
-  TOPICS,
-  type Customer,
-  type Order,
-  type Product,
-} from './shop.ts';
+import { CARD_MASK, MONGO, SCHEMA_NAMES, TOPICS, type Customer, type Order, type Product } from './shop.ts';
 
 /**
  * Challenge 06's check graph, in dependency order: the services (Kafka, MySQL, Apache Kafka Connect, Cosmos DB
@@ -38,7 +30,9 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 const list = (items: string[], max = 3): string =>
   `${items.slice(0, max).join(', ')}${items.length > max ? `, … (${items.length} in all)` : ''}`;
 const object = (value: unknown): Record<string, unknown> | undefined =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 const latestOf = (state: CdcState, topic: string): Map<string, LatestRecord> =>
   state.topics.get(topic)?.latest ?? new Map();
 
@@ -165,7 +159,9 @@ function checkCdcTopic(state: CdcState, table: 'customers' | 'products'): NodeVe
           );
         } else if (actual !== CARD_MASK) {
           fields.push(field);
-          details.push(`${table} ${id}: card_number ${JSON.stringify(actual)}, expected the mask "${CARD_MASK}"`);
+          details.push(
+            `${table} ${id}: card_number ${JSON.stringify(actual)}, expected the mask "${CARD_MASK}"`,
+          );
         }
         continue;
       }
@@ -205,9 +201,17 @@ function checkCdcTopic(state: CdcState, table: 'customers' | 'products'): NodeVe
   if (!hint && missing.length > 0)
     hint = `${plural(missing.length, 'row')} of shop.${table} not on the topic yet (${list(missing)}).`;
   if (hint && !details.includes(hint)) details.unshift(hint);
-  return counted(rows.length, missing, mismatched, details, hint, [], [
-    `${rows.length} rows keyed by id${table === 'customers' ? ', card masked' : ''}; schema ${SCHEMA_NAMES[table]}`,
-  ]);
+  return counted(
+    rows.length,
+    missing,
+    mismatched,
+    details,
+    hint,
+    [],
+    [
+      `${rows.length} rows keyed by id${table === 'customers' ? ', card masked' : ''}; schema ${SCHEMA_NAMES[table]}`,
+    ],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -273,9 +277,15 @@ function checkDetails(state: CdcState): NodeVerdict {
   else if (missing.length > 0)
     hint = `${plural(missing.length, 'valid order')} of ${valid.length} not on ${TOPICS.details} yet (${list(missing)}).`;
   if (hint && lines[0] !== hint) lines.unshift(hint);
-  return counted(valid.length, missing, mismatched, lines, hint, [], [
-    `${valid.length} valid orders, each with its customer (card masked) and product`,
-  ]);
+  return counted(
+    valid.length,
+    missing,
+    mismatched,
+    lines,
+    hint,
+    [],
+    [`${valid.length} valid orders, each with its customer (card masked) and product`],
+  );
 }
 
 function checkDeadLetters(state: CdcState): NodeVerdict {
@@ -320,12 +330,18 @@ export function explainTotals(
   const extraAmount = Math.round((amount - entry.totalAmount) * 100) / 100;
   const close = (a: number, b: number): boolean => Math.abs(a - b) <= MONEY_TOLERANCE;
   const prefix = `customer ${entry.customerId}: order_count ${count}, total_amount ${amount}; expected ${entry.orderCount} and ${entry.totalAmount}`;
+  const badOfCustomer = badOrders.filter((item) => String(item.order.customer_id) === entry.customerId);
+  const badSum = badOfCustomer.reduce((sum, item) => sum + Number(item.order.total_amount), 0);
+  if (extraCount > 1 && extraCount === badOfCustomer.length && close(badSum, extraAmount))
+    return `${prefix}: bad orders ${badOfCustomer.map((item) => item.order.id).join(', ')} (${badOfCustomer[0]!.bad}…) were counted — only valid orders count.`;
   if (extraCount === 1) {
     const counted = badOrders.find(
       (item) =>
-        String(item.order.customer_id) === entry.customerId && close(Number(item.order.total_amount), extraAmount),
+        String(item.order.customer_id) === entry.customerId &&
+        close(Number(item.order.total_amount), extraAmount),
     );
-    if (counted) return `${prefix}: bad order ${counted.order.id} (${counted.bad}) was counted — only valid orders count.`;
+    if (counted)
+      return `${prefix}: bad order ${counted.order.id} (${counted.bad}) was counted — only valid orders count.`;
     const twice = entry.orders.find((order) => close(Number(order.total_amount), extraAmount));
     if (twice)
       return `${prefix}: order ${twice.id} (${twice.total_amount}) counted twice — after a processor restart without exactly_once_v2 or a state store?`;
@@ -352,7 +368,7 @@ function checkTotals(state: CdcState): NodeVerdict {
       if (record && record.value !== null) {
         mismatched.push({ id: entry.customerId, fields: ['tombstone'] });
         lines.push(
-          `customer ${entry.customerId} was deleted, but its latest totals record is not a tombstone: drop a deleted customer's totals (join the totals with the customers table).`,
+          `customer ${entry.customerId} was deleted, but its latest totals record is not a tombstone: a tombstone on customers must remove the customer's totals (a tombstone on orders-totals-by-customer).`,
         );
       }
       continue;
@@ -382,15 +398,25 @@ function checkTotals(state: CdcState): NodeVerdict {
       : undefined);
   if (hint && lines[0] !== hint) lines.unshift(hint);
   const live = [...expected.values()].filter((entry) => !entry.deleted).length;
-  return counted(expected.size, missing, mismatched, lines, hint, [], [
-    `${live} customers' count and total recomputed from the orders topic; ${expected.size - live} deleted customer(s) tombstoned`,
-  ]);
+  return counted(
+    expected.size,
+    missing,
+    mismatched,
+    lines,
+    hint,
+    [],
+    [
+      `${live} customers' count and total recomputed from the orders topic; ${expected.size - live} deleted customer(s) tombstoned`,
+    ],
+  );
 }
 
 function checkMongo(state: CdcState): NodeVerdict {
   const expected = expectedTotals(state);
   const documents = state.documents ?? [];
-  const byId = new Map(documents.map((doc) => [typeof doc._id === 'string' ? doc._id : JSON.stringify(doc._id), doc]));
+  const byId = new Map(
+    documents.map((doc) => [typeof doc._id === 'string' ? doc._id : JSON.stringify(doc._id), doc]),
+  );
   const missing: string[] = [];
   const mismatched: Mismatch[] = [];
   const lines: string[] = [];
@@ -437,24 +463,30 @@ function checkMongo(state: CdcState): NodeVerdict {
 // The graph
 
 type Role = 'customers-source' | 'products-source' | 'totals-sink';
-const ROLES: Record<Role, { label: string; connectorClass: string; matches(config: Record<string, string>): boolean }> =
-  {
-    'customers-source': {
-      label: 'Debezium MySQL customers source',
-      connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
-      matches: (config) => /MySqlConnector$/.test(config['connector.class'] ?? '') && /customers/.test(config['table.include.list'] ?? ''),
-    },
-    'products-source': {
-      label: 'Debezium MySQL products source',
-      connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
-      matches: (config) => /MySqlConnector$/.test(config['connector.class'] ?? '') && /products/.test(config['table.include.list'] ?? ''),
-    },
-    'totals-sink': {
-      label: 'MongoDB totals sink',
-      connectorClass: 'com.mongodb.kafka.connect.MongoSinkConnector',
-      matches: (config) => /MongoSinkConnector$/.test(config['connector.class'] ?? ''),
-    },
-  };
+const ROLES: Record<
+  Role,
+  { label: string; connectorClass: string; matches(config: Record<string, string>): boolean }
+> = {
+  'customers-source': {
+    label: 'Debezium MySQL customers source',
+    connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
+    matches: (config) =>
+      /MySqlConnector$/.test(config['connector.class'] ?? '') &&
+      /customers/.test(config['table.include.list'] ?? ''),
+  },
+  'products-source': {
+    label: 'Debezium MySQL products source',
+    connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
+    matches: (config) =>
+      /MySqlConnector$/.test(config['connector.class'] ?? '') &&
+      /products/.test(config['table.include.list'] ?? ''),
+  },
+  'totals-sink': {
+    label: 'MongoDB totals sink',
+    connectorClass: 'com.mongodb.kafka.connect.MongoSinkConnector',
+    matches: (config) => /MongoSinkConnector$/.test(config['connector.class'] ?? ''),
+  },
+};
 
 function connectorNode(role: Role, services: string[]): CheckNode<CdcState> {
   const { label, connectorClass, matches } = ROLES[role];
@@ -475,7 +507,11 @@ function connectorNode(role: Role, services: string[]): CheckNode<CdcState> {
   };
 }
 
-const serviceNode = (id: string, title: string, problem: (state: CdcState) => string | undefined): CheckNode<CdcState> => ({
+const serviceNode = (
+  id: string,
+  title: string,
+  problem: (state: CdcState) => string | undefined,
+): CheckNode<CdcState> => ({
   id,
   title,
   evaluate: (state) => {

@@ -148,7 +148,9 @@ export function planShop(scenario: Pick<ScenarioOptions, 'seed' | 'scale'>): Sho
   // Deleted: customers with valid early orders, so that their totals document exists and must go.
   const withOrders = [
     ...new Set(
-      early.filter((order) => order.product_quantity > 0 && live.has(order.customer_id)).map((o) => o.customer_id),
+      early
+        .filter((order) => order.product_quantity > 0 && live.has(order.customer_id))
+        .map((o) => o.customer_id),
     ),
   ];
   for (const id of withOrders.slice(-Math.max(1, Math.round(few / 2)))) {

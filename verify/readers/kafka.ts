@@ -143,7 +143,8 @@ export class TopicReader {
           const id = recordId(key, value);
           snapshot.records++;
           if (value !== null && (typeof value !== 'object' || Array.isArray(value))) snapshot.unreadable++;
-          if (snapshot.schemaName === undefined && message.value) snapshot.schemaName = schemaName(message.value);
+          if (snapshot.schemaName === undefined && message.value)
+            snapshot.schemaName = schemaName(message.value);
           if (id === null) continue;
           snapshot.latest.set(id, { key, value, partition: batch.partition, offset: Number(message.offset) });
           snapshot.versions.set(id, (snapshot.versions.get(id) ?? 0) + 1);

@@ -15,10 +15,11 @@ import org.apache.kafka.streams.StreamsConfig;
  *       unknown customer or product go to orders-dlq as {order: {...}, reason: "..."} instead.
  *   <li>orders-totals (application.id my-orders-totals): orders-details grouped by customer_id into {customer_id,
  *       order_count, total_amount} on orders-totals-by-customer (key: the customer id); a deleted customer's totals
- *       become a tombstone (join with the customers KTable). Use exactly_once_v2.
+ *       become a tombstone (a tombstone on customers removes them). Use exactly_once_v2.
  * </ol>
  *
- * Values on customers and products are JsonConverter's {schema, payload}: read the payload. The reference:
+ * Values on customers and products are JsonConverter's {schema, payload}: read the payload; a deleted row's payload is
+ * null (treat it as a tombstone). The reference:
  * ../../solution/processor.
  */
 public final class MyOrdersStreams {

@@ -20,7 +20,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -33,8 +32,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *       as global tables keyed by id, into enriched orders on {@code orders-details}; an order with quantity &le; 0 or
  *       an unknown customer or product goes to {@code orders-dlq} with the reason instead.
  *   <li><b>orders-totals</b> (stateful aggregation): {@code orders-details} grouped by customer id, count and total,
- *       joined with the {@code customers} table so that a deleted customer's totals become a tombstone (the MongoDB
- *       sink deletes the document on it); written to {@code orders-totals-by-customer}.
+ *       where a tombstone on {@code customers} (a deleted customer) removes the customer's totals: a tombstone on
+ *       {@code orders-totals-by-customer}, on which the MongoDB sink deletes the document.
  * </ul>
  *
  * Both run exactly_once_v2: a restart resumes from committed offsets and restored stores, counting nothing twice.
@@ -42,7 +41,10 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class OrdersStreams {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** JSON values; Kafka Connect's {schema, payload} envelope (JsonConverter with schemas) is unwrapped. */
+  /**
+   * JSON values; Kafka Connect's {schema, payload} envelope (JsonConverter with schemas) is unwrapped, and a null
+   * payload is a delete (null), as a tombstone is.
+   */
   static final Serde<JsonNode> JSON_SERDE =
       Serdes.serdeFrom(
           (Serializer<JsonNode>)
@@ -59,8 +61,10 @@ public final class OrdersStreams {
                 try {
                   JsonNode node = JSON.readTree(bytes);
                   if (node != null && node.isObject() && node.size() == 2 && node.has("schema") && node.has("payload"))
-                    return node.get("payload");
-                  return node;
+                    node = node.get("payload");
+                  // Debezium's ExtractNewRecordState turns a delete into a null value that keeps its schema, which
+                  // JsonConverter writes as {"schema": …, "payload": null}: a delete all the same.
+                  return node == null || node.isNull() ? null : node;
                 } catch (Exception e) {
                   return null; // unreadable: treated as absent
                 }
@@ -146,28 +150,38 @@ public final class OrdersStreams {
     return builder;
   }
 
-  /** orders-details grouped by customer → count and total, dropped (tombstone) when the customer is deleted. */
+  /**
+   * orders-details grouped by customer → count and total. A tombstone on customers (a deleted customer) reaches the
+   * same aggregate as a marker and removes it: the aggregate's tombstone is what the MongoDB sink deletes on.
+   */
   static StreamsBuilder totals() {
     StreamsBuilder builder = new StreamsBuilder();
-    KTable<String, JsonNode> sums =
+    KStream<String, JsonNode> orders =
         builder
             .stream("orders-details", Consumed.with(Serdes.String(), JSON_SERDE))
             .filter((key, order) -> order != null)
-            .groupBy((key, order) -> order.path("customer_id").asText(), Grouped.with(Serdes.String(), JSON_SERDE))
-            .aggregate(
-                () -> (JsonNode) JSON.createObjectNode(),
-                (customerId, order, sum) -> {
-                  ObjectNode next = JSON.createObjectNode();
-                  next.put("customer_id", order.path("customer_id").asInt());
-                  next.put("order_count", sum.path("order_count").asLong(0) + 1);
-                  next.put(
-                      "total_amount",
-                      money(sum.path("total_amount").asDouble(0) + order.path("total_amount").asDouble()));
-                  return next;
-                },
-                Materialized.with(Serdes.String(), JSON_SERDE));
-    KTable<String, JsonNode> customers = builder.table("customers", Consumed.with(Serdes.String(), JSON_SERDE));
-    sums.join(customers, (sum, customer) -> sum)
+            .selectKey((key, order) -> order.path("customer_id").asText());
+    KStream<String, JsonNode> deletions =
+        builder
+            .stream("customers", Consumed.with(Serdes.String(), JSON_SERDE))
+            .filter((customerId, customer) -> customerId != null && customer == null)
+            .mapValues(customer -> (JsonNode) JSON.createObjectNode().put("deleted", true));
+    orders
+        .merge(deletions)
+        .groupByKey(Grouped.with(Serdes.String(), JSON_SERDE))
+        .aggregate(
+            () -> (JsonNode) JSON.createObjectNode(),
+            (customerId, event, sum) -> {
+              if (event.path("deleted").asBoolean(false)) return null; // the customer is gone: so are its totals
+              ObjectNode next = JSON.createObjectNode();
+              next.put("customer_id", event.path("customer_id").asInt());
+              next.put("order_count", sum == null ? 1 : sum.path("order_count").asLong(0) + 1);
+              next.put(
+                  "total_amount",
+                  money((sum == null ? 0 : sum.path("total_amount").asDouble(0)) + event.path("total_amount").asDouble()));
+              return next;
+            },
+            Materialized.with(Serdes.String(), JSON_SERDE))
         .toStream()
         .to("orders-totals-by-customer", Produced.with(Serdes.String(), JSON_SERDE));
     return builder;
