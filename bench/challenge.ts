@@ -10,7 +10,10 @@
  * Challenge 04: the wall time of `hack challenge 04 --solution` (Kafka Streams) and with the TypeScript reference,
  * each with its verification time (after the last event was produced).
  *
- * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04 choose what runs.
+ * Challenge 06: the wall time of `hack challenge 06 --solution` and the latency from a MySQL commit to its effect
+ * in MongoDB (bench/challenge-06.ts).
+ *
+ * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04,06 choose what runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { renderTable } from '../infra/console/table.ts';
 import { projectRoot } from '../infra/paths.ts';
 import type { Environment } from '../infra/stack/environment.ts';
 import { verifyChallenge } from '../verify/run.ts';
+import { commitToMongoLatency } from './challenge-06.ts';
 
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const rows: Array<{ what: string; value: string }> = [];
@@ -261,6 +265,11 @@ if (!skip.has('04')) {
     ['--connectors', join(projectRoot, 'challenges', '04-stream-processing', 'solution', 'typescript')],
     '04',
   );
+}
+
+if (!skip.has('06')) {
+  runChallenge('default scale, Kafka Streams reference', [], '06');
+  rows.push(...(await commitToMongoLatency()));
 }
 
 process.stdout.write(
