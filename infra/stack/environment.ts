@@ -29,7 +29,7 @@ export interface Environment {
   schemaRegistry?: SchemaRegistryEntry;
   /** Apache Kafka Connect (Debezium, MongoDB's connector): APACHE_CONNECT_URL. */
   apacheConnect?: ConnectEntry;
-  /** A MySQL server (the stack's MariaDB): MYSQL_HOST, MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD. */
+  /** A MySQL server (the stack's MariaDB): MYSQL_URL (or MYSQL_HOST, MYSQL_PORT), MYSQL_USER, MYSQL_PASSWORD. */
   mysql?: DatabaseEntry;
   /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (COSMOS_MONGO_CA_FILE for a self-signed certificate). */
   cosmosMongo?: CosmosMongoEntry;
@@ -41,7 +41,7 @@ export const environmentVariables = {
   connect: ['CONNECT_URL'],
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
   apacheConnect: ['APACHE_CONNECT_URL'],
-  mysql: ['MYSQL_HOST', 'MYSQL_USER', 'MYSQL_PASSWORD'],
+  mysql: ['MYSQL_USER', 'MYSQL_PASSWORD'],
   cosmosMongo: ['COSMOS_MONGO_CONNECTION_STRING'],
 } as const;
 
@@ -81,11 +81,13 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
     };
   }
   if (env.APACHE_CONNECT_URL) environment.apacheConnect = { url: env.APACHE_CONNECT_URL };
-  if (env.MYSQL_HOST && env.MYSQL_USER && env.MYSQL_PASSWORD) {
-    const port = Number(env.MYSQL_PORT ?? 3306);
+  const mysqlUrl = URL.canParse(env.MYSQL_URL ?? '') ? new URL(env.MYSQL_URL!) : undefined;
+  const mysqlHost = env.MYSQL_HOST ?? mysqlUrl?.hostname;
+  if (mysqlHost && env.MYSQL_USER && env.MYSQL_PASSWORD) {
+    const port = Number(env.MYSQL_PORT ?? (mysqlUrl?.port || 3306));
     environment.mysql = {
-      url: `mysql://${env.MYSQL_HOST}:${port}`,
-      host: env.MYSQL_HOST,
+      url: `mysql://${mysqlHost}:${port}`,
+      host: mysqlHost,
       port,
       user: env.MYSQL_USER,
       password: env.MYSQL_PASSWORD,
@@ -125,6 +127,10 @@ export function envProblems(env: NodeJS.ProcessEnv, requires: readonly Part[]): 
     );
   if (env.KAFKA_SSL_CA_FILE && !existsSync(env.KAFKA_SSL_CA_FILE))
     problems.push(`KAFKA_SSL_CA_FILE names ${env.KAFKA_SSL_CA_FILE}, which does not exist.`);
+  if (requires.includes('mysql') && !env.MYSQL_URL && !env.MYSQL_HOST)
+    problems.push('MYSQL_URL (mysql://host:port) or MYSQL_HOST (with MYSQL_PORT) is missing.');
+  else if (env.MYSQL_URL && !/^mysql:\/\/[^/\s]+/.test(env.MYSQL_URL))
+    problems.push(`MYSQL_URL must be mysql://host:port (got ${env.MYSQL_URL}).`);
   for (const part of requires) {
     for (const name of environmentVariables[part]) {
       const value = env[name];
