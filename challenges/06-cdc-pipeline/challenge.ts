@@ -19,6 +19,7 @@ import type { Challenge, StepContext } from '../challenge.ts';
 import { applyConnectorsStep } from '../steps.ts';
 import { logTail, startProcessor, type RunningProcessor } from '../04-stream-processing/processor.ts';
 import { cdcChecks, type CdcState } from './checks.ts';
+import { lint06 } from './lint.ts';
 import {
   ALL_TOPICS,
   changeSql,
@@ -317,6 +318,7 @@ export const challenge06: Challenge<CdcState> = {
       },
     },
   ],
+  lint: lint06,
   observe: async (environment) => observeCdc(environment),
   checks: cdcChecks,
   liveView: (state) => [
