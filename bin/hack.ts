@@ -10,6 +10,7 @@ import { registerGenerateCommands } from '../generators/cli.ts';
 import { registerVerifyCommands } from '../verify/cli.ts';
 import { registerChallengeCommands } from '../challenges/cli.ts';
 import { registerTransformsCommands } from '../connectors/runtime/transforms/cli.ts';
+import { registerMetricsCommands } from '../infra/metrics/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -25,6 +26,7 @@ registerGenerateCommands(program);
 registerVerifyCommands(program);
 registerChallengeCommands(program);
 registerTransformsCommands(program);
+registerMetricsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

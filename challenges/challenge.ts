@@ -1,8 +1,6 @@
 import type { Environment, EnvironmentPart } from '../infra/stack/environment.ts';
 import type { ScenarioOptions } from '../generators/scenario.ts';
-import type { CheckResult } from '../verify/report.ts';
-import type { ReportFormat } from '../verify/reporters/index.ts';
-import type { Finding } from './lint.ts';
+import type { CheckResult, ReportFormat } from '../verify/report.ts';
 
 /**
  * What every challenge implements (`challenges/NN-slug/challenge.ts` exports one): the services it needs, the
@@ -127,4 +125,14 @@ export function failed(hint: string, options: { final?: boolean; details?: strin
     details: options.details ?? [],
     ...(options.final ? { final: true } : {}),
   };
+}
+
+/** One finding of a challenge's lint: what is wrong in the participant's part, before anything runs. */
+export interface Finding {
+  level: 'error' | 'warning';
+  /** The connector (file) it is about, or `challenge` for what is missing altogether. */
+  connector: string;
+  key?: string;
+  message: string;
+  fix?: string;
 }

@@ -16,20 +16,14 @@ import type { ConnectorView } from '../verify/connect-state.ts';
 import { roleNames } from '../verify/pipeline-checks.ts';
 import { didYouMean } from '../infra/console/did-you-mean.ts';
 import type { PipelineSpec, ConnectorRole } from './spec.ts';
+import type { Finding } from './challenge.ts';
 
 /**
  * `hack lint`: what can be known about a challenge's connector configs without running anything — each config
  * against its connector's spec, and the configs together against the challenge: every flow covered, an id
  * strategy, the indexes, no sink writing into the source.
  */
-export interface Finding {
-  level: 'error' | 'warning';
-  /** The connector (file) it is about, or `challenge` for what is missing altogether. */
-  connector: string;
-  key?: string;
-  message: string;
-  fix?: string;
-}
+export type { Finding } from './challenge.ts';
 
 const knownIdStrategies = [
   'ProvidedInValueStrategy',

@@ -47,3 +47,6 @@ export interface VerifyReport {
 }
 
 export const listLimit = 100;
+
+/** The report formats `--report` accepts. */
+export type ReportFormat = 'console' | 'json' | 'junit' | 'md';

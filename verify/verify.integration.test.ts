@@ -281,7 +281,7 @@ describe('verdicts name the true cause first', () => {
       await connect.call('PUT', connectorPath('cosmos-source', '/config'), source.config);
     }
     await healed('late-1');
-  });
+  }, 240_000); // the healing wait alone may take 90 s on a loaded machine
 
   it('a stopped source: the connector is the cause, not the search sink', async () => {
     await connect.call('PUT', connectorPath('cosmos-source', '/stop'));
@@ -298,7 +298,7 @@ describe('verdicts name the true cause first', () => {
       await connect.call('PUT', connectorPath('cosmos-source', '/resume'));
     }
     await healed('late-2');
-  });
+  }, 240_000);
 
   it('a wrong COSMOS_KEY: the service is the cause and names the variable; the flows are blocked by it', async () => {
     const wrong: Environment = {

@@ -2,6 +2,7 @@ import type { Container, Database } from '@azure/cosmos';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../infra/cosmos/test-support.ts';
+import { createTopicsReady } from '../../infra/kafka/topics.ts';
 import {
   consume,
   createTopic,
@@ -148,14 +149,14 @@ describe('Cosmos sink through the worker', () => {
     const dlq = `${run}-dlq`;
     // Room for a record over Cosmos DB's 2 MB item limit, on the topic and on the DLQ it is sent to.
     await withAdmin(kafka, (admin) =>
-      admin.createTopics({
-        topics: [topic, dlq].map((name) => ({
+      createTopicsReady(
+        admin,
+        [topic, dlq].map((name) => ({
           topic: name,
           numPartitions: 1,
           configEntries: [{ name: 'max.message.bytes', value: '4000000' }],
         })),
-        waitForLeaders: true,
-      }),
+      ),
     );
     const container = await containerFor(`${run}-products`, ['/category']);
     const good = (n: number) => ({

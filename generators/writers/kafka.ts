@@ -1,5 +1,6 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { HackError, errorMessage } from '../../infra/errors.ts';
+import { createTopicsReady } from '../../infra/kafka/topics.ts';
 import { TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
 import type { RecordWriter } from './record-writer.ts';
 
@@ -29,14 +30,10 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
-        waitForLeaders: true,
-      });
-    }
+    await createTopicsReady(
+      admin,
+      topics.map((topic) => ({ topic, numPartitions: partitions })),
+    );
   } finally {
     await admin.disconnect();
   }

@@ -16,7 +16,7 @@ import {
   waitFor,
 } from '../testing/helpers.ts';
 import { startTestMongo, type TestMongo } from './test-support.ts';
-import { emulatorTruststore, truststorePassword } from './truststore.ts';
+import { emulatorTruststore, truststorePassword } from '../cosmos/truststore.ts';
 
 /**
  * MongoDB's official Kafka connector 2.0.1 (its Java driver 4.7 a second judge of the wire protocol) on real

@@ -3,7 +3,7 @@ import { isAlive, isPortOpen } from '../process/index.ts';
 import type { ServiceDefinition, StartContext } from '../stack/service.ts';
 import type { CosmosMongoEntry } from '../stack/stack-file.ts';
 import { mongoConnectionString, redactConnectionString } from './connection-string.ts';
-import { emulatorTruststore, truststorePassword } from './truststore.ts';
+import { emulatorTruststore, truststorePassword } from '../cosmos/truststore.ts';
 
 /**
  * Cosmos DB for MongoDB in the stack. Locally it is the Cosmos emulator's second listener (one process owns the

@@ -1,4 +1,4 @@
-import type { Check } from '../doctor/index.ts';
+import type { Check } from '../doctor/check.ts';
 import { binariesChoice } from './binaries.ts';
 import {
   cachedRegistryMariadb,

@@ -142,7 +142,8 @@ export async function launchServer(options: LaunchOptions): Promise<number> {
     });
   await waitUntil(probe, {
     what: `${options.label} on port ${options.port}`,
-    timeoutMs: options.timeoutMs ?? 60_000,
+    // A first start initialises the data dir; on a loaded two-core machine MariaDB took over 60 s.
+    timeoutMs: options.timeoutMs ?? 120_000,
     intervalMs: 150,
     abort: () => {
       if (refusal) {

@@ -17,14 +17,9 @@ import { canBind } from '../process/index.ts';
 import { readStack } from '../stack/stack-file.ts';
 import { dockerUnavailable } from '../kafka/container.ts';
 import { databaseChecks } from '../databases/doctor.ts';
+import type { Check } from './check.ts';
 
-export interface Check {
-  name: string;
-  /** `fail` blocks the local stack; `warn` is worth knowing; `ok` is fine. */
-  level: 'ok' | 'warn' | 'fail';
-  detail: string;
-  fix?: string;
-}
+export type { Check } from './check.ts';
 
 const minimumNode = [20, 19] as const;
 /** Well-known ports participants' configs name; a busy one only moves that service to a free port. */
@@ -36,6 +31,7 @@ export const wellKnownPorts: Record<string, number> = {
   mysql: 3307,
   postgres: 5433,
   'apache-connect': 8093,
+  metrics: 8091,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 

@@ -1,6 +1,5 @@
 import avro from 'avsc';
-import { invalidSchema } from './errors.ts';
-import type { Incompatibility } from './compatibility.ts';
+import { invalidSchema, type Incompatibility } from './errors.ts';
 
 /**
  * Avro schemas: validity (avsc parses them as Avro's own parser would) and compatibility by Avro's schema

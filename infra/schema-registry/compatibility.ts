@@ -1,5 +1,5 @@
 import { avroIncompatibilities, parseAvro } from './avro.ts';
-import { RegistryError, errorCodes, invalidSchema } from './errors.ts';
+import { RegistryError, errorCodes, invalidSchema, type Incompatibility } from './errors.ts';
 import { jsonIncompatibilities, parseJsonSchema } from './json-schema.ts';
 
 /** Confluent's compatibility levels; BACKWARD is the registry's default. */
@@ -26,12 +26,7 @@ export function compatibilityLevel(value: unknown): CompatibilityLevel {
   return level as CompatibilityLevel;
 }
 
-/** One reason a schema is incompatible, in the shape Confluent prints in its messages. */
-export interface Incompatibility {
-  errorType: string;
-  description: string;
-  additionalInfo: string;
-}
+export type { Incompatibility } from './errors.ts';
 
 /** Schema types this registry understands (PROTOBUF is refused with a clear message). */
 export type SchemaType = 'AVRO' | 'JSON';

@@ -53,3 +53,10 @@ export const invalidVersion = (version: string): RegistryError =>
     errorCodes.invalidVersion,
     `The specified version '${version}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
   );
+
+/** One reason a schema is incompatible, in the shape Confluent prints in its messages. */
+export interface Incompatibility {
+  errorType: string;
+  description: string;
+  additionalInfo: string;
+}

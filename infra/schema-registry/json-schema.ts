@@ -1,5 +1,4 @@
-import { invalidSchema } from './errors.ts';
-import type { Incompatibility } from './compatibility.ts';
+import { invalidSchema, type Incompatibility } from './errors.ts';
 
 /**
  * JSON Schema documents: validity of the schema itself and compatibility as Confluent's JSON Schema diff decides

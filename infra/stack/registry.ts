@@ -5,6 +5,7 @@ import { cosmosService } from '../cosmos/service.ts';
 import { mysqlService } from '../databases/mysql.ts';
 import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
+import { metricsService } from '../metrics/service.ts';
 import { schemaRegistryService } from '../schema-registry/service.ts';
 import { searchService } from '../search/service.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -24,6 +25,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   connectService,
   apacheConnectService,
   schemaRegistryService,
+  metricsService,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -108,7 +108,7 @@ describe('hack up / status / down on the local profile', () => {
     expect(existsSync(join(home, 'stack.json'))).toBe(false);
     expect(isAlive(second.services.kafka?.pid)).toBe(false);
     expect(hack(['status']).out).toContain('No stack is running');
-  });
+  }, 240_000); // two broker starts and a kill -9: over 120 s on a loaded machine
 
   it('explains a missing Java without a stack trace', () => {
     const result = hack(['up', 'kafka', '--detach', '--ephemeral-ports'], {

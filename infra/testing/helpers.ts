@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import { inject } from 'vitest';
 import { headerStrings, kafkaClient } from '../kafka/connection.ts';
+import { createTopicsReady } from '../kafka/topics.ts';
 
 /**
  * Shared test helpers (kafkajs' testHelpers are the model): tests that share the run's one broker isolate
@@ -60,7 +61,7 @@ export async function withAdmin<T>(kafka: Kafka, body: (admin: Admin) => Promise
 
 export async function createTopic(kafka: Kafka, topic: string, partitions = 1): Promise<void> {
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: partitions }]);
   });
 }
 

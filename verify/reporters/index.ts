@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../../infra/errors.ts';
-import type { VerifyReport } from '../report.ts';
+import type { ReportFormat, VerifyReport } from '../report.ts';
 import { renderScoreboard } from './console.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
@@ -10,7 +10,7 @@ import { renderMarkdown } from './markdown.ts';
 export { renderScoreboard, progressLine } from './console.ts';
 export { renderJson, renderJunit, renderMarkdown };
 
-export type ReportFormat = 'console' | 'json' | 'junit' | 'md';
+export type { ReportFormat } from '../report.ts';
 export const reportFormats: ReportFormat[] = ['console', 'json', 'junit', 'md'];
 
 export function renderReport(report: VerifyReport, format: ReportFormat): string {

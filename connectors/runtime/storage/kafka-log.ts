@@ -1,6 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { topicPartitionKey, type PartitionOffsets } from '../api/plugins.ts';
 import { randomBytes } from 'node:crypto';
+import { createTopicsReady } from '../../../infra/kafka/topics.ts';
 
 export interface LogRecord {
   topic: string;
@@ -24,23 +25,15 @@ export async function ensureCompactedTopics(
   topics: TopicSpec[],
   replicationFactor: number,
 ): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((spec) => !existing.has(spec.topic));
-  if (missing.length === 0) return;
-  await admin
-    .createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.topic,
-        numPartitions: spec.partitions,
-        replicationFactor,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-      })),
-    })
-    .catch((error: unknown) => {
-      // Another worker may have created it between our list and create.
-      if (!String((error as Error).message).includes('already exists')) throw error;
-    });
+  await createTopicsReady(
+    admin,
+    topics.map((spec) => ({
+      topic: spec.topic,
+      numPartitions: spec.partitions,
+      replicationFactor,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    })),
+  );
 }
 
 /** Everything in these topics up to their current end, in offset order per partition. */

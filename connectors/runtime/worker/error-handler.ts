@@ -1,4 +1,5 @@
 import type { Producer, Admin, IHeaders } from 'kafkajs';
+import { createTopicsReady } from '../../../infra/kafka/topics.ts';
 import { ConnectException, RetriableException, javaClassOf } from '../api/errors.ts';
 import { retryFailed } from '../api/retry.ts';
 import { javaStackTrace, messageOf } from './java-trace.ts';
@@ -195,18 +196,13 @@ export class ErrorHandler {
       if (!topics.includes(this.config.dlqTopic)) {
         // Clamped to the cluster size so the default of 3 works on a one-broker dev stack.
         const brokers = (await this.deps.admin.describeCluster()).brokers.length;
-        await this.deps.admin
-          .createTopics({
-            waitForLeaders: true,
-            topics: [
-              {
-                topic: this.config.dlqTopic,
-                numPartitions: 1,
-                replicationFactor: Math.min(this.config.dlqReplicationFactor, brokers),
-              },
-            ],
-          })
-          .catch(() => undefined);
+        await createTopicsReady(this.deps.admin, [
+          {
+            topic: this.config.dlqTopic,
+            numPartitions: 1,
+            replicationFactor: Math.min(this.config.dlqReplicationFactor, brokers),
+          },
+        ]).catch(() => undefined);
       }
       this.dlqReady = true;
     }

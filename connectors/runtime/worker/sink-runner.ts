@@ -11,6 +11,7 @@ import {
   type TopicPartition,
 } from '../api/plugins.ts';
 import { recordBatch, recordCommit } from '../metrics.ts';
+import { createTopicsReady } from '../../../infra/kafka/topics.ts';
 import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
 import { serially, TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
 
@@ -161,12 +162,10 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
    * instead, so missing topics are created up front with the broker's defaults (what auto-creation would do).
    */
   private async createMissingTopics(topics: string[]): Promise<void> {
-    const existing = new Set(await this.host.admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await this.host.admin
-      .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic })) })
-      .catch(() => undefined);
+    await createTopicsReady(
+      this.host.admin,
+      topics.map((topic) => ({ topic })),
+    ).catch(() => undefined);
   }
 
   private consumedOf(record: SinkRecord): ConsumedRecord {

@@ -1,13 +1,11 @@
-import { spawn, execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { projectRoot } from '../../paths.ts';
 import { javaExecutable } from '../../java/index.ts';
+import { emulatorTruststore, truststorePassword } from '../truststore.ts';
 import { pomProperty, resolveClasspath, type Classpath } from '../../java/maven.ts';
 
-const run = promisify(execFile);
 const here = join(projectRoot, 'infra', 'cosmos', 'java-conformance');
 export const cosmosJavaSdkPom = join(here, 'pom.xml');
 const driverSource = join(here, 'Conformance.java');
@@ -27,29 +25,11 @@ export function installCosmosJavaSdk(
 }
 
 /**
- * A PKCS#12 trust store holding the emulator's certificate, next to it: how a JVM client trusts the emulator
+ * The emulator's certificate in a PKCS#12 trust store: how a JVM client trusts the emulator
  * (`-Djavax.net.ssl.trustStore=…`), as Microsoft documents for its own emulator.
  */
 export async function trustStoreFor(certificateFile: string): Promise<{ file: string; password: string }> {
-  const file = join(dirname(certificateFile), 'cosmos-emulator-truststore.p12');
-  const password = 'changeit';
-  rmSync(file, { force: true });
-  const keytool = join(dirname(javaExecutable()), 'keytool');
-  await run(existsSync(keytool) ? keytool : 'keytool', [
-    '-importcert',
-    '-noprompt',
-    '-alias',
-    'cosmos-emulator',
-    '-file',
-    certificateFile,
-    '-keystore',
-    file,
-    '-storetype',
-    'PKCS12',
-    '-storepass',
-    password,
-  ]);
-  return { file, password };
+  return { file: await emulatorTruststore(certificateFile), password: truststorePassword };
 }
 
 export interface CheckResult {

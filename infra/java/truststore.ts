@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { javaExecutable } from '../java/index.ts';
+import { javaExecutable } from './index.ts';
 
 const run = promisify(execFile);
 
@@ -10,28 +10,31 @@ const run = promisify(execFile);
 export const truststorePassword = 'changeit';
 
 /**
- * A PKCS12 truststore with the emulator's certificate beside it, for Java clients — MongoDB's Kafka connector
- * takes it as `connection.ssl.truststore`. Made again when the certificate is newer. Needs Java's keytool.
+ * A PKCS12 truststore holding one certificate, beside it, for JVM clients (`-Djavax.net.ssl.trustStore=…`, a
+ * connector's `….ssl.truststore.location`). Made again only when the certificate is newer; written under another
+ * name and renamed, so two processes asking at once never see half a file. Needs Java's keytool.
  */
-export async function emulatorTruststore(certificateFile: string): Promise<string> {
-  const truststore = join(dirname(certificateFile), 'cosmos-emulator.truststore.p12');
+export async function certificateTruststore(certificateFile: string, alias: string): Promise<string> {
+  const truststore = join(dirname(certificateFile), `${alias}.truststore.p12`);
   if (existsSync(truststore) && statSync(truststore).mtimeMs >= statSync(certificateFile).mtimeMs)
     return truststore;
-  rmSync(truststore, { force: true });
+  const partial = `${truststore}.${process.pid}.partial`;
+  rmSync(partial, { force: true });
   const keytool = join(dirname(javaExecutable()), 'keytool');
   await run(existsSync(keytool) ? keytool : 'keytool', [
     '-importcert',
     '-noprompt',
     '-alias',
-    'cosmos-emulator',
+    alias,
     '-file',
     certificateFile,
     '-keystore',
-    truststore,
+    partial,
     '-storetype',
     'PKCS12',
     '-storepass',
     truststorePassword,
   ]);
+  renameSync(partial, truststore);
   return truststore;
 }

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:metrics` — the metrics service's two costs:
+ * 1. query latency over a day of data scraped every 10 s (synthetic: 10 topics × 4 partitions, two consumer
+ *    groups; 200 series, 1.7 M points), through the API in-process (`app.request`, JSON included), and the time a
+ *    restarted service takes to load that day back from its files;
+ * 2. with a stack running (`npx hack up`), the CPU the `metrics` process uses at its interval, read from
+ *    /proc over BENCH_METRICS_CPU_SECONDS (60 s).
+ * Not a test: it prints figures for BENCHMARKS.md.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderTable } from '../infra/console/table.ts';
+import { createMetricsApp } from '../infra/metrics/server.ts';
+import type { MetricsEntry } from '../infra/metrics/service.ts';
+import { MetricStore, type Sample } from '../infra/metrics/store.ts';
+import { isAlive } from '../infra/process/index.ts';
+import { readStack } from '../infra/stack/stack-file.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-metrics-'));
+const day = 86_400_000;
+const step = 10_000;
+const end = Math.floor(Date.now() / step) * step;
+const rows: Array<{ measure: string; result: string }> = [];
+
+const cluster = { 'resource.kafka.id': 'bench-cluster' };
+const labelsOf = Array.from({ length: 10 }, (_, topic) =>
+  Array.from({ length: 4 }, (_, partition) => ({
+    ...cluster,
+    'metric.topic': `topic-${topic}`,
+    'metric.partition': String(partition),
+  })),
+).flat();
+
+let started = performance.now();
+{
+  const store = new MetricStore(dir, 2 * day);
+  for (let at = end - day; at < end; at += step) {
+    const samples: Sample[] = [];
+    for (const [index, labels] of labelsOf.entries()) {
+      const records = (index * 7 + at / step) % 50;
+      samples.push({ metric: 'io.confluent.kafka.server/received_records', labels, value: records });
+      samples.push({ metric: 'io.confluent.kafka.server/sent_records', labels, value: records });
+      samples.push({ metric: 'io.confluent.kafka.server/retained_bytes', labels, value: records * 1000 });
+      for (const group of ['group-a', 'group-b'])
+        samples.push({
+          metric: 'io.confluent.kafka.server/consumer_lag_offsets',
+          labels: { ...labels, 'metric.consumer_group_id': group },
+          value: records % 7,
+        });
+    }
+    store.append(samples, at);
+  }
+  rows.push({
+    measure: `write a day at 10 s (${labelsOf.length * 5} series, ${((labelsOf.length * 5 * day) / step / 1e6).toFixed(2)} M points), ${(store.sizeOnDisk() / 1e6).toFixed(0)} MB on disk`,
+    result: `${((performance.now() - started) / 1000).toFixed(1)} s`,
+  });
+}
+
+started = performance.now();
+const store = new MetricStore(dir, 2 * day);
+rows.push({
+  measure: 'load that day (a restart)',
+  result: `${((performance.now() - started) / 1000).toFixed(2)} s`,
+});
+
+const app = createMetricsApp(store);
+async function timed(name: string, body: unknown): Promise<void> {
+  const times: number[] = [];
+  let size = 0;
+  for (let run = 0; run < 5; run++) {
+    const t = performance.now();
+    const response = await app.request('/v2/metrics/cloud/query', {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${name}: ${response.status} ${text}`);
+    times.push(performance.now() - t);
+    size = (JSON.parse(text) as { data: unknown[] }).data.length;
+  }
+  times.sort((a, b) => a - b);
+  rows.push({ measure: `${name} → ${size} items`, result: `${times[2]!.toFixed(0)} ms (median of 5)` });
+}
+const interval = [`${new Date(end - day).toISOString()}/${new Date(end).toISOString()}`];
+const received = 'io.confluent.kafka.server/received_records';
+await timed('received_records by topic, PT10S over 1 day (GROUPED)', {
+  aggregations: [{ metric: received }],
+  group_by: ['metric.topic'],
+  granularity: 'PT10S',
+  intervals: interval,
+  format: 'GROUPED',
+});
+await timed('received_records, one topic, PT10S over 1 day', {
+  aggregations: [{ metric: received }],
+  filter: { field: 'metric.topic', op: 'EQ', value: 'topic-3' },
+  granularity: 'PT10S',
+  intervals: interval,
+});
+await timed('received_records by topic, PT5M over 1 day', {
+  aggregations: [{ metric: received }],
+  group_by: ['metric.topic'],
+  granularity: 'PT5M',
+  intervals: interval,
+});
+await timed('consumer_lag_offsets by group, PT1H over 1 day', {
+  aggregations: [{ metric: 'io.confluent.kafka.server/consumer_lag_offsets' }],
+  group_by: ['metric.consumer_group_id'],
+  granularity: 'PT1H',
+  intervals: interval,
+});
+await timed('received_records by topic, ALL over 1 day', {
+  aggregations: [{ metric: received }],
+  group_by: ['metric.topic'],
+  granularity: 'ALL',
+  intervals: interval,
+});
+rmSync(dir, { recursive: true, force: true });
+
+const entry = readStack()?.services.metrics as MetricsEntry | undefined;
+if (entry?.pid && isAlive(entry.pid)) {
+  const seconds = Number(process.env.BENCH_METRICS_CPU_SECONDS ?? 60);
+  const ticks = (): number => {
+    const fields = readFileSync(`/proc/${entry.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
+  };
+  const before = ticks();
+  await sleep(seconds * 1000);
+  const used = (ticks() - before) / 100;
+  const services = Object.keys(readStack()!.services).join(', ');
+  rows.push({
+    measure: `the metrics process, scraping every ${(entry.intervalMs ?? 10_000) / 1000} s with ${services} up, over ${seconds} s`,
+    result: `${((used / seconds) * 100).toFixed(2)} % of one core`,
+  });
+} else {
+  rows.push({ measure: 'scrape cost', result: 'no stack running (`npx hack up` first)' });
+}
+
+process.stdout.write(
+  `${renderTable(
+    [
+      { header: 'measure', value: (row: (typeof rows)[number]) => row.measure },
+      { header: 'result', value: (row: (typeof rows)[number]) => row.result, align: 'right' },
+    ],
+    rows,
+  )}\n\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')}, ${new Date().toISOString()}\n`,
+);

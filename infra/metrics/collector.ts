@@ -1,0 +1,315 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { kafkaClient, kafkaConnectionOf } from '../kafka/connection.ts';
+import { serviceDataDir } from '../paths.ts';
+import { readStack, type StackServices } from '../stack/stack-file.ts';
+import { parsePrometheus } from './prometheus.ts';
+import type { MetricStore, Sample } from './store.ts';
+
+/**
+ * Scrapes the stack on a fixed interval into the store. Targets are read from `.hack/stack.json` at every scrape,
+ * so a service started (or moved to another port) after the collector is picked up without a restart.
+ * - kafka, through the admin API: high watermarks per partition (→ received_records), consumer groups' committed
+ *   offsets (→ consumer_lag_offsets, sent_records), the partition count, and — when the broker is the stack's own —
+ *   the size of each partition's log directory (→ retained_bytes);
+ * - connect, our worker's Prometheus page `/metrics` (→ the connector metrics);
+ * - search, the emulator's service statistics.
+ * Counters are kept as the Cloud keeps them: the delta since the previous scrape. The last cumulative readings
+ * are persisted, so a restarted collector continues; a series first seen after the collector's first scrape of
+ * its target starts from zero (a topic created later counts every record it got), while on the very first scrape
+ * of a target what already happened is the baseline, not a burst.
+ */
+
+interface CollectorState {
+  cumulative: Record<string, number>;
+  /** Targets scraped at least once: new series of these start from zero. */
+  seen: string[];
+}
+
+type Labels = Record<string, string>;
+
+/** A cumulative reading the collector turns into a delta. */
+interface Reading {
+  metric: string;
+  labels: Labels;
+  total: number;
+}
+
+export class Collector {
+  private state: CollectorState;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly store: MetricStore,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.state = store.readState<CollectorState>({ cumulative: {}, seen: [] });
+  }
+
+  start(intervalMs: number): void {
+    const tick = (): void => {
+      if (this.busy) return; // a slow scrape is not stacked on by the next one
+      this.busy = true;
+      this.running = this.scrape()
+        .finally(() => (this.busy = false))
+        .catch((error: unknown) => this.log(`scrape failed: ${String(error)}`));
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One scrape of every target, appended at one time. */
+  async scrape(now = Date.now()): Promise<void> {
+    const services = readStack()?.services ?? {};
+    const targets: Array<[string, () => Promise<{ gauges: Sample[]; counters: Reading[] }>]> = [];
+    if (services.kafka) targets.push(['kafka', () => this.scrapeKafka(services)]);
+    if (services.connect?.url) targets.push(['connect', () => scrapeConnect(services.connect!.url)]);
+    if (services.search?.endpoint) targets.push(['search', () => scrapeSearch(services)]);
+    const samples: Sample[] = [];
+    const collector = { 'resource.hack.id': 'local' };
+    await Promise.all(
+      targets.map(async ([target, scrapeTarget]) => {
+        const started = performance.now();
+        let failed = 0;
+        try {
+          const { gauges, counters } = await withTimeout(scrapeTarget(), 20_000, target);
+          samples.push(...gauges, ...this.deltas(target, counters));
+        } catch (error) {
+          failed = 1;
+          this.log(`${target}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const labels = { ...collector, 'metric.target': target };
+        samples.push({
+          metric: 'hack.local/metrics/scrape_duration_ms',
+          labels,
+          value: Math.round(performance.now() - started),
+        });
+        samples.push({ metric: 'hack.local/metrics/scrape_errors', labels, value: failed });
+      }),
+    );
+    this.store.append(samples, now);
+    this.store.writeState(this.state);
+  }
+
+  private deltas(target: string, readings: Reading[]): Sample[] {
+    const seen = this.state.seen.includes(target);
+    const samples: Sample[] = [];
+    for (const reading of readings) {
+      const key = `${reading.metric}${JSON.stringify(reading.labels)}`;
+      const previous = this.state.cumulative[key];
+      this.state.cumulative[key] = reading.total;
+      let delta: number;
+      if (previous === undefined) delta = seen ? reading.total : 0;
+      else delta = reading.total >= previous ? reading.total - previous : reading.total; // a reset: counted anew
+      samples.push({ metric: reading.metric, labels: reading.labels, value: delta });
+    }
+    if (!seen) this.state.seen.push(target);
+    return samples;
+  }
+
+  private async scrapeKafka(services: StackServices): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+    // A fresh connection per scrape: an idle kafkajs client keeps timers ticking (its request queue's pending
+    // checks), which cost more CPU between scrapes than connecting again does.
+    const admin = kafkaClient(kafkaConnectionOf(services.kafka!), 'hack-metrics').admin();
+    await admin.connect();
+    try {
+      return await scrapeKafkaWith(admin, services);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+async function scrapeKafkaWith(
+  admin: Admin,
+  services: StackServices,
+): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const { clusterId } = await admin.describeCluster();
+  const cluster = { 'resource.kafka.id': clusterId };
+  const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+  const gauges: Sample[] = [];
+  const counters: Reading[] = [];
+  const high = new Map<string, number>();
+  let partitions = 0;
+  await Promise.all(
+    topics.map(async (topic) => {
+      const offsets = await admin.fetchTopicOffsets(topic).catch(() => []); // deleted meanwhile
+      for (const { partition, high: watermark } of offsets) {
+        partitions++;
+        high.set(`${topic}\u0000${partition}`, Number(watermark));
+        counters.push({
+          metric: 'io.confluent.kafka.server/received_records',
+          labels: { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) },
+          total: Number(watermark),
+        });
+      }
+    }),
+  );
+  gauges.push({ metric: 'io.confluent.kafka.server/partition_count', labels: cluster, value: partitions });
+  const consumed = new Map<string, number>();
+  const { groups } = await admin.listGroups();
+  // All groups' offsets at once: on a broker with hundreds of groups, one after the other outlasts the interval.
+  const committedByGroup = await Promise.all(
+    groups.map(async ({ groupId }) => ({
+      groupId,
+      committed: await admin.fetchOffsets({ groupId }).catch(() => []),
+    })),
+  );
+  for (const { groupId, committed } of committedByGroup) {
+    for (const { topic, partitions: offsets } of committed) {
+      for (const { partition, offset } of offsets) {
+        const at = Number(offset);
+        const watermark = high.get(`${topic}\u0000${partition}`);
+        if (at < 0 || watermark === undefined) continue;
+        const labels = { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) };
+        gauges.push({
+          metric: 'io.confluent.kafka.server/consumer_lag_offsets',
+          labels: { ...labels, 'metric.consumer_group_id': groupId },
+          value: Math.max(0, watermark - at),
+        });
+        const key = JSON.stringify(labels);
+        consumed.set(key, (consumed.get(key) ?? 0) + at);
+      }
+    }
+  }
+  for (const [key, total] of consumed)
+    counters.push({
+      metric: 'io.confluent.kafka.server/sent_records',
+      labels: JSON.parse(key) as Labels,
+      total,
+    });
+  gauges.push(...retainedBytes(services, cluster));
+  return { gauges, counters };
+}
+
+/** Partition log sizes on disk, when the broker is the stack's own (its data dir is ours to read). */
+function retainedBytes(services: StackServices, cluster: Labels): Sample[] {
+  if (services.kafka?.pid === undefined) return [];
+  const logDir = join(serviceDataDir('kafka'), 'log');
+  let entries: string[];
+  try {
+    entries = readdirSync(logDir);
+  } catch {
+    return [];
+  }
+  const samples: Sample[] = [];
+  for (const entry of entries) {
+    const match = /^(.+)-(\d+)$/.exec(entry);
+    if (!match || match[1]!.startsWith('__')) continue;
+    let bytes = 0;
+    try {
+      for (const file of readdirSync(join(logDir, entry)))
+        if (file.endsWith('.log')) bytes += statSync(join(logDir, entry, file)).size;
+    } catch {
+      continue; // deleted while we looked
+    }
+    samples.push({
+      metric: 'io.confluent.kafka.server/retained_bytes',
+      labels: { ...cluster, 'metric.topic': match[1]!, 'metric.partition': match[2]! },
+      value: bytes,
+    });
+  }
+  return samples;
+}
+
+/** Sums a worker family per connector (its tasks' values). */
+function perConnector(samples: ReturnType<typeof parsePrometheus>, family: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const sample of samples)
+    if (sample.name === family && sample.labels.connector !== undefined)
+      totals.set(sample.labels.connector, (totals.get(sample.labels.connector) ?? 0) + sample.value);
+  return totals;
+}
+
+async function scrapeConnect(url: string): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${url}/metrics answered ${response.status}`);
+  const samples = parsePrometheus(await response.text());
+  const counters: Reading[] = [];
+  const mapped: Array<[string, string]> = [
+    [
+      'io.confluent.kafka.connect/sent_records',
+      'kafka_connect_source_task_metrics_source_record_write_total',
+    ],
+    ['io.confluent.kafka.connect/received_records', 'kafka_connect_sink_task_metrics_sink_record_read_total'],
+    [
+      'io.confluent.kafka.connect/dead_letter_queue_records',
+      'kafka_connect_task_error_metrics_deadletterqueue_produce_requests',
+    ],
+    ['hack.local/connect/record_errors', 'kafka_connect_task_error_metrics_total_record_errors'],
+  ];
+  const connectors = new Set(
+    samples
+      .filter((sample) => sample.name === 'kafka_connect_connector_metrics_status')
+      .map((s) => s.labels.connector!),
+  );
+  for (const [metric, family] of mapped) {
+    const totals = perConnector(samples, family);
+    for (const connector of connectors)
+      counters.push({
+        metric,
+        labels: { 'resource.connector.id': connector },
+        total: totals.get(connector) ?? 0,
+      });
+  }
+  const gauges: Sample[] = [];
+  for (const connector of connectors)
+    for (const status of ['running', 'paused', 'failed', 'unassigned'])
+      gauges.push({
+        metric: 'hack.local/connect/task_count',
+        labels: { 'resource.connector.id': connector, 'metric.status': status },
+        value:
+          samples.find(
+            (sample) =>
+              sample.name === `kafka_connect_connect_worker_metrics_connector_${status}_task_count` &&
+              sample.labels.connector === connector,
+          )?.value ?? 0,
+      });
+  return { gauges, counters };
+}
+
+async function scrapeSearch(services: StackServices): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const search = services.search!;
+  const response = await fetch(`${search.endpoint}/servicestats?api-version=2024-07-01`, {
+    headers: { 'api-key': search.adminKey },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`GET ${search.endpoint}/servicestats answered ${response.status}`);
+  const stats = (await response.json()) as {
+    counters?: { documentCount?: { usage: number }; storageSize?: { usage: number } };
+  };
+  const labels = { 'resource.search.id': search.endpoint };
+  return {
+    gauges: [
+      {
+        metric: 'hack.local/search/document_count',
+        labels,
+        value: stats.counters?.documentCount?.usage ?? 0,
+      },
+      { metric: 'hack.local/search/storage_bytes', labels, value: stats.counters?.storageSize?.usage ?? 0 },
+    ],
+    counters: [],
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
