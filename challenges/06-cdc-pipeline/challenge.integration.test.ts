@@ -94,7 +94,7 @@ describe('hack challenge 06 --solution', () => {
     },
   );
 
-  it('names the clear-text card when the customers source loses its mask', { timeout: 300_000 }, async () => {
+  it('names the clear-text card when the customers source loses its mask', { timeout: 360_000 }, async () => {
     const { apacheConnect, mysql } = environment();
     const connect = new ConnectClient(apacheConnect!.url);
     const config = await connect.get<Record<string, string>>(connectorPath('customers-source', '/config'));
@@ -110,16 +110,22 @@ describe('hack challenge 06 --solution', () => {
         },
         { timeoutMs: 60_000, description: 'customers-source running without its mask' },
       );
-      await withSession('mysql', mysql!, (session) =>
-        session.run("UPDATE shop.customers SET level = 'vip' WHERE id = 2"),
-      );
+      // Updated until a record shows the card: the old task may still capture the first update, masked.
+      let update = 0;
+      let last = '';
       const report = await waitFor(
         async () => {
+          await withSession('mysql', mysql!, (session) =>
+            session.run(`UPDATE shop.customers SET level = 'vip-${++update}' WHERE id = 2`),
+          );
           const result = await verifyChallenge(challenge06, environment(), { timeoutMs: 20_000 });
+          last = `${result.cause?.id ?? 'no cause'}: ${result.cause?.hint ?? ''}`;
           return result.cause?.id === 'topic:customers' ? result : undefined;
         },
-        { timeoutMs: 120_000, intervalMs: 1000, description: 'the verdict to blame topic:customers' },
-      );
+        { timeoutMs: 180_000, intervalMs: 1000, description: 'the verdict to blame topic:customers' },
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)} (last verdict: ${last})`);
+      });
       expect(report.cause?.hint).toMatch(
         /customers 2: card_number is in clear text on the topic: mask it \(MaskField\$Value/,
       );

@@ -9,6 +9,7 @@ import { withSession } from '../../infra/databases/clients.ts';
 import { style } from '../../infra/console/style.ts';
 import { errorMessage, HackError } from '../../infra/errors.ts';
 import { kafkaClient } from '../../infra/kafka/connection.ts';
+import { createTopicsReady } from '../../infra/kafka/topics.ts';
 import { serviceDataDir } from '../../infra/paths.ts';
 import { isAlive } from '../../infra/process/index.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
@@ -188,20 +189,10 @@ export const challenge06: Challenge<CdcState> = {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              const existing = new Set(await admin.listTopics());
-              const topics = ALL_TOPICS.filter((topic) => !existing.has(topic)).map((topic) => ({
-                topic,
-                numPartitions: 1,
-              }));
-              if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
-              break;
-            } catch (error) {
-              if (attempt >= 10) throw error;
-              await sleep(500);
-            }
-          }
+          await createTopicsReady(
+            admin,
+            ALL_TOPICS.map((topic) => ({ topic, numPartitions: 1 })),
+          );
         } finally {
           await admin.disconnect();
         }
