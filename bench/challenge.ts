@@ -11,8 +11,10 @@
  * each with its verification time (after the last event was produced).
  *
  * Challenge 04 at scale: the Kafka Streams reference's events/s over ~1M input events (`04-1m`).
+ * Challenge 06: the wall time of `hack challenge 06 --solution` and the latency from a MySQL commit to its effect
+ * in MongoDB (bench/challenge-06.ts).
  *
- * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04,04-1m choose what runs.
+ * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04,04-1m,06 choose what runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ import { renderTable } from '../infra/console/table.ts';
 import { projectRoot } from '../infra/paths.ts';
 import type { Environment } from '../infra/stack/environment.ts';
 import { verifyChallenge } from '../verify/run.ts';
+import { commitToMongoLatency } from './challenge-06.ts';
 
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const rows: Array<{ what: string; value: string }> = [];
@@ -363,6 +366,11 @@ if (!skip.has('04')) {
   );
 }
 if (!skip.has('04-1m')) await streamsThroughput();
+
+if (!skip.has('06')) {
+  runChallenge('default scale, Kafka Streams reference', [], '06');
+  rows.push(...(await commitToMongoLatency()));
+}
 
 process.stdout.write(
   `\nChallenge 03 on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n\n`,

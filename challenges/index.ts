@@ -6,6 +6,7 @@ import { challenge02 } from './02-producers-consumers/challenge.ts';
 import { challenge03 } from './03-kafka-connect/challenge.ts';
 import { challenge04 } from './04-stream-processing/challenge.ts';
 import { challenge05 } from './05-dashboards/challenge.ts';
+import { challenge06 } from './06-cdc-pipeline/challenge.ts';
 import { challenge07 } from './07-outbox/challenge.ts';
 import { challenge08 } from './08-cdc-search/challenge.ts';
 import type { Challenge } from './challenge.ts';
@@ -20,6 +21,7 @@ export const challenges: Record<string, Challenge> = {
   '03': challenge03,
   '04': challenge04,
   '05': challenge05,
+  '06': challenge06,
   '07': challenge07,
   '08': challenge08,
 };

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { applyConnector, readConnectorFiles } from '../connectors/runtime/cli.ts';
 import { ConnectClient } from '../connectors/runtime/connect-client.ts';
 import { mark } from '../infra/console/style.ts';
@@ -10,23 +11,31 @@ import type { ChallengeStep, StepContext } from './challenge.ts';
  * building blocks (the participant's part as connector configs, writing generated records).
  */
 
-/** The participant's part as Kafka Connect configs: every file of the folder applied; a rejected one fails the step. */
-export function applyConnectorsStep(service: 'connect' | 'apacheConnect' = 'connect'): ChallengeStep {
+/**
+ * The participant's part as Kafka Connect configs: every file of the folder (`folder` inside the participant's
+ * part, default the part itself) applied to our worker or, with 'apacheConnect', to Apache Kafka Connect; a
+ * rejected one fails the step.
+ */
+export function applyConnectorsStep(
+  service: 'connect' | 'apacheConnect' = 'connect',
+  folder = '.',
+): ChallengeStep {
+  const dirOf = (context: StepContext): string => join(context.participantDir, folder);
   return {
     title: (context) =>
-      `Apply ${readConnectorFiles(context.participantDir).length} connector(s) from ${context.participantDir}`,
+      `Apply ${readConnectorFiles(dirOf(context)).length} connector(s) from ${dirOf(context)}`,
     run: async (context: StepContext) => {
       const entry = context.environment[service];
       if (!entry)
         throw new HackError(
-          `${context.environment.source} has no Kafka Connect URL (${service === 'connect' ? 'CONNECT_URL' : 'APACHE_CONNECT_URL'}).`,
+          `${context.environment.source} has no ${service === 'connect' ? 'Kafka Connect URL (CONNECT_URL)' : 'Apache Kafka Connect URL (APACHE_CONNECT_URL)'}.`,
         );
       const connect = new ConnectClient(entry.url);
-      const files = readConnectorFiles(context.participantDir);
+      const files = readConnectorFiles(dirOf(context));
       const rejected: string[] = [];
       for (const file of files) {
         try {
-          context.say(`  ${mark.ok()} ${file.name} ${await applyConnector(connect, file)}`);
+          context.say(`  ${mark.ok()} ${file.name} ${await applyRetryingRebalance(connect, file)}`);
         } catch (error) {
           rejected.push(file.name);
           context.say(`  ${mark.fail()} ${file.name}: ${shortRejection(errorMessage(error))}`);
@@ -36,6 +45,24 @@ export function applyConnectorsStep(service: 'connect' | 'apacheConnect' = 'conn
         return { failed: `${rejected.length} of ${files.length} rejected (${rejected.join(', ')})` };
     },
   };
+}
+
+/**
+ * Apache Kafka Connect answers 409 "a rebalance is expected" for a while after a connector was created (the
+ * worker rejoins its group): such an answer is retried, for up to 30 s.
+ */
+async function applyRetryingRebalance(
+  connect: ConnectClient,
+  file: Parameters<typeof applyConnector>[1],
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyConnector(connect, file);
+    } catch (error) {
+      if (attempt >= 30 || !/rebalance/i.test(errorMessage(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /** Writes the records of the given topics (others skipped) and closes the writer; returns how many. */

@@ -37,13 +37,23 @@ function serviceNode(service: Service, title: string): CheckNode<PipelineState> 
   };
 }
 
-/** Waiting helps only while Connect is still starting a connector or task; FAILED/PAUSED/STOPPED stay so. */
 function connectorVerdict(connectors: ConnectorView[], role: ConnectorRole, spec: PipelineSpec): NodeVerdict {
+  return connectorStatusVerdict(connectors, roleNames[role], spec.roles[role][0]!);
+}
+
+/**
+ * The verdict on the connectors that play one role (`label`, e.g. "Cosmos DB source"), for any challenge:
+ * waiting helps only while Connect is still starting a connector or task; FAILED/PAUSED/STOPPED stay so.
+ */
+export function connectorStatusVerdict(
+  connectors: ConnectorView[],
+  label: string,
+  connectorClass: string,
+): NodeVerdict {
   if (connectors.length === 0) {
-    return failed(
-      `No ${roleNames[role]} connector is deployed: apply one with connector.class ${spec.roles[role][0]}.`,
-      { final: true },
-    );
+    return failed(`No ${label} connector is deployed: apply one with connector.class ${connectorClass}.`, {
+      final: true,
+    });
   }
   const details: string[] = [];
   const problems: Array<{ text: string; final: boolean }> = [];

@@ -95,15 +95,22 @@ export interface RunningProcessor {
 export async function startProcessor(
   dir: string,
   kafka: KafkaConnection,
-  options: { onProgress?: (message: string) => void; env?: NodeJS.ProcessEnv; stateDir?: string } = {},
+  options: {
+    onProgress?: (message: string) => void;
+    env?: NodeJS.ProcessEnv;
+    stateDir?: string;
+    /** The name its log and state go under (default processor-04; challenge 06 runs processor-06). */
+    service?: string;
+  } = {},
 ): Promise<RunningProcessor> {
   dir = resolve(dir);
   const kind = processorKind(dir);
-  const logFile = serviceLogFile(PROCESSOR_SERVICE);
+  const service = options.service ?? PROCESSOR_SERVICE;
+  const logFile = serviceLogFile(service);
   // One run, one log: its tail is what the check shows when the processor dies.
   mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(logFile, '');
-  const stateDir = options.stateDir ?? serviceDataDir(PROCESSOR_SERVICE);
+  const stateDir = options.stateDir ?? serviceDataDir(service);
   mkdirSync(stateDir, { recursive: true });
   const env = {
     ...process.env,

@@ -8,6 +8,7 @@ import {
   type ConnectEntry,
   type CosmosEntry,
   type CosmosMongoEntry,
+  type DatabaseEntry,
   type SchemaRegistryEntry,
   type SearchEntry,
   type StackServices,
@@ -26,12 +27,15 @@ export interface Environment {
   search?: SearchEntry;
   connect?: ConnectEntry;
   schemaRegistry?: SchemaRegistryEntry;
-  /** Real Apache Kafka Connect (Debezium, MongoDB's connector): APACHE_CONNECT_URL. */
+  /** Apache Kafka Connect (Debezium, MongoDB's connector): APACHE_CONNECT_URL. */
   apacheConnect?: ConnectEntry;
-  /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (and COSMOS_MONGO_CA_FILE for a local emulator). */
+  /** A MySQL server (the stack's MariaDB): MYSQL_URL (or MYSQL_HOST, MYSQL_PORT), MYSQL_USER, MYSQL_PASSWORD. */
+  mysql?: DatabaseEntry;
+  /** Cosmos DB for MongoDB: COSMOS_MONGO_CONNECTION_STRING (COSMOS_MONGO_CA_FILE for a self-signed certificate). */
   cosmosMongo?: CosmosMongoEntry;
   /** A dashboard's panel endpoint (challenge 05's participant contract), from DASHBOARD_URL. */
   dashboard?: { url: string };
+  /** OpenSearch: OPENSEARCH_URL. */
   opensearch?: { url: string };
 }
 
@@ -41,6 +45,7 @@ export const environmentVariables = {
   connect: ['CONNECT_URL'],
   schemaRegistry: ['SCHEMA_REGISTRY_URL'],
   apacheConnect: ['APACHE_CONNECT_URL'],
+  mysql: ['MYSQL_USER', 'MYSQL_PASSWORD'],
   cosmosMongo: ['COSMOS_MONGO_CONNECTION_STRING'],
   opensearch: ['OPENSEARCH_URL'],
 } as const;
@@ -89,6 +94,25 @@ export function environmentFromVariables(env: NodeJS.ProcessEnv, source: string)
         : {}),
     };
   }
+  if (env.APACHE_CONNECT_URL) environment.apacheConnect = { url: env.APACHE_CONNECT_URL };
+  const mysqlUrl = URL.canParse(env.MYSQL_URL ?? '') ? new URL(env.MYSQL_URL!) : undefined;
+  const mysqlHost = env.MYSQL_HOST ?? mysqlUrl?.hostname;
+  if (mysqlHost && env.MYSQL_USER && env.MYSQL_PASSWORD) {
+    const port = Number(env.MYSQL_PORT ?? (mysqlUrl?.port || 3306));
+    environment.mysql = {
+      url: `mysql://${mysqlHost}:${port}`,
+      host: mysqlHost,
+      port,
+      user: env.MYSQL_USER,
+      password: env.MYSQL_PASSWORD,
+    };
+  }
+  if (env.COSMOS_MONGO_CONNECTION_STRING) {
+    environment.cosmosMongo = {
+      connectionString: env.COSMOS_MONGO_CONNECTION_STRING,
+      ...(env.COSMOS_MONGO_CA_FILE ? { certificateFile: env.COSMOS_MONGO_CA_FILE } : {}),
+    };
+  }
   return environment;
 }
 
@@ -117,6 +141,10 @@ export function envProblems(env: NodeJS.ProcessEnv, requires: readonly Part[]): 
     );
   if (env.KAFKA_SSL_CA_FILE && !existsSync(env.KAFKA_SSL_CA_FILE))
     problems.push(`KAFKA_SSL_CA_FILE names ${env.KAFKA_SSL_CA_FILE}, which does not exist.`);
+  if (requires.includes('mysql') && !env.MYSQL_URL && !env.MYSQL_HOST)
+    problems.push('MYSQL_URL (mysql://host:port) or MYSQL_HOST (with MYSQL_PORT) is missing.');
+  else if (env.MYSQL_URL && !/^mysql:\/\/[^/\s]+/.test(env.MYSQL_URL))
+    problems.push(`MYSQL_URL must be mysql://host:port (got ${env.MYSQL_URL}).`);
   for (const part of requires) {
     for (const name of environmentVariables[part]) {
       const value = env[name];
@@ -156,6 +184,7 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     connect: stack.services.connect,
     schemaRegistry: stack.services['schema-registry'],
     apacheConnect: stack.services['apache-connect'] as ConnectEntry | undefined,
+    mysql: stack.services.mysql,
     cosmosMongo: stack.services['cosmos-mongo'],
     opensearch: stack.services.opensearch as { url: string } | undefined,
   };

@@ -21,6 +21,8 @@ export interface TopicSnapshot {
   versions: Map<string, number>;
   /** Values that are not JSON objects, by offset, for the report. */
   unreadable: number;
+  /** The value schema's name in the first record with a value (JsonConverter with schemas); null: no name. */
+  schemaName?: string | null;
   /** Every record in offset order per partition, with its headers (only with `{ keepRecords: true }`). */
   all?: RawRecord[];
 }
@@ -51,6 +53,16 @@ export function decodeJson(bytes: Buffer | null): unknown {
     }
   }
   return parsed;
+}
+
+/** `schema.name` of a `{schema, payload}` value; null when the value has no schema or no name. */
+function schemaName(bytes: Buffer): string | null {
+  try {
+    const name = (JSON.parse(bytes.toString('utf8')) as { schema?: { name?: unknown } }).schema?.name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 export function recordId(key: string | null, value: unknown): string | null {
@@ -155,6 +167,8 @@ export class TopicReader {
             timestamp: Number(message.timestamp),
           });
           if (value !== null && (typeof value !== 'object' || Array.isArray(value))) snapshot.unreadable++;
+          if (snapshot.schemaName === undefined && message.value)
+            snapshot.schemaName = schemaName(message.value);
           if (id === null) continue;
           snapshot.latest.set(id, { key, value, partition: batch.partition, offset: Number(message.offset) });
           snapshot.versions.set(id, (snapshot.versions.get(id) ?? 0) + 1);
