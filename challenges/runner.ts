@@ -7,7 +7,7 @@ import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
 import { serviceDataDir } from '../infra/paths.ts';
 import { environmentFromFile, type Environment } from '../infra/stack/environment.ts';
 import { down, up } from '../infra/stack/lifecycle.ts';
-import { readStack, type ConnectEntry } from '../infra/stack/stack-file.ts';
+import { readStack } from '../infra/stack/stack-file.ts';
 import { verifyAndReport } from '../verify/cli.ts';
 import type { VerifyReport } from '../verify/report.ts';
 import type { Challenge, ChallengeRunOptions, StepContext, StepOutcome } from './challenge.ts';
