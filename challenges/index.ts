@@ -9,6 +9,7 @@ import { challenge05 } from './05-dashboards/challenge.ts';
 import { challenge06 } from './06-cdc-pipeline/challenge.ts';
 import { challenge07 } from './07-outbox/challenge.ts';
 import { challenge08 } from './08-cdc-search/challenge.ts';
+import { challenge08cdc } from './08-cdc-search/cdc-way.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
@@ -24,6 +25,7 @@ export const challenges: Record<string, Challenge> = {
   '06': challenge06,
   '07': challenge07,
   '08': challenge08,
+  '08-cdc': challenge08cdc,
 };
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);

@@ -39,7 +39,7 @@ export function eventsFile(): string {
 
 const lines = (events: ChangeEvent[]): string => events.map((event) => `${JSON.stringify(event)}\n`).join('');
 
-function openSearchUrl(environment: Environment): string {
+export function openSearchUrl(environment: Environment): string {
   const url = environment.opensearch?.url;
   if (!url)
     throw new HackError(`${environment.source} has no OpenSearch (OPENSEARCH_URL).`, {
@@ -49,7 +49,7 @@ function openSearchUrl(environment: Environment): string {
 }
 
 /** Stops, forgets the offsets of, and deletes a connector, so the file source reads the new file from its start. */
-async function removeConnector(connect: ConnectClient, name: string): Promise<void> {
+export async function removeConnector(connect: ConnectClient, name: string): Promise<void> {
   const exists = await connect.call('GET', connectorPath(name)).then(
     (response) => response.status === 200,
     () => false,
@@ -72,6 +72,11 @@ async function resetLocal(context: StepContext): Promise<void> {
     ...readConnectorFiles(context.participantDir).map((file) => file.name),
   ]);
   for (const name of names) await removeConnector(connect, name);
+  await clearTopicsAndIndex(context);
+}
+
+/** Deletes the topic, the dead letter queue and the index an earlier local run left. */
+export async function clearTopicsAndIndex(context: StepContext): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
@@ -87,7 +92,7 @@ async function resetLocal(context: StepContext): Promise<void> {
     .catch(() => undefined);
 }
 
-async function provision(context: StepContext): Promise<void> {
+export async function provision(context: StepContext): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
@@ -135,6 +140,20 @@ export function fuzzyTargets(events: ChangeEvent[]): Array<{ key: string; name: 
   return named.filter((_, index) => index % step === 0).slice(0, FUZZY_PROBES);
 }
 
+/** How one way in reads its topic and index: the record as a change event, the document as `{type, object}`. */
+export interface WayView {
+  parse(value: string | null): ChangeEvent | undefined;
+  /** The document as the entity's `after.value` (`{type, object}`) for the comparison; way (b)'s is as is. */
+  document(source: Record<string, unknown>): Record<string, unknown>;
+  /** The fields the fuzzy query searches. */
+  fuzzyFields: string[];
+  way: 'file' | 'cdc';
+  /** The workers whose connectors the checks read (our worker, and Apache Kafka Connect for way (a)). */
+  connectUrls(environment: Environment): string[];
+  /** Extra reads into the state (way (a): the entity keys in PostgreSQL). */
+  extra?(state: CdcState): Promise<void>;
+}
+
 function parseEvent(value: string | null): ChangeEvent | undefined {
   if (value === null) return undefined;
   try {
@@ -145,7 +164,15 @@ function parseEvent(value: string | null): ChangeEvent | undefined {
   }
 }
 
-async function observe(environment: Environment) {
+const fileWay: WayView = {
+  parse: parseEvent,
+  document: (source) => source,
+  fuzzyFields: ['object.name', 'object.hostname', 'object.username'],
+  way: 'file',
+  connectUrls: (environment) => (environment.connect ? [environment.connect.url] : []),
+};
+
+export async function observeWay(environment: Environment, view: WayView) {
   const log = new TopicLog(kafkaClient(environment.kafka, 'connect-hack-verify'), [TOPIC, DLQ_TOPIC]);
   const url = environment.opensearch?.url;
   const client = url ? openSearchClient(url) : undefined;
@@ -158,15 +185,16 @@ async function observe(environment: Environment) {
         index: { exists: false, documents: new Map() },
         dlq: [],
         fuzzy: [],
+        way: view.way,
       };
-      if (existsSync(eventsFile()))
+      if (view.way === 'file' && existsSync(eventsFile()))
         state.fileLines = readFileSync(eventsFile(), 'utf8')
           .split('\n')
           .filter((line) => line.trim()).length;
       try {
         await log.catchUp();
         for (const record of log.records.get(TOPIC)!) {
-          const event = parseEvent(record.value);
+          const event = view.parse(record.value);
           if (event) state.events.push(event);
           else state.unreadable++;
         }
@@ -179,11 +207,18 @@ async function observe(environment: Environment) {
       }
       if (!environment.connect)
         state.connectError = `${environment.source} has no Kafka Connect (CONNECT_URL).`;
-      else
-        state.connectors = await readConnectors(environment.connect.url).catch((error: unknown) => {
-          state.connectError = `Kafka Connect at ${environment.connect!.url} does not answer: ${errorMessage(error)}`;
-          return [];
-        });
+      if (view.way === 'cdc' && !environment.apacheConnect)
+        state.apacheConnectError = `${environment.source} has no Apache Kafka Connect (APACHE_CONNECT_URL).`;
+      for (const connectUrl of view.connectUrls(environment))
+        state.connectors.push(
+          ...(await readConnectors(connectUrl).catch((error: unknown) => {
+            const problem = `Kafka Connect at ${connectUrl} does not answer: ${errorMessage(error)}`;
+            if (connectUrl === environment.apacheConnect?.url) state.apacheConnectError = problem;
+            else state.connectError = problem;
+            return [];
+          })),
+        );
+      await view.extra?.(state);
       if (!client)
         state.openSearchError = `${environment.source} has no OpenSearch (OPENSEARCH_URL): \`npx hack up opensearch\`.`;
       else {
@@ -196,7 +231,7 @@ async function observe(environment: Environment) {
               body: { size: 10_000, query: { match_all: {} } },
             });
             for (const hit of found.body.hits.hits)
-              state.index.documents.set(hit._id!, hit._source as Record<string, unknown>);
+              state.index.documents.set(hit._id!, view.document(hit._source as Record<string, unknown>));
             state.fuzzy = await Promise.all(
               fuzzyTargets(state.events).map(async (target): Promise<FuzzyProbe> => {
                 try {
@@ -207,7 +242,7 @@ async function observe(environment: Environment) {
                       query: {
                         multi_match: {
                           query: target.query,
-                          fields: ['object.name', 'object.hostname', 'object.username'],
+                          fields: view.fuzzyFields,
                           fuzziness: 'AUTO',
                           operator: 'and',
                         },
@@ -279,7 +314,7 @@ export const challenge08: Challenge<CdcState> = {
       },
     },
   ],
-  observe,
+  observe: (environment) => observeWay(environment, fileWay),
   checks: cdcChecks,
   liveView: (state) => [
     `${style.dim('kafka      ')} ${TOPIC} ${state.events.length}${state.fileLines ? `/${state.fileLines}` : ''} · ${DLQ_TOPIC} ${state.dlq.length}`,

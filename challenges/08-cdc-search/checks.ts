@@ -30,7 +30,15 @@ export interface CdcState {
   kafkaError?: string;
   openSearchError?: string;
   connectError?: string;
+  /** Way (a): Apache Kafka Connect, which runs Debezium, unreachable. */
+  apacheConnectError?: string;
   connectors: ConnectorView[];
+  /** Which way in: (b) `file` — the JSONL replay; (a) `cdc` — PostgreSQL captured by Debezium. Default file. */
+  way?: 'file' | 'cdc';
+  /** Way (a): the entity keys in PostgreSQL's konnect tables now, when the database can be read. */
+  sourceKeys?: Set<string>;
+  /** Way (a): why PostgreSQL could not be read (then the topic check counts the topic alone). */
+  sourceError?: string;
   /** The change events on `cdc-events`, in offset order per partition. */
   events: ChangeEvent[];
   /** Records on the topic that are not change events (not JSON, no `after.key`). */
@@ -147,11 +155,14 @@ export function checkOnePerEntity(state: CdcState): NodeVerdict {
   };
   if (verdict.passed) return verdict;
   const offsetIds = extra.filter((id) => /\+\d+\+\d+$/.test(id));
+  const cdc = state.way === 'cdc';
   if (live.size === 0) verdict.hint = `No change event on ${TOPIC} yet: nothing to index.`;
   else if (!state.index.exists)
     verdict.hint = `The index ${INDEX} does not exist: route the sink's topic to it (a RegexRouter from ${TOPIC} to ${INDEX}).`;
   else if (offsetIds.length > 0)
-    verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. Set key.ignore=false and make the record key the entity key (after.key).`;
+    verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. Set key.ignore=false and make the record key the entity key (${cdc ? "Debezium's key {key}: ExtractField$Key with field key" : 'after.key'}).`;
+  else if (cdc && ids.length > 0 && extra.length > 0 && missing.length > 0)
+    verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): every change is a new document. The id must be the record key — Debezium's key is {"key": …}, so ExtractField$Key with field key on the sink, and key.ignore=false.`;
   else if (ids.length > 0 && extra.length > 0 && missing.length > 0)
     verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): OpenSearch generated them, so every change is a new document. The id must be the record key, extracted from after.key (ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2).`;
   else if (dlqMentions(state, /Key is used as document id|no key/i) > 0)
@@ -210,7 +221,10 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
   if (envelopes > 0)
     verdict.hint = `${envelopes} documents are whole change events, not entities: the document is after.value (document.field=after.value).`;
   else if (stale > 0)
-    verdict.hint = `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.`;
+    verdict.hint =
+      state.way === 'cdc'
+        ? `${stale} entities show an older version than their latest change (e.g. ${first}): a redelivered older change overwrote a newer one. Version the writes by the change's position in the WAL (document.version.field=__source_lsn, from the unwrap's add.fields source.lsn: external versioning).`
+        : `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.`;
   else
     verdict.hint = `${mismatched.length} documents differ from their entity's latest after.value, e.g. ${first}.`;
   return verdict;
@@ -227,7 +241,10 @@ export function checkDeletes(state: CdcState): NodeVerdict {
     details: [`${deleted.size} entities deleted on ${TOPIC}`],
   };
   if (!verdict.passed)
-    verdict.hint = `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
+    verdict.hint =
+      state.way === 'cdc'
+        ? `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A row with __op "d" must delete its document (document.delete.op.field=__op).`
+        : `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
   return verdict;
 }
 
@@ -250,7 +267,7 @@ export function checkFuzzy(state: CdcState): NodeVerdict {
     ? 'No entity with a name to search for.'
     : miss.error
       ? `The fuzzy query "${miss.query}" failed: ${miss.error}`
-      : `The misspelt "${miss.query}" did not find ${miss.name} (${miss.key}) in the top ${TOP_HITS} (found ${miss.hits?.length ? short(miss.hits, 2) : 'nothing'}): are object.name, object.hostname and object.username indexed as analyzed text?`;
+      : `The misspelt "${miss.query}" did not find ${miss.name} (${miss.key}) in the top ${TOP_HITS} (found ${miss.hits?.length ? short(miss.hits, 2) : 'nothing'}): are ${state.way === 'cdc' ? 'name, hostname and username' : 'object.name, object.hostname and object.username'} indexed as analyzed text?`;
   return verdict;
 }
 
@@ -287,5 +304,75 @@ export const cdcChecks: Array<CheckNode<CdcState>> = [
     `Misspelt names find their entity in the top ${TOP_HITS}`,
     ['latest-once', 'latest-content'],
     checkFuzzy,
+  ),
+];
+
+/**
+ * Way (a)'s topic check: the rows Debezium unwrapped onto `cdc-events` (`key`, `__op`, `__table`, `__source_lsn`)
+ * agree with PostgreSQL — every entity in the konnect tables is live on the topic and every entity live on the
+ * topic is still in the tables (a delete that never reached the topic would otherwise pass every index check).
+ */
+export function checkCdcTopic(state: CdcState): NodeVerdict {
+  const { live } = expectedIndex(state.events);
+  const source = state.sourceKeys;
+  const missing = source ? [...source].filter((key) => !live.has(key)) : [];
+  const undeleted = source ? [...live.keys()].filter((key) => !source.has(key)) : [];
+  const expected = source?.size ?? Math.max(1, live.size);
+  const ok =
+    state.unreadable === 0 && state.events.length > 0 && missing.length === 0 && undeleted.length === 0;
+  const verdict: NodeVerdict = {
+    ...(ok ? passed() : failed('')),
+    expected,
+    found: live.size - undeleted.length,
+    missing: missing.slice(0, 20),
+    missingCount: missing.length,
+    extra: undeleted.slice(0, 20),
+    details: [
+      `${state.events.length} changes on ${TOPIC}${source ? ` for ${source.size} entities in PostgreSQL` : ''}`,
+      ...(state.sourceError ? [state.sourceError] : []),
+    ],
+  };
+  if (ok) return verdict;
+  if (state.unreadable > 0)
+    verdict.hint = `${state.unreadable} record(s) on ${TOPIC} are not unwrapped rows with key, __op, __table and __source_lsn: unwrap Debezium's envelope on the source (io.debezium.transforms.ExtractNewRecordState with add.fields=op,table,source.lsn) and write JSON without schemas.`;
+  else if (state.events.length === 0)
+    verdict.hint = `Nothing on ${TOPIC}: Debezium writes one topic per table (konnect.konnect.<table>); route them all to ${TOPIC} (RegexRouter on the source) and unwrap the envelope (ExtractNewRecordState with add.fields=op,table,source.lsn).`;
+  else if (undeleted.length > 0)
+    verdict.hint = `${undeleted.length} entities deleted in PostgreSQL are still live on ${TOPIC} (e.g. ${undeleted[0]}): the unwrap drops deletes by default. Keep them as rows with __op "d" (delete.tombstone.handling.mode=rewrite).`;
+  else
+    verdict.hint = `${missing.length} entities of PostgreSQL are not on ${TOPIC} yet (e.g. ${missing[0]}): is the Debezium source capturing the konnect schema (schema.include.list=konnect)?`;
+  return verdict;
+}
+
+const DEBEZIUM_POSTGRES = 'io.debezium.connector.postgresql.PostgresConnector';
+
+/** Way (a)'s graph: the same index checks, Debezium's PostgreSQL source on Apache Kafka Connect instead of the file. */
+export const cdcWayChecks: Array<CheckNode<CdcState>> = [
+  serviceNode('service:kafka', 'Kafka reachable', (state) => state.kafkaError),
+  serviceNode('service:opensearch', 'OpenSearch reachable', (state) => state.openSearchError),
+  serviceNode('service:connect', 'Kafka Connect reachable', (state) => state.connectError),
+  serviceNode(
+    'service:apache-connect',
+    'Apache Kafka Connect (Debezium) reachable',
+    (state) => state.apacheConnectError,
+  ),
+  connectorNode(
+    'connector:postgres-source',
+    'Debezium capturing PostgreSQL’s konnect tables',
+    DEBEZIUM_POSTGRES,
+    ['service:apache-connect', 'service:kafka'],
+  ),
+  connectorNode('connector:opensearch-sink', 'OpenSearch sink running', OPENSEARCH_SINK, [
+    'service:connect',
+    'service:opensearch',
+  ]),
+  node(
+    'cdc-events',
+    `Every entity of PostgreSQL as it is now on ${TOPIC}`,
+    ['connector:postgres-source'],
+    checkCdcTopic,
+  ),
+  ...cdcChecks.filter((check) =>
+    ['latest-once', 'latest-content', 'deletes', 'fuzzy-search'].includes(check.id),
   ),
 ];
