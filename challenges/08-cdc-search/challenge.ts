@@ -72,6 +72,11 @@ async function resetLocal(context: StepContext): Promise<void> {
     ...readConnectorFiles(context.participantDir).map((file) => file.name),
   ]);
   for (const name of names) await removeConnector(connect, name);
+  // Way (a)'s Debezium source, when a kept stack still runs it, would keep writing rows into the same topic.
+  if (context.environment.apacheConnect)
+    await removeConnector(new ConnectClient(context.environment.apacheConnect.url), 'postgres-source').catch(
+      () => undefined,
+    );
   await clearTopicsAndIndex(context);
 }
 

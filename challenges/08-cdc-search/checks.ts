@@ -223,7 +223,7 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
   else if (stale > 0)
     verdict.hint =
       state.way === 'cdc'
-        ? `${stale} entities show an older version than their latest change (e.g. ${first}): a redelivered older change overwrote a newer one. Version the writes by the change's position in the WAL (document.version.field=__source_lsn, from the unwrap's add.fields source.lsn: external versioning).`
+        ? `${stale} entities show an older version than their latest change (e.g. ${first}): an older change read after a newer one (another partition, a backfill) overwrote it. Version the writes by the change's position in the WAL (document.version.field=__source_lsn, from the unwrap's add.fields source.lsn: external versioning).`
         : `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.`;
   else
     verdict.hint = `${mismatched.length} documents differ from their entity's latest after.value, e.g. ${first}.`;
