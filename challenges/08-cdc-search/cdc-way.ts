@@ -7,7 +7,7 @@ import { withSession } from '../../infra/databases/clients.ts';
 import { style } from '../../infra/console/style.ts';
 import { errorMessage, HackError } from '../../infra/errors.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
-import type { DatabaseEntry } from '../../infra/stack/stack-file.ts';
+import { readStack, type DatabaseEntry } from '../../infra/stack/stack-file.ts';
 import type { Challenge, StepContext } from '../challenge.ts';
 import { applyConnectorsStep } from '../steps.ts';
 import {
@@ -115,13 +115,13 @@ export const rowDocument = (source: Record<string, unknown>): Record<string, unk
   object: source,
 });
 
-async function readSourceKeys(state: CdcState): Promise<void> {
-  let entry: DatabaseEntry;
-  try {
-    entry = databaseEntry('postgres');
-  } catch {
-    return; // an --env run: the topic alone is the truth
-  }
+/** The keys in the local stack's konnect tables — only when the Debezium being verified is the local stack's. */
+async function readSourceKeys(state: CdcState, environment: Environment): Promise<void> {
+  const stack = readStack();
+  const entry = stack?.services.postgres;
+  const localDebezium = (stack?.services['apache-connect'] as Environment['apacheConnect'])?.url;
+  // A team's pipeline (--env) captures its own database: then the topic alone is the truth.
+  if (!entry || !localDebezium || environment.apacheConnect?.url !== localDebezium) return;
   try {
     const tables = ['service', 'route', 'node', 'consumer', 'upstream', 'target', 'plugin'];
     const [result] = await withSession('postgres', entry, (session) =>

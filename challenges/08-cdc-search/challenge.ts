@@ -156,7 +156,7 @@ export interface WayView {
   /** The workers whose connectors the checks read (our worker, and Apache Kafka Connect for way (a)). */
   connectUrls(environment: Environment): string[];
   /** Extra reads into the state (way (a): the entity keys in PostgreSQL). */
-  extra?(state: CdcState): Promise<void>;
+  extra?(state: CdcState, environment: Environment): Promise<void>;
 }
 
 function parseEvent(value: string | null): ChangeEvent | undefined {
@@ -223,7 +223,7 @@ export async function observeWay(environment: Environment, view: WayView) {
             return [];
           })),
         );
-      await view.extra?.(state);
+      await view.extra?.(state, environment);
       if (!client)
         state.openSearchError = `${environment.source} has no OpenSearch (OPENSEARCH_URL): \`npx hack up opensearch\`.`;
       else {
