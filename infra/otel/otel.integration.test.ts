@@ -50,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopWorker?.();
   await receiver?.close();
+  if (process.env.KEEP_OTEL) spawnSync('cp', ['-a', home, process.env.KEEP_OTEL]);
   rmSync(home, { recursive: true, force: true });
 }, 30_000);
 
@@ -79,9 +80,18 @@ describe('the OpenTelemetry agent on apache-connect', () => {
         const publish = spans.find((span) => span.name === `${topic} publish`);
         const jvm = points.find((point) => point.name === 'jvm.memory.used');
         const producer = points.find((point) => point.name.startsWith('kafka.producer.'));
-        return rest && publish && jvm && producer ? { rest, publish, spans } : undefined;
+        const task = points.find(
+          (point) =>
+            point.name === 'kafka.connect.source_task.record.write.total' &&
+            point.attributes.connector === 'lines' &&
+            point.value === 3,
+        );
+        return rest && publish && jvm && producer && task ? { rest, publish, spans } : undefined;
       },
-      { timeoutMs: 60_000, description: 'the worker’s REST and producer spans, JVM and producer metrics' },
+      {
+        timeoutMs: 60_000,
+        description: 'the worker’s REST and producer spans, JVM, producer and source task metrics',
+      },
     );
     expect(seen.rest.service).toBe('apache-connect-test');
     expect(seen.rest.durationMs).toBeGreaterThan(0);
@@ -97,5 +107,6 @@ describe('the OpenTelemetry agent on apache-connect', () => {
     expect(cli.stdout).toContain(`${topic} publish`);
     expect(cli.stdout).toMatch(/p50 ms/);
     expect(cli.stdout).toMatch(/jvm\.memory\.used/);
+    expect(cli.stdout).toMatch(/kafka\.connect\.source_task\.record\.write\.total\s+\{record\}\s+1\s+3$/m);
   });
 });

@@ -31,7 +31,8 @@ export async function installOtelAgent(options: ResolveOptions = {}): Promise<st
 
 /**
  * The JVM options that put the agent on a worker: traces and metrics to the receiver over http/protobuf, every
- * 5 s (the defaults, 5 s and 60 s, make a workshop wait), logs not exported (the worker has its own log file).
+ * 5 s (the defaults, 5 s and 60 s, make a workshop wait), logs not exported (the worker has its own log file), and
+ * Kafka Connect's JMX metrics (worker, connectors, tasks) mapped to OpenTelemetry ones by connect-jmx.yaml.
  */
 export function otelAgentArgs(agentJar: string, endpoint: string, serviceName: string): string[] {
   return [
@@ -44,6 +45,7 @@ export function otelAgentArgs(agentJar: string, endpoint: string, serviceName: s
     '-Dotel.logs.exporter=none',
     '-Dotel.metric.export.interval=5000',
     '-Dotel.bsp.schedule.delay=1000',
+    `-Dotel.jmx.config=${join(import.meta.dirname, 'connect-jmx.yaml')}`,
   ];
 }
 

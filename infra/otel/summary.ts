@@ -25,10 +25,12 @@ export interface MetricRow {
 }
 
 /**
- * The metrics a participant looks at first: the worker's Kafka clients (what the connector's tasks send and
+ * The metrics a participant looks at first: Kafka Connect's own (connect-jmx.yaml: records each task polled and
+ * wrote, errors, offset commits), the worker's Kafka clients (what the connector's tasks send and
  * read), its REST API, the JVM. Names as the agent 2.x emits them; `hack otel --all` lists every one.
  */
 export const keyMetrics = [
+  /^kafka\.connect\./,
   /^kafka\.(producer|consumer)\.(record_send_total|record_error_total|records_consumed_total|records_lag_max|request_latency_avg)$/,
   /^http\.server\.request\.duration$/,
   /^jvm\.(memory\.used|cpu\.recent_utilization|thread\.count|gc\.duration|class\.loaded)$/,
