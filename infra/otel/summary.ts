@@ -18,7 +18,7 @@ export interface MetricRow {
   type: StoredPoint['type'];
   /** Attribute sets seen (e.g. one per client, pool or topic). */
   series: number;
-  /** Gauges and sums: the latest value of each series, added up. Histograms: the latest count, added up. */
+  /** The latest point of each series: sums and histogram counts added up, the highest for gauges. */
   value: number;
   /** Histograms: sum / count of the latest points. */
   mean?: number;
@@ -78,7 +78,7 @@ export function summariseSpans(spans: StoredSpan[]): SpanRow[] {
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 
-/** Metrics by service and name: the latest point of each series, added up; sorted by name. */
+/** Metrics by service and name from the latest point of each series (see MetricRow.value); sorted by name. */
 export function summariseMetrics(points: StoredPoint[]): MetricRow[] {
   const latest = new Map<string, Map<string, StoredPoint>>();
   for (const point of points) {
@@ -99,10 +99,16 @@ export function summariseMetrics(points: StoredPoint[]): MetricRow[] {
         unit: first.unit,
         type: first.type,
         series: all.length,
-        value: all.reduce(
-          (total, point) => total + (point.type === 'histogram' ? (point.count ?? 0) : (point.value ?? 0)),
-          0,
-        ),
+        // Sums (counters, memory by pool, threads by state) add up over series; gauges (averages, maxima) don't:
+        // the highest one is shown.
+        value:
+          first.type === 'gauge'
+            ? Math.max(...all.map((point) => point.value ?? 0))
+            : all.reduce(
+                (total, point) =>
+                  total + (point.type === 'histogram' ? (point.count ?? 0) : (point.value ?? 0)),
+                0,
+              ),
       };
       if (first.type === 'histogram') {
         const sum = all.reduce((total, point) => total + (point.sum ?? 0), 0);
