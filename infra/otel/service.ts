@@ -46,6 +46,9 @@ export function otelAgentArgs(agentJar: string, endpoint: string, serviceName: s
     '-Dotel.metric.export.interval=5000',
     '-Dotel.bsp.schedule.delay=1000',
     `-Dotel.jmx.config=${join(import.meta.dirname, 'connect-jmx.yaml')}`,
+    // MBean discovery first after 1 s; the agent then spaces discoveries out up to 60 s, so a task started later
+    // shows its metrics within a minute.
+    '-Dotel.jmx.discovery.delay=1000',
   ];
 }
 
