@@ -21,10 +21,11 @@ export interface OtelEntry {
 
 export const otelAgentPom = join(projectRoot, 'infra', 'otel', 'pom.xml');
 export const otelAgentVersion = (): string => pomProperty(otelAgentPom, 'otel.javaagent.version');
+export const otelAgentCacheName = (): string => `otel-javaagent-${otelAgentVersion()}`;
 
 /** The OpenTelemetry Java agent's jar, resolved from Maven Central into the cache on first use. */
 export async function installOtelAgent(options: ResolveOptions = {}): Promise<string> {
-  const classpath = await resolveClasspath(otelAgentPom, `otel-javaagent-${otelAgentVersion()}`, options);
+  const classpath = await resolveClasspath(otelAgentPom, otelAgentCacheName(), options);
   const jar = classpath.jars.find((name) => name.startsWith('opentelemetry-javaagent'));
   return join(classpath.libDir, jar ?? 'opentelemetry-javaagent.jar');
 }
