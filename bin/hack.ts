@@ -12,6 +12,7 @@ import { registerChallengeCommands } from '../challenges/cli.ts';
 import { registerTransformsCommands } from '../connectors/runtime/transforms/cli.ts';
 import { registerMetricsCommands } from '../infra/metrics/cli.ts';
 import { registerDashboardCommand } from '../dashboard/cli.ts';
+import { registerOtelCommand } from '../infra/otel/cli.ts';
 
 /** The `hack` CLI: a thin entry; each command lives with the module it drives. */
 const program = new Command('hack')
@@ -29,6 +30,7 @@ registerChallengeCommands(program);
 registerTransformsCommands(program);
 registerMetricsCommands(program);
 registerDashboardCommand(program);
+registerOtelCommand(program);
 
 try {
   await program.parseAsync(process.argv);

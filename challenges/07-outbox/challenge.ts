@@ -152,7 +152,10 @@ export const challenge07: Challenge<OutboxState> = {
   title: 'Event propagation with the outbox pattern on Cosmos DB for MongoDB',
   dir: dirname(fileURLToPath(import.meta.url)),
   folders: { participant: 'outbox', solution: 'solution' },
-  services: ['kafka', 'cosmos-mongo', 'apache-connect'],
+  // HACK_OTEL=1: the OTLP receiver too, so the worker starts with the OpenTelemetry agent (`hack otel` after).
+  get services() {
+    return ['kafka', 'cosmos-mongo', ...(process.env.HACK_OTEL === '1' ? ['otel'] : []), 'apache-connect'];
+  },
   requires: ['cosmosMongo', 'apacheConnect'],
   lint: lintOutbox,
   steps: [

@@ -8,6 +8,7 @@ import { endpointServices, stackVariables } from '../stack/environment.ts';
 import type { ConnectEntry } from '../stack/stack-file.ts';
 import { installApacheConnect, installConnectPlugins } from './install.ts';
 import { answersHealth, startApacheWorker } from './worker.ts';
+import { installOtelAgent, otelAgentArgs, type OtelEntry } from '../otel/service.ts';
 
 export const defaultApacheConnectPort = 8093;
 
@@ -33,7 +34,8 @@ export const apacheConnectService: ServiceDefinition<ConnectEntry> = {
   name: 'apache-connect',
   onDemand: true,
   // The databases first when they start in the same `hack up`, so their variables are in the worker's env.
-  dependsOn: endpointServices,
+  // The OTLP receiver first too: when it is in the stack, the worker runs with the OpenTelemetry Java agent.
+  dependsOn: [...endpointServices, 'otel'],
   needs: ['kafka'],
 
   describe: (entry) => entry.url,
@@ -50,16 +52,34 @@ export const apacheConnectService: ServiceDefinition<ConnectEntry> = {
         fix: 'Start both with `npx hack up kafka apache-connect`.',
       });
     }
+    const otel = context.services.otel as OtelEntry | undefined;
+    if (context.env.HACK_OTEL === '1' && !otel) {
+      throw new UsageError(
+        'HACK_OTEL=1 asks for the OpenTelemetry agent, but the otel receiver is not in the stack.',
+        {
+          fix: 'Start both: `HACK_OTEL=1 npx hack up otel apache-connect` (after `npx hack down apache-connect`).',
+        },
+      );
+    }
     const [runtime, plugins] = await Promise.all([
       installApacheConnect({ onProgress: context.progress }),
       installConnectPlugins({ onProgress: context.progress }),
     ]);
+    const jvmArgs = otel
+      ? otelAgentArgs(
+          await installOtelAgent({ onProgress: context.progress }),
+          otel.url,
+          context.env.OTEL_SERVICE_NAME ?? 'apache-connect',
+        )
+      : [];
     const dir = serviceDataDir('apache-connect');
     const portFile = join(dir, 'port');
     const previous = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
     const port = await reusePort(previous, context.ephemeralPorts ? 0 : defaultApacheConnectPort);
     const cluster = context.env.APACHE_CONNECT_GROUP_ID ?? defaultApacheConnectCluster;
-    context.progress(`Starting Apache Kafka Connect (${plugins.plugins.join(', ')}) on port ${port}…`);
+    context.progress(
+      `Starting Apache Kafka Connect (${plugins.plugins.join(', ')}) on port ${port}${otel ? `, traced to ${otel.url}` : ''}…`,
+    );
     const { pid, url } = await startApacheWorker({
       kafka,
       dir,
@@ -74,6 +94,7 @@ export const apacheConnectService: ServiceDefinition<ConnectEntry> = {
       pluginPath: plugins.pluginPath,
       env: stackVariables(context.services),
       heap: context.env.HACK_APACHE_CONNECT_HEAP,
+      jvmArgs,
       progress: context.progress,
     });
     writeFileSync(portFile, String(port));

@@ -23,6 +23,8 @@ export interface ApacheWorkerOptions {
   workerProps?: Record<string, string>;
   /** JVM heap options; the JVM is a dev worker beside several others, not a production one. */
   heap?: string;
+  /** More JVM options before the main class, e.g. the OpenTelemetry agent's (infra/otel). */
+  jvmArgs?: string[];
   progress?: (message: string) => void;
 }
 
@@ -126,6 +128,7 @@ export async function startApacheWorker(options: ApacheWorkerOptions): Promise<{
       '-XX:TieredStopAtLevel=1',
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${log4jFile}`,
+      ...(options.jvmArgs ?? []),
       '-cp',
       options.classpath,
       'org.apache.kafka.connect.cli.ConnectDistributed',

@@ -12,6 +12,7 @@ import {
   connectPluginsPom,
 } from '../connect/install.ts';
 import { join } from 'node:path';
+import { otelAgentCacheName, otelAgentPom, otelAgentVersion } from '../otel/service.ts';
 import { kafkaPom, kafkaVersion } from '../kafka/install.ts';
 import { canBind } from '../process/index.ts';
 import { readStack } from '../stack/stack-file.ts';
@@ -34,6 +35,7 @@ export const wellKnownPorts: Record<string, number> = {
   'apache-connect': 8093,
   metrics: 8091,
   opensearch: 9200,
+  otel: 4318,
 };
 const minimumFreeBytes = 2 * 1024 ** 3;
 
@@ -119,6 +121,8 @@ function apacheConnectCacheCheck(): Check {
   const caches = [
     { dir: join(cacheHome(), apacheConnectCacheName()), pom: apacheConnectPom },
     { dir: join(cacheHome(), connectPluginsCacheName()), pom: connectPluginsPom },
+    // The OpenTelemetry Java agent the worker runs with when the otel receiver is in the stack.
+    { dir: join(cacheHome(), otelAgentCacheName()), pom: otelAgentPom },
   ];
   const problems = caches.flatMap(({ dir, pom }) => {
     const problem = cacheProblem(dir, pom);
@@ -128,7 +132,7 @@ function apacheConnectCacheCheck(): Check {
     return {
       name: 'Apache Connect',
       level: 'ok',
-      detail: `Kafka Connect ${pomProperty(apacheConnectPom, 'kafka.version')} with ${pomModules(connectPluginsPom).join(', ')} cached`,
+      detail: `Kafka Connect ${pomProperty(apacheConnectPom, 'kafka.version')} with ${pomModules(connectPluginsPom).join(', ')} and the OpenTelemetry Java agent ${otelAgentVersion()} cached`,
     };
   return {
     name: 'Apache Connect',

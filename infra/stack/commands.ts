@@ -8,6 +8,7 @@ import { wholeNumber } from '../console/options.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
+import { installOtelAgent } from '../otel/service.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
 import { installOpenSearch, openSearchVersion } from '../opensearch/install.ts';
@@ -66,7 +67,7 @@ export function registerStackCommands(program: Command): void {
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
       '--apache-connect',
-      'also resolve Apache Kafka Connect and its plugins (the apache-connect service, differential tests)',
+      'also resolve Apache Kafka Connect, its plugins and the OpenTelemetry Java agent (the apache-connect service, differential tests)',
     )
     .option(
       '--databases',
@@ -107,6 +108,10 @@ export function registerStackCommands(program: Command): void {
           const plugins = await installConnectPlugins({ force: options.force, onProgress: say });
           process.stdout.write(
             `${mark.ok()} Connect plugins (${plugins.plugins.join(', ')}) in ${plugins.pluginPath}\n`,
+          );
+          const agent = await installOtelAgent({ force: options.force, onProgress: say });
+          process.stdout.write(
+            `${mark.ok()} OpenTelemetry Java agent (for \`hack up otel apache-connect\`): ${agent}\n`,
           );
         }
         if (options.opensearch) {

@@ -6,6 +6,7 @@ import { mysqlService } from '../databases/mysql.ts';
 import { openSearchService } from '../opensearch/service.ts';
 import { postgresService } from '../databases/postgres.ts';
 import { kafkaService } from '../kafka/service.ts';
+import { otelService } from '../otel/service.ts';
 import { metricsService } from '../metrics/service.ts';
 import { schemaRegistryService } from '../schema-registry/service.ts';
 import { searchService } from '../search/service.ts';
@@ -25,6 +26,7 @@ export const stackServices: ServiceDefinition<any>[] = [
   postgresService,
   openSearchService,
   connectService,
+  otelService,
   apacheConnectService,
   schemaRegistryService,
   metricsService,
