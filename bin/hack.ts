@@ -32,6 +32,12 @@ registerMetricsCommands(program);
 registerDashboardCommand(program);
 registerOtelCommand(program);
 
+// A reader that stops early (`hack lint | head`) is no error: end quietly, as Unix tools do on a closed pipe.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

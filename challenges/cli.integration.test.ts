@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +58,25 @@ describe('hack challenge and verify refuse early', () => {
     },
     90_000,
   );
+});
+
+describe('hack output into a closed pipe', () => {
+  it('ends quietly when its reader has gone (`hack lint | head`), keeping its exit code', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(projectRoot, 'bin', 'hack.mjs'), 'lint', '--challenge', '03'],
+      {
+        env: { ...process.env, HACK_HOME: home, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    // The reading end closed before the first line: every write the CLI makes meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('Unhandled');
+    expect(status).toBe(1); // the template's lint errors, as without the pipe
+  }, 90_000);
 });
