@@ -66,7 +66,13 @@ export async function createTopic(kafka: Kafka, topic: string, partitions = 1): 
 }
 
 export async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a send retried after a timeout on a loaded machine must not write a record twice (seen in CI: 14
+  // records on a topic the test wrote 10 to).
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, messages, acks: -1 });
