@@ -13,8 +13,10 @@ import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts
 import type { SinkRecord } from '../runtime/api/records.ts';
 import { DataException } from '../runtime/data/schema.ts';
 import { connectToJson, isConnectObject, type JsonValue } from '../runtime/data/connect-json.ts';
+import { fieldAt, versionOf } from '../opensearch/documents.ts';
 import { Reporter } from './reporter.ts';
 import { searchKeys, searchSinkSpec } from './spec.ts';
+import { storedVersions, VersionLedger } from './versions.ts';
 
 type Document = Record<string, JsonValue>;
 
@@ -28,6 +30,12 @@ export interface SearchSinkSettings {
   maxBatchSize: number;
   behaviorOnError: 'FAIL' | 'LOG' | 'IGNORE';
   maxRetryMs: number;
+  /** Our extensions (all off by default): key encoding, the document's path, delete operations, versions. */
+  keyEncoding: 'NONE' | 'BASE64URL';
+  documentField: string;
+  deleteOpField: string;
+  versionField: string;
+  versionIndexField: string;
   /** The framework's `errors.tolerance=all` keeps the task going even with `behavior.on.error=FAIL`. */
   frameworkToleratesAll: boolean;
 }
@@ -52,6 +60,11 @@ export function documentKey(
   return typeof key === 'object' ? JSON.stringify(key) : String(key);
 }
 
+/** A record key as a document key per `key.encoding` (our extension): as it is, or URL-safe base64. */
+export function encodeKey(key: string, encoding: SearchSinkSettings['keyEncoding']): string {
+  return encoding === 'BASE64URL' ? Buffer.from(key, 'utf8').toString('base64url') : key;
+}
+
 /** Why a document failed, kept with its record until it is reported. */
 export class SearchIndexingException extends ConnectException {
   override readonly javaClass: string = 'io.confluent.connect.azure.search.AzureSearchException';
@@ -68,6 +81,8 @@ interface Action {
   index: string;
   key: string;
   action: IndexDocumentsAction<Document>;
+  /** With `document.version.field`: the record's version (stored with the document, compared before writing). */
+  version?: number;
 }
 
 const retriableItemStatuses = new Set([422, 503]);
@@ -90,6 +105,7 @@ export class AzureSearchSinkTask implements SinkTask {
   private readonly keyFields = new Map<string, Promise<string>>();
   private reporter: Reporter | undefined;
   private stopping = false;
+  private readonly ledger = new VersionLedger();
 
   initialize(context: SinkTaskContext): void {
     this.context = context;
@@ -108,6 +124,11 @@ export class AzureSearchSinkTask implements SinkTask {
       maxBatchSize: read.int(searchKeys.maxBatchSize),
       behaviorOnError: read.string(searchKeys.behaviorOnError) as SearchSinkSettings['behaviorOnError'],
       maxRetryMs: read.int(searchKeys.maxRetryMs),
+      keyEncoding: read.string(searchKeys.keyEncoding) as SearchSinkSettings['keyEncoding'],
+      documentField: read.string(searchKeys.documentField),
+      deleteOpField: read.string(searchKeys.deleteOpField),
+      versionField: read.string(searchKeys.versionField),
+      versionIndexField: read.string(searchKeys.versionIndexField),
       frameworkToleratesAll: props['errors.tolerance']?.toLowerCase() === 'all',
     };
     this.indexClient = new SearchIndexClient(
@@ -142,7 +163,34 @@ export class AzureSearchSinkTask implements SinkTask {
         else throw error;
       }
     }
-    for (const batch of batches(actions, settings.maxBatchSize)) await this.send(batch, settings);
+    const writes = settings.versionField ? await this.newerOnly(actions, settings) : actions;
+    for (const batch of batches(writes, settings.maxBatchSize)) await this.send(batch, settings);
+  }
+
+  /**
+   * Version-aware writes (our extension): drops each action whose version is not newer than what the index holds
+   * for its key, what this task wrote or deleted, or an earlier action of the same put — so a late older change
+   * never overwrites (or resurrects) a newer state.
+   */
+  private async newerOnly(actions: Action[], settings: SearchSinkSettings): Promise<Action[]> {
+    const newest = new Map<string, number>();
+    for (const index of new Set(actions.map((action) => action.index))) {
+      const keys = actions
+        .filter((action) => action.index === index && this.ledger.get(index, action.key) === undefined)
+        .map((action) => action.key);
+      const stored = keys.length
+        ? await storedVersions(this.client(index), await this.keyField(index), settings.versionIndexField, keys)
+        : new Map<string, number>();
+      for (const [key, version] of stored) newest.set(`${index}\u0000${key}`, version);
+    }
+    return actions.filter((action) => {
+      if (action.version === undefined) return true;
+      const entry = `${action.index}\u0000${action.key}`;
+      const current = Math.max(newest.get(entry) ?? -1, this.ledger.get(action.index, action.key) ?? -1);
+      if (action.version <= current) return false;
+      newest.set(entry, action.version);
+      return true;
+    });
   }
 
   flush(): void {
@@ -155,12 +203,15 @@ export class AzureSearchSinkTask implements SinkTask {
     this.reporter = undefined;
     this.clients.clear();
     this.keyFields.clear();
+    this.ledger.clear();
   }
 
   private async actionFor(record: SinkRecord, settings: SearchSinkSettings): Promise<Action | undefined> {
     const index = settings.indexTemplate.replace(/\$\{topic\}/g, record.topic);
     const keyField = await this.keyField(index);
-    const key = documentKey(record, keyField, settings.keyMode);
+    const recordKey = documentKey(record, keyField, settings.keyMode);
+    const key =
+      recordKey !== undefined && settings.keyMode === 'KEY' ? encodeKey(recordKey, settings.keyEncoding) : recordKey;
     if (record.value === null || record.value === undefined) {
       if (!settings.deleteEnabled) return undefined;
       if (key === undefined)
@@ -172,7 +223,19 @@ export class AzureSearchSinkTask implements SinkTask {
         `The value of a record for Azure AI Search must be an object, got ${typeof record.value}`,
       );
     }
-    const document = connectToJson(record.value) as Document;
+    const value = connectToJson(record.value);
+    const version = versionOf(value, settings);
+    if (settings.deleteOpField && fieldAt(value, settings.deleteOpField) === 'd') {
+      if (key === undefined) throw new DataException('A delete without a key cannot name the document to delete');
+      return { record, index, key, version, action: { __actionType: 'delete', [keyField]: key } };
+    }
+    const found = settings.documentField ? fieldAt(value, settings.documentField) : value;
+    if (found === null || found === undefined || typeof found !== 'object' || Array.isArray(found))
+      throw new DataException(
+        `The value has no document object at ${settings.documentField || 'its root'} (found ${JSON.stringify(found) ?? 'nothing'})`,
+      );
+    const document: Document =
+      version === undefined ? found : { ...found, [settings.versionIndexField]: version };
     // A record without a key still lands when its value carries the key field.
     const documentKeyValue =
       key ?? (typeof document[keyField] === 'string' ? (document[keyField] as string) : undefined);
@@ -183,6 +246,7 @@ export class AzureSearchSinkTask implements SinkTask {
       record,
       index,
       key: documentKeyValue,
+      version,
       action: {
         __actionType: settings.writeMethod === 'MERGEORUPLOAD' ? 'mergeOrUpload' : 'upload',
         ...document,
@@ -200,6 +264,17 @@ export class AzureSearchSinkTask implements SinkTask {
           (definition) => {
             const key = definition.fields.find((candidate) => 'key' in candidate && candidate.key === true);
             if (!key) throw new ConnectException(`Index ${index} has no key field`);
+            const versions = this.requireSettings();
+            if (
+              versions.versionField &&
+              !definition.fields.some((candidate) => candidate.name === versions.versionIndexField)
+            )
+              throw new ConnectException(
+                `Index ${index} has no field ${versions.versionIndexField} for the versions of ${searchKeys.versionField}=${versions.versionField}`,
+                {
+                  fix: `Add a filterable Edm.Int64 field ${versions.versionIndexField} to the index (or name another with ${searchKeys.versionIndexField}).`,
+                },
+              );
             return key.name;
           },
           (error: unknown) => {
@@ -254,8 +329,10 @@ export class AzureSearchSinkTask implements SinkTask {
         const byKey = new Map(result.results.map((item) => [item.key, item]));
         for (const entry of pending) {
           const item = byKey.get(entry.key);
-          if (item?.succeeded)
+          if (item?.succeeded) {
+            if (entry.version !== undefined) this.ledger.remember(entry.index, entry.key, entry.version);
             await this.reporter?.result(entry.record, entry.index, entry.key, item.statusCode);
+          }
           else if (item && retriableItemStatuses.has(item.statusCode) && canRetry()) retry.push(entry);
           else
             await this.failed(

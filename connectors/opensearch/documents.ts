@@ -49,7 +49,8 @@ export function documentId(record: SinkRecord, settings: DocumentSettings): stri
   return typeof key === 'object' ? JSON.stringify(key) : String(key);
 }
 
-function versionOf(json: JsonValue, settings: DocumentSettings): number | undefined {
+/** The external version of a value at `versionField`, undefined when none is configured; DataException if unusable. */
+export function versionOf(json: JsonValue, settings: Pick<DocumentSettings, 'versionField'>): number | undefined {
   if (!settings.versionField) return undefined;
   const raw = fieldAt(json, settings.versionField);
   const version = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;

@@ -112,6 +112,9 @@ describe('Search emulator: queries through @azure/search-documents', () => {
     }
     const swapped = await ids('Wiif~2', { queryType: 'full', searchFields: ['name'] });
     expect(mine(swapped)).toEqual(['h1', 'h2']);
+    // Azure counts in Damerau-Levenshtein distance: a swap of neighbours is one edit, two substitutions are two.
+    expect(mine(await ids('Wiif~1', { queryType: 'full', searchFields: ['name'] }))).toEqual(['h1', 'h2']);
+    expect(mine(await ids('Wxfx~1', { queryType: 'full', searchFields: ['name'] }))).toEqual([]);
   });
 
   it('simple syntax: terms, phrases, prefixes, +, |, - and searchMode', async () => {

@@ -102,16 +102,23 @@ export class TextIndex {
     const fields = node.fields ?? defaultFields;
     const scores: Scores = new Map();
     if (fields.length === 0) return scores;
+    // Azure measures `~n` in Damerau-Levenshtein distance (a swap of neighbours is one edit); MiniSearch counts a
+    // swap as two, so it looks one edit further and the terms beyond n are dropped below.
+    const distance = node.fuzzy;
     const results = this.engine.search(node.term, {
       fields,
       prefix: node.prefix === true,
-      fuzzy: node.fuzzy ?? false,
+      fuzzy: distance ? distance + 1 : false,
       // Lucene gives expanded terms the query's weight; MiniSearch would discount them.
       weights: { fuzzy: 1, prefix: 1 },
       combineWith: 'OR',
     });
     for (const result of results) {
       let hits = result.terms as string[];
+      if (distance) {
+        hits = hits.filter((term) => transpositionDistance(node.term.toLowerCase(), term) <= distance);
+        if (hits.length === 0) continue;
+      }
       if (node.wildcard) {
         hits = hits.filter((term) => node.wildcard!.test(term));
         if (hits.length === 0) continue;
@@ -223,4 +230,20 @@ function containsSequence(text: string, words: string[]): boolean {
     return true;
   }
   return false;
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment: insert, delete, substitute, swap neighbours). */
+export function transpositionDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  return rows[a.length]![b.length]!;
 }
