@@ -159,4 +159,119 @@ describe('Azure AI Search sink through the worker', () => {
     const found = await documents(index);
     expect([...found.keys()].sort()).toEqual(['ok1', 'ok2', 'ok3']);
   });
+
+  it('writes change events version-aware: base64url keys, the document at document.field, op d deletes, and a late older change never wins', async () => {
+    const run = uniqueName('ver');
+    const index = `${run}-entities`;
+    await searchIndexClient(search).createIndex({
+      name: index,
+      fields: [
+        { name: 'id', type: 'Edm.String', key: true, filterable: true },
+        { name: 'name', type: 'Edm.String', searchable: true },
+        { name: 'document_version', type: 'Edm.Int64', filterable: true },
+      ],
+    });
+    const event = (key: string, ts: number, name: string | null) =>
+      JSON.stringify({
+        after: { key, value: name === null ? null : { name } },
+        op: name === null ? 'd' : 'u',
+        ts,
+      });
+    const encoded = (key: string) => Buffer.from(key).toString('base64url');
+    const names = async (topic: string, extra: Record<string, string>) => {
+      await createTopic(kafka, topic, 1);
+      // Per key, in this order: a newer change then an older one (a lagging exporter); a delete then an older update.
+      await produce(kafka, topic, [
+        { key: 'c/1/o/service/a', value: event('c/1/o/service/a', 10, 'alpha') },
+        { key: 'c/1/o/service/b', value: event('c/1/o/service/b', 10, 'beta') },
+        { key: 'c/1/o/service/a', value: event('c/1/o/service/a', 30, 'alpha-v3') },
+        { key: 'c/1/o/service/b', value: event('c/1/o/service/b', 20, null) },
+      ]);
+      await connect.put(
+        `${topic}-sink`,
+        sinkConfig(topic, {
+          'index.name': index,
+          'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+          'key.encoding': 'BASE64URL',
+          'document.field': 'after.value',
+          'document.delete.op.field': 'op',
+          'max.batch.size': '1',
+          ...extra,
+        }),
+      );
+      await waitFor(
+        async () => {
+          const found = await searchClient(search, index)
+            .getDocument(encoded('c/1/o/service/a'))
+            .catch(() => undefined);
+          return found?.name === 'alpha-v3' ? found : undefined;
+        },
+        { description: 'a renamed to alpha-v3' },
+      );
+      // Later, in a second poll: the lagging exporter's older changes of both.
+      await produce(kafka, topic, [
+        { key: 'c/1/o/service/a', value: event('c/1/o/service/a', 20, 'alpha-v2') },
+        { key: 'c/1/o/service/b', value: event('c/1/o/service/b', 15, 'beta-v2') },
+        { key: 'c/1/o/service/z', value: event('c/1/o/service/z', 1, 'marker') },
+      ]);
+      await waitFor(
+        async () =>
+          (await searchClient(search, index)
+            .getDocument(encoded('c/1/o/service/z'))
+            .catch(() => undefined)) ?? undefined,
+        { description: 'the marker after the late changes' },
+      );
+      const found = new Map<string, unknown>();
+      for (const key of ['a', 'b'])
+        found.set(
+          key,
+          (
+            await searchClient(search, index)
+              .getDocument(encoded(`c/1/o/service/${key}`))
+              .catch(() => undefined)
+          )?.name,
+        );
+      return found;
+    };
+    const versioned = await names(run, { 'document.version.field': 'ts' });
+    expect(versioned.get('a')).toBe('alpha-v3');
+    expect(versioned.get('b')).toBeUndefined();
+    const stored = await searchClient(search, index).getDocument(encoded('c/1/o/service/a'));
+    expect(stored).toMatchObject({ id: encoded('c/1/o/service/a'), document_version: 30 });
+
+    // A new task (nothing remembered) refuses an older change by the version stored in the index.
+    const late = `${run}-late`;
+    await createTopic(kafka, late, 1);
+    await produce(kafka, late, [
+      { key: 'c/1/o/service/a', value: event('c/1/o/service/a', 25, 'alpha-late') },
+      { key: 'c/1/o/service/y', value: event('c/1/o/service/y', 1, 'marker') },
+    ]);
+    await connect.put(
+      `${late}-sink`,
+      sinkConfig(late, {
+        'index.name': index,
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'key.encoding': 'BASE64URL',
+        'document.field': 'after.value',
+        'document.version.field': 'ts',
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await searchClient(search, index)
+          .getDocument(encoded('c/1/o/service/y'))
+          .catch(() => undefined)) ?? undefined,
+      { description: 'the marker after the late change' },
+    );
+    expect((await searchClient(search, index).getDocument(encoded('c/1/o/service/a'))).name).toBe('alpha-v3');
+
+    // The same stream without versions: the last write wins, the older rename overwrites, the deleted one is back.
+    await searchClient(search, index).deleteDocuments('id', [
+      encoded('c/1/o/service/a'),
+      encoded('c/1/o/service/z'),
+    ]);
+    const lastWriteWins = await names(`${run}-unversioned`, {});
+    expect(lastWriteWins.get('a')).toBe('alpha-v2');
+    expect(lastWriteWins.get('b')).toBe('beta-v2');
+  });
 });
