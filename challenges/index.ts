@@ -10,6 +10,7 @@ import { challenge06 } from './06-cdc-pipeline/challenge.ts';
 import { challenge07 } from './07-outbox/challenge.ts';
 import { challenge08 } from './08-cdc-search/challenge.ts';
 import { challenge08cdc } from './08-cdc-search/cdc-way.ts';
+import { challenge08search } from './08-cdc-search/search-target.ts';
 import type { Challenge } from './challenge.ts';
 
 export type { Challenge } from './challenge.ts';
@@ -26,6 +27,7 @@ export const challenges: Record<string, Challenge> = {
   '07': challenge07,
   '08': challenge08,
   '08-cdc': challenge08cdc,
+  '08-search': challenge08search,
 };
 
 for (const challenge of Object.values(challenges)) assertGraph(challenge.checks);

@@ -16,10 +16,12 @@ import {
   cdcChecks,
   expectedIndex,
   INDEX,
+  TARGETS,
   TOP_HITS,
   TOPIC,
   type CdcState,
   type FuzzyProbe,
+  type IndexTarget,
 } from './checks.ts';
 import { generateCdcEvents, misspell, NAME_FIELDS, type ChangeEvent } from './data.ts';
 import { TopicLog } from './topic-log.ts';
@@ -29,7 +31,7 @@ import { TopicLog } from './topic-log.ts';
  * replayed into `cdc-events` by a file source, indexed into OpenSearch's `cdc` by the OpenSearch sink — one
  * document per entity, the latest version by `ts_ms`, deletes applied — and searched with misspelt names.
  */
-export const DLQ_TOPIC = 'dlq-opensearch-sink';
+export const DLQ_TOPIC = TARGETS.opensearch.dlq;
 const FUZZY_PROBES = 10;
 
 /** Where the replay file lives: the stack's data dir, which the worker names as `${env:HACK_HOME}`. */
@@ -64,11 +66,13 @@ export async function removeConnector(connect: ConnectClient, name: string): Pro
   await connect.call('DELETE', connectorPath(name)).catch(() => undefined);
 }
 
-async function resetLocal(context: StepContext): Promise<void> {
+/** Removes the connectors (offsets too) an earlier local run of way (b) left, into either index. */
+export async function removeFileWayConnectors(context: StepContext): Promise<void> {
   const connect = new ConnectClient(context.environment.connect!.url);
   const names = new Set([
     'file-source',
     'opensearch-sink',
+    'search-sink',
     ...readConnectorFiles(context.participantDir).map((file) => file.name),
   ]);
   for (const name of names) await removeConnector(connect, name);
@@ -77,27 +81,37 @@ async function resetLocal(context: StepContext): Promise<void> {
     await removeConnector(new ConnectClient(context.environment.apacheConnect.url), 'postgres-source').catch(
       () => undefined,
     );
+}
+
+async function resetLocal(context: StepContext): Promise<void> {
+  await removeFileWayConnectors(context);
   await clearTopicsAndIndex(context);
 }
 
-/** Deletes the topic, the dead letter queue and the index an earlier local run left. */
-export async function clearTopicsAndIndex(context: StepContext): Promise<void> {
+/** Deletes the topic and a dead letter queue an earlier local run left. */
+export async function clearTopics(context: StepContext, dlq: string): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
-    const ours = (await admin.listTopics()).filter((topic) => topic === String(TOPIC) || topic === DLQ_TOPIC);
+    const ours = (await admin.listTopics()).filter((topic) => topic === String(TOPIC) || topic === dlq);
     if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
     for (let i = 0; i < 100 && (await admin.listTopics()).some((topic) => ours.includes(topic)); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Deletes the topic, the dead letter queue and the OpenSearch index an earlier local run left. */
+export async function clearTopicsAndIndex(context: StepContext): Promise<void> {
+  await clearTopics(context, DLQ_TOPIC);
   await openSearchClient(openSearchUrl(context.environment))
     .indices.delete({ index: INDEX, ignore_unavailable: true })
     .catch(() => undefined);
 }
 
-export async function provision(context: StepContext): Promise<void> {
+/** Creates `cdc-events` (4 partitions: a key's changes may arrive out of order) and a dead letter queue. */
+export async function createTopics(context: StepContext, dlq: string): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
@@ -106,7 +120,7 @@ export async function provision(context: StepContext): Promise<void> {
         await admin.createTopics({
           topics: [
             { topic: TOPIC, numPartitions: 4 },
-            { topic: DLQ_TOPIC, numPartitions: 1 },
+            { topic: dlq, numPartitions: 1 },
           ],
           waitForLeaders: true,
         });
@@ -119,6 +133,10 @@ export async function provision(context: StepContext): Promise<void> {
   } finally {
     await admin.disconnect();
   }
+}
+
+export async function provision(context: StepContext): Promise<void> {
+  await createTopics(context, DLQ_TOPIC);
   const client = openSearchClient(openSearchUrl(context.environment));
   const exists = (await client.indices.exists({ index: INDEX })).body;
   if (!exists)
@@ -169,7 +187,7 @@ function parseEvent(value: string | null): ChangeEvent | undefined {
   }
 }
 
-const fileWay: WayView = {
+export const fileWay: WayView = {
   parse: parseEvent,
   document: (source) => source,
   fuzzyFields: ['object.name', 'object.hostname', 'object.username'],
@@ -177,10 +195,75 @@ const fileWay: WayView = {
   connectUrls: (environment) => (environment.connect ? [environment.connect.url] : []),
 };
 
-export async function observeWay(environment: Environment, view: WayView) {
-  const log = new TopicLog(kafkaClient(environment.kafka, 'connect-hack-verify'), [TOPIC, DLQ_TOPIC]);
+/** How the checks read the index, whichever service holds it: its documents by entity key, and fuzzy probes. */
+export interface IndexReader {
+  /** Why the service cannot be asked at all (not in the environment), or undefined. */
+  missing?: string;
+  /** The index's documents by entity key, as `view.document` shapes them; `exists` false when there is no index. */
+  documents(): Promise<CdcState['index']>;
+  /** Each target searched by its misspelt name: the top hits' entity keys, or the query's error. */
+  fuzzy(targets: Array<{ key: string; name: string; query: string }>): Promise<FuzzyProbe[]>;
+  close(): Promise<void>;
+}
+
+/** OpenSearch's reader: `match_all` for the documents, `multi_match` with `fuzziness: AUTO` for the probes. */
+export function openSearchReader(environment: Environment, view: WayView): IndexReader {
   const url = environment.opensearch?.url;
-  const client = url ? openSearchClient(url) : undefined;
+  if (!url)
+    return {
+      missing: `${environment.source} has no OpenSearch (OPENSEARCH_URL): \`npx hack up opensearch\`.`,
+      documents: () => Promise.resolve({ exists: false, documents: new Map() }),
+      fuzzy: () => Promise.resolve([]),
+      close: () => Promise.resolve(),
+    };
+  const client = openSearchClient(url);
+  return {
+    documents: async () => {
+      const exists = (await client.indices.exists({ index: INDEX })).body;
+      const documents = new Map<string, Record<string, unknown>>();
+      if (!exists) return { exists, documents };
+      await client.indices.refresh({ index: INDEX });
+      const found = await client.search({ index: INDEX, body: { size: 10_000, query: { match_all: {} } } });
+      for (const hit of found.body.hits.hits)
+        documents.set(hit._id!, view.document(hit._source as Record<string, unknown>));
+      return { exists, documents };
+    },
+    fuzzy: (targets) =>
+      Promise.all(
+        targets.map(async (target): Promise<FuzzyProbe> => {
+          try {
+            const result = await client.search({
+              index: INDEX,
+              body: {
+                size: TOP_HITS,
+                query: {
+                  multi_match: {
+                    query: target.query,
+                    fields: view.fuzzyFields,
+                    fuzziness: 'AUTO',
+                    operator: 'and',
+                  },
+                },
+              },
+            });
+            return { ...target, hits: result.body.hits.hits.map((hit) => hit._id!) };
+          } catch (error) {
+            return { ...target, error: errorMessage(error) };
+          }
+        }),
+      ),
+    close: () => client.close(),
+  };
+}
+
+export async function observeWay(
+  environment: Environment,
+  view: WayView,
+  target: IndexTarget = TARGETS.opensearch,
+  readerOf: (environment: Environment, view: WayView) => IndexReader = openSearchReader,
+) {
+  const log = new TopicLog(kafkaClient(environment.kafka, 'connect-hack-verify'), [TOPIC, target.dlq]);
+  const reader = readerOf(environment, view);
   return {
     read: async (): Promise<CdcState> => {
       const state: CdcState = {
@@ -191,6 +274,7 @@ export async function observeWay(environment: Environment, view: WayView) {
         dlq: [],
         fuzzy: [],
         way: view.way,
+        target: target.id,
       };
       if (view.way === 'file' && existsSync(eventsFile()))
         state.fileLines = readFileSync(eventsFile(), 'utf8')
@@ -203,7 +287,7 @@ export async function observeWay(environment: Environment, view: WayView) {
           if (event) state.events.push(event);
           else state.unreadable++;
         }
-        state.dlq = log.records.get(DLQ_TOPIC)!.map((record) => ({
+        state.dlq = log.records.get(target.dlq)!.map((record) => ({
           key: record.key,
           message: record.headers['__connect.errors.exception.message'] ?? '',
         }));
@@ -224,52 +308,20 @@ export async function observeWay(environment: Environment, view: WayView) {
           })),
         );
       await view.extra?.(state, environment);
-      if (!client)
-        state.openSearchError = `${environment.source} has no OpenSearch (OPENSEARCH_URL): \`npx hack up opensearch\`.`;
+      if (reader.missing) state.indexServiceError = reader.missing;
       else {
         try {
-          state.index.exists = (await client.indices.exists({ index: INDEX })).body;
-          if (state.index.exists) {
-            await client.indices.refresh({ index: INDEX });
-            const found = await client.search({
-              index: INDEX,
-              body: { size: 10_000, query: { match_all: {} } },
-            });
-            for (const hit of found.body.hits.hits)
-              state.index.documents.set(hit._id!, view.document(hit._source as Record<string, unknown>));
-            state.fuzzy = await Promise.all(
-              fuzzyTargets(state.events).map(async (target): Promise<FuzzyProbe> => {
-                try {
-                  const result = await client.search({
-                    index: INDEX,
-                    body: {
-                      size: TOP_HITS,
-                      query: {
-                        multi_match: {
-                          query: target.query,
-                          fields: view.fuzzyFields,
-                          fuzziness: 'AUTO',
-                          operator: 'and',
-                        },
-                      },
-                    },
-                  });
-                  return { ...target, hits: result.body.hits.hits.map((hit) => hit._id!) };
-                } catch (error) {
-                  return { ...target, error: errorMessage(error) };
-                }
-              }),
-            );
-          }
+          state.index = await reader.documents();
+          if (state.index.exists) state.fuzzy = await reader.fuzzy(fuzzyTargets(state.events));
         } catch (error) {
-          state.openSearchError = `OpenSearch at ${url} does not answer: ${errorMessage(error)}`;
+          state.indexServiceError = `${target.service} does not answer: ${errorMessage(error)}`;
         }
       }
       return state;
     },
     close: async () => {
       await log.close();
-      await client?.close();
+      await reader.close();
     },
   };
 }

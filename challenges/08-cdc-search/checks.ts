@@ -15,7 +15,64 @@ export const TOPIC = 'cdc-events';
 export const INDEX = 'cdc';
 export const TOP_HITS = 5;
 const FILE_SOURCE = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
-const OPENSEARCH_SINK = 'io.aiven.kafka.connect.opensearch.OpensearchSinkConnector';
+const KEY_FROM_AFTER =
+  'ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2';
+
+/**
+ * The index a pipeline writes, and its sink: our OpenSearch sink into OpenSearch, or our Azure AI Search sink into
+ * Azure AI Search. The checks are the same; what differs is named here — check ids, the sink's class, what a
+ * record's Kafka coordinates look like as a document id, and the config keys a verdict names as the fix.
+ */
+export interface IndexTarget {
+  id: 'opensearch' | 'search';
+  service: string;
+  sinkClass: string;
+  dlq: string;
+  /** Document ids that are a record's Kafka coordinates: every change appended as a new document. */
+  coordinates: RegExp;
+  fix: {
+    coordinates: (cdc: boolean) => string;
+    generatedIds: string;
+    version: string;
+    fuzzyFields: (cdc: boolean) => string;
+  };
+}
+
+export const TARGETS: Record<IndexTarget['id'], IndexTarget> = {
+  opensearch: {
+    id: 'opensearch',
+    service: 'OpenSearch',
+    sinkClass: 'io.aiven.kafka.connect.opensearch.OpensearchSinkConnector',
+    dlq: 'dlq-opensearch-sink',
+    coordinates: /\+\d+\+\d+$/,
+    fix: {
+      coordinates: (cdc) =>
+        `Set key.ignore=false and make the record key the entity key (${cdc ? "Debezium's key {key}: ExtractField$Key with field key" : 'after.key'}).`,
+      generatedIds: `OpenSearch generated them, so every change is a new document. The id must be the record key, extracted from after.key (${KEY_FROM_AFTER}).`,
+      version:
+        'Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.',
+      fuzzyFields: (cdc) =>
+        cdc ? 'name, hostname and username' : 'object.name, object.hostname and object.username',
+    },
+  },
+  search: {
+    id: 'search',
+    service: 'Azure AI Search',
+    sinkClass: 'io.confluent.connect.azure.search.AzureSearchSinkConnector',
+    dlq: 'dlq-search-sink',
+    coordinates: /-\d+-\d+$/,
+    fix: {
+      coordinates: () =>
+        `Set key.mode=KEY and make the record key the entity key (after.key: ${KEY_FROM_AFTER}), encoded as a valid document key (key.encoding=BASE64URL).`,
+      generatedIds: `The document key must be the entity key, extracted from after.key (${KEY_FROM_AFTER}) and encoded with key.encoding=BASE64URL.`,
+      version:
+        "Azure AI Search has no external versions: turn on the sink's version-aware writes (document.version.field=ts_ms; the index keeps each document's version in document_version), so an older change never wins.",
+      fuzzyFields: () => 'object/name, object/hostname and object/username',
+    },
+  },
+};
+
+const targetOf = (state: CdcState): IndexTarget => TARGETS[state.target ?? 'opensearch'];
 
 export interface FuzzyProbe {
   key: string;
@@ -28,7 +85,10 @@ export interface FuzzyProbe {
 
 export interface CdcState {
   kafkaError?: string;
-  openSearchError?: string;
+  /** The index's service (OpenSearch, Azure AI Search) unreachable or not configured. */
+  indexServiceError?: string;
+  /** Which index the pipeline writes; default OpenSearch. */
+  target?: IndexTarget['id'];
   connectError?: string;
   /** Way (a): Apache Kafka Connect, which runs Debezium, unreachable. */
   apacheConnectError?: string;
@@ -154,19 +214,26 @@ export function checkOnePerEntity(state: CdcState): NodeVerdict {
     details: [`${ids.length} documents in ${INDEX} for ${live.size} live entities`],
   };
   if (verdict.passed) return verdict;
-  const offsetIds = extra.filter((id) => /\+\d+\+\d+$/.test(id));
+  const target = targetOf(state);
+  const offsetIds = extra.filter((id) => target.coordinates.test(id));
+  const invalidKeys = dlqMentions(state, /Invalid document key/i);
   const cdc = state.way === 'cdc';
   if (live.size === 0) verdict.hint = `No change event on ${TOPIC} yet: nothing to index.`;
   else if (!state.index.exists)
-    verdict.hint = `The index ${INDEX} does not exist: route the sink's topic to it (a RegexRouter from ${TOPIC} to ${INDEX}).`;
+    verdict.hint =
+      target.id === 'search'
+        ? `The index ${INDEX} does not exist in ${target.service}: create it with the challenge's fields (the run does) and write to it (index.name=${INDEX}).`
+        : `The index ${INDEX} does not exist: route the sink's topic to it (a RegexRouter from ${TOPIC} to ${INDEX}).`;
   else if (offsetIds.length > 0)
-    verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. Set key.ignore=false and make the record key the entity key (${cdc ? "Debezium's key {key}: ExtractField$Key with field key" : 'after.key'}).`;
+    verdict.hint = `Documents are keyed by Kafka coordinates (${short(offsetIds, 2)}): every update appends a document instead of upserting its entity. ${target.fix.coordinates(cdc)}`;
+  else if (invalidKeys > 0)
+    verdict.hint = `${invalidKeys} records were refused for their document key: ${target.service} keys allow only letters, digits, _, - and =, and entity keys have slashes (c/…/o/…). Encode them with key.encoding=BASE64URL (the checks decode document keys).`;
   else if (cdc && ids.length > 0 && extra.length > 0 && missing.length > 0)
     verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): every change is a new document. The id must be the record key — Debezium's key is {"key": …}, so ExtractField$Key with field key on the sink, and key.ignore=false.`;
   else if (ids.length > 0 && extra.length > 0 && missing.length > 0)
-    verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): OpenSearch generated them, so every change is a new document. The id must be the record key, extracted from after.key (ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2).`;
+    verdict.hint = `Document ids are not entity keys (${short(extra, 2)}): ${target.fix.generatedIds}`;
   else if (dlqMentions(state, /Key is used as document id|no key/i) > 0)
-    verdict.hint = `${dlqMentions(state, /Key is used as document id|no key/i)} records went to the dead letter queue without a key: the file source writes none, so the sink must take it from the nested after.key (ValueToKey on after, then ExtractField$Key with field after.key and field.syntax.version=V2).`;
+    verdict.hint = `${dlqMentions(state, /Key is used as document id|no key/i)} records went to the dead letter queue without a key: the file source writes none, so the sink must take it from the nested after.key (${KEY_FROM_AFTER}).`;
   else if (extra.length > 0)
     verdict.hint = `${extra.length} documents that are no entity of ${TOPIC}: ${short(extra)}.`;
   else
@@ -224,7 +291,7 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
     verdict.hint =
       state.way === 'cdc'
         ? `${stale} entities show an older version than their latest change (e.g. ${first}): an older change read after a newer one (another partition, a backfill) overwrote it. Version the writes by the change's position in the WAL (document.version.field=__source_lsn, from the unwrap's add.fields source.lsn: external versioning).`
-        : `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. Version the writes by the event time (document.version.field=ts_ms: external versioning), so an older change never wins.`;
+        : `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. ${targetOf(state).fix.version}`;
   else
     verdict.hint = `${mismatched.length} documents differ from their entity's latest after.value, e.g. ${first}.`;
   return verdict;
@@ -267,7 +334,7 @@ export function checkFuzzy(state: CdcState): NodeVerdict {
     ? 'No entity with a name to search for.'
     : miss.error
       ? `The fuzzy query "${miss.query}" failed: ${miss.error}`
-      : `The misspelt "${miss.query}" did not find ${miss.name} (${miss.key}) in the top ${TOP_HITS} (found ${miss.hits?.length ? short(miss.hits, 2) : 'nothing'}): are ${state.way === 'cdc' ? 'name, hostname and username' : 'object.name, object.hostname and object.username'} indexed as analyzed text?`;
+      : `The misspelt "${miss.query}" did not find ${miss.name} (${miss.key}) in the top ${TOP_HITS} (found ${miss.hits?.length ? short(miss.hits, 2) : 'nothing'}): are ${targetOf(state).fix.fuzzyFields(state.way === 'cdc')} indexed as analyzed text?`;
   return verdict;
 }
 
@@ -278,23 +345,34 @@ const node = (
   evaluate: (state: CdcState) => NodeVerdict,
 ): CheckNode<CdcState> => ({ id, title, dependsOn, evaluate });
 
-export const cdcChecks: Array<CheckNode<CdcState>> = [
-  serviceNode('service:kafka', 'Kafka reachable', (state) => state.kafkaError),
-  serviceNode('service:opensearch', 'OpenSearch reachable', (state) => state.openSearchError),
-  serviceNode('service:connect', 'Kafka Connect reachable', (state) => state.connectError),
-  connectorNode('connector:file-source', 'File source replaying the change events', FILE_SOURCE, [
+/** Way (b)'s graph into one index service: the same checks whichever it is, its service and sink named. */
+export function fileWayChecks(target: IndexTarget): Array<CheckNode<CdcState>> {
+  return [
+    serviceNode('service:kafka', 'Kafka reachable', (state) => state.kafkaError),
+    serviceNode(`service:${target.id}`, `${target.service} reachable`, (state) => state.indexServiceError),
+    serviceNode('service:connect', 'Kafka Connect reachable', (state) => state.connectError),
+    connectorNode('connector:file-source', 'File source replaying the change events', FILE_SOURCE, [
+      'service:connect',
+      'service:kafka',
+    ]),
+    sinkNode(target),
+    node('cdc-events', `Every change event of the file on ${TOPIC}`, ['connector:file-source'], checkTopic),
+    ...indexChecks(target),
+  ];
+}
+
+const sinkNode = (target: IndexTarget): CheckNode<CdcState> =>
+  connectorNode(`connector:${target.id}-sink`, `${target.service} sink running`, target.sinkClass, [
     'service:connect',
-    'service:kafka',
-  ]),
-  connectorNode('connector:opensearch-sink', 'OpenSearch sink running', OPENSEARCH_SINK, [
-    'service:connect',
-    'service:opensearch',
-  ]),
-  node('cdc-events', `Every change event of the file on ${TOPIC}`, ['connector:file-source'], checkTopic),
+    `service:${target.id}`,
+  ]);
+
+/** The index checks, after the topic check and the sink. */
+const indexChecks = (target: IndexTarget): Array<CheckNode<CdcState>> => [
   node(
     'latest-once',
     `Every live entity in ${INDEX} exactly once, keyed by its key`,
-    ['cdc-events', 'connector:opensearch-sink'],
+    ['cdc-events', `connector:${target.id}-sink`],
     checkOnePerEntity,
   ),
   node('latest-content', 'Each document is its entity’s latest version', ['latest-once'], checkLatestContent),
@@ -306,6 +384,11 @@ export const cdcChecks: Array<CheckNode<CdcState>> = [
     checkFuzzy,
   ),
 ];
+
+/** Way (b) into OpenSearch (`hack challenge 08`). */
+export const cdcChecks = fileWayChecks(TARGETS.opensearch);
+/** Way (b) into Azure AI Search (`hack challenge 08-search`). */
+export const searchChecks = fileWayChecks(TARGETS.search);
 
 /**
  * Way (a)'s topic check: the rows Debezium unwrapped onto `cdc-events` (`key`, `__op`, `__table`, `__source_lsn`)
@@ -349,7 +432,7 @@ const DEBEZIUM_POSTGRES = 'io.debezium.connector.postgresql.PostgresConnector';
 /** Way (a)'s graph: the same index checks, Debezium's PostgreSQL source on Apache Kafka Connect instead of the file. */
 export const cdcWayChecks: Array<CheckNode<CdcState>> = [
   serviceNode('service:kafka', 'Kafka reachable', (state) => state.kafkaError),
-  serviceNode('service:opensearch', 'OpenSearch reachable', (state) => state.openSearchError),
+  serviceNode('service:opensearch', 'OpenSearch reachable', (state) => state.indexServiceError),
   serviceNode('service:connect', 'Kafka Connect reachable', (state) => state.connectError),
   serviceNode(
     'service:apache-connect',
@@ -362,17 +445,12 @@ export const cdcWayChecks: Array<CheckNode<CdcState>> = [
     DEBEZIUM_POSTGRES,
     ['service:apache-connect', 'service:kafka'],
   ),
-  connectorNode('connector:opensearch-sink', 'OpenSearch sink running', OPENSEARCH_SINK, [
-    'service:connect',
-    'service:opensearch',
-  ]),
+  sinkNode(TARGETS.opensearch),
   node(
     'cdc-events',
     `Every entity of PostgreSQL as it is now on ${TOPIC}`,
     ['connector:postgres-source'],
     checkCdcTopic,
   ),
-  ...cdcChecks.filter((check) =>
-    ['latest-once', 'latest-content', 'deletes', 'fuzzy-search'].includes(check.id),
-  ),
+  ...indexChecks(TARGETS.opensearch),
 ];
