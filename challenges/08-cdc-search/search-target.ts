@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { SearchField } from '@azure/search-documents';
 import { style } from '../../infra/console/style.ts';
+import { HackError } from '../../infra/errors.ts';
 import { terms } from '../../infra/search/analyzer.ts';
 import { searchClient, searchIndexClient } from '../../infra/search/client.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
@@ -83,20 +84,27 @@ export function entityKeyOf(id: string): string {
   return decoded.startsWith('c/') && Buffer.from(decoded, 'utf8').toString('base64url') === id ? decoded : id;
 }
 
-/** A document as its entity's `after.value`: without the key and version fields, and without the nulls Azure
- * returns for fields the entity does not have. */
+/**
+ * A document as its entity's `after.value`: without the key and version fields (and `@search.*` annotations), and
+ * without what Azure returns for a field the entity does not have — null, or an empty list for a collection (the
+ * entities have no empty lists, so an empty one is always a field of another type).
+ */
 export function entityOf(document: Record<string, unknown>): Record<string, unknown> {
+  const unset = (value: unknown): boolean =>
+    value === null || value === undefined || (Array.isArray(value) && value.length === 0);
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([, inner]) => inner !== null && inner !== undefined)
+        .filter(([field, inner]) => !unset(inner) && !field.startsWith('@search.'))
         .map(([field, inner]) => [field, strip(inner)]),
     );
   };
-  const { [KEY_FIELD]: _key, [VERSION_FIELD]: _version, ...entity } = document;
-  return strip(entity) as Record<string, unknown>;
+  const entity = strip(document) as Record<string, unknown>;
+  delete entity[KEY_FIELD];
+  delete entity[VERSION_FIELD];
+  return entity;
 }
 
 /**
