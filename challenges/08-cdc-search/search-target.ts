@@ -5,6 +5,7 @@ import { HackError } from '../../infra/errors.ts';
 import { terms } from '../../infra/search/analyzer.ts';
 import { searchClient, searchIndexClient } from '../../infra/search/client.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
+import type { SearchEntry } from '../../infra/stack/stack-file.ts';
 import type { Challenge, StepContext } from '../challenge.ts';
 import {
   challenge08,
@@ -127,6 +128,11 @@ export function searchReader(environment: Environment): IndexReader {
       fuzzy: () => Promise.resolve([]),
       close: () => Promise.resolve(),
     };
+  return searchIndexReader(entry);
+}
+
+/** The reader over one Search service (the stack's, a team's, or a test's emulator). */
+export function searchIndexReader(entry: SearchEntry): IndexReader {
   const client = searchClient(entry, INDEX);
   return {
     documents: async () => {
