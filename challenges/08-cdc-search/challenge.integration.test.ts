@@ -9,11 +9,14 @@ import { readStack } from '../../infra/stack/stack-file.ts';
 import type { VerifyReport } from '../../verify/report.ts';
 import { verifyChallenge } from '../../verify/run.ts';
 import { challenge08, eventsFile } from './challenge.ts';
+import { challenge08search } from './search-target.ts';
 
 /**
  * `hack challenge 08 --solution` as a participant runs it — Kafka, real OpenSearch and our worker started by the
  * harness, the replay file written and appended live — then the worker killed with SIGKILL and restarted while
  * the whole file is replayed once more: external versions must keep exactly one, newest document per entity.
+ * The same for `hack challenge 08-search` into our Azure AI Search emulator, where the sink's version-aware writes
+ * (the version stored in the index; the restarted task remembers nothing) must do what external versions do.
  */
 const home = mkdtempSync(join(tmpdir(), 'challenge-08-'));
 const hack = (args: string[]) =>
@@ -37,17 +40,20 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe('hack challenge 08 --solution', () => {
+describe.each([
+  { challenge: challenge08, index: 'opensearch' },
+  { challenge: challenge08search, index: 'search' },
+])('hack challenge $challenge.id --solution', ({ challenge, index }) => {
   it(
     'passes, and survives a killed worker and a full replay without duplicates',
     { timeout: 600_000 },
     async () => {
       // Free ports: other stacks on this machine may hold (or take) the well-known ones. The run then finds its
       // services up and starts nothing.
-      const stack = hack(['up', 'kafka', 'opensearch', 'connect', '--detach', '--ephemeral-ports']);
+      const stack = hack(['up', 'kafka', index, 'connect', '--detach', '--ephemeral-ports']);
       expect(stack.status, `${stack.stdout}${stack.stderr}\n${workerLog()}`).toBe(0);
       const out = join(home, 'report.json');
-      const result = hack(['challenge', '08', '--solution', '--keep', '--report', 'json', '--out', out]);
+      const result = hack(['challenge', challenge.id, '--solution', '--keep', '--report', 'json', '--out', out]);
       const output = result.stdout + result.stderr;
       expect(result.status, `${output}\n${workerLog()}`).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as VerifyReport;
@@ -64,7 +70,7 @@ describe('hack challenge 08 --solution', () => {
         const restarted = hack(['up', 'connect', '--detach', '--ephemeral-ports']);
         expect(restarted.status, restarted.stdout + restarted.stderr).toBe(0);
         appendFileSync(eventsFile(), lines);
-        const again = await verifyChallenge(challenge08, resolveEnvironment(), { timeoutMs: 120_000 });
+        const again = await verifyChallenge(challenge, resolveEnvironment(), { timeoutMs: 120_000 });
         expect(again.cause?.hint).toBeUndefined();
         expect(again.passed).toBe(true);
         // At least the file twice on the topic: the killed source resumes from its last committed offset, so it
