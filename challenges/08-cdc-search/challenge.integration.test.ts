@@ -53,7 +53,16 @@ describe.each([
       const stack = hack(['up', 'kafka', index, 'connect', '--detach', '--ephemeral-ports']);
       expect(stack.status, `${stack.stdout}${stack.stderr}\n${workerLog()}`).toBe(0);
       const out = join(home, 'report.json');
-      const result = hack(['challenge', challenge.id, '--solution', '--keep', '--report', 'json', '--out', out]);
+      const result = hack([
+        'challenge',
+        challenge.id,
+        '--solution',
+        '--keep',
+        '--report',
+        'json',
+        '--out',
+        out,
+      ]);
       const output = result.stdout + result.stderr;
       expect(result.status, `${output}\n${workerLog()}`).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as VerifyReport;

@@ -199,6 +199,8 @@ export const fileWay: WayView = {
 export interface IndexReader {
   /** Why the service cannot be asked at all (not in the environment), or undefined. */
   missing?: string;
+  /** Where the service is, for a verdict that it does not answer. */
+  location?: string;
   /** The index's documents by entity key, as `view.document` shapes them; `exists` false when there is no index. */
   documents(): Promise<CdcState['index']>;
   /** Each target searched by its misspelt name: the top hits' entity keys, or the query's error. */
@@ -218,6 +220,7 @@ export function openSearchReader(environment: Environment, view: WayView): Index
     };
   const client = openSearchClient(url);
   return {
+    location: url,
     documents: async () => {
       const exists = (await client.indices.exists({ index: INDEX })).body;
       const documents = new Map<string, Record<string, unknown>>();
@@ -301,7 +304,10 @@ export async function observeWay(
       for (const connectUrl of view.connectUrls(environment))
         state.connectors.push(
           ...(await readConnectors(connectUrl).catch((error: unknown) => {
-            const problem = `Kafka Connect at ${connectUrl} does not answer: ${errorMessage(error)}`;
+            const message = errorMessage(error);
+            const problem = message.includes(connectUrl)
+              ? message
+              : `Kafka Connect at ${connectUrl} does not answer: ${message}`;
             if (connectUrl === environment.apacheConnect?.url) state.apacheConnectError = problem;
             else state.connectError = problem;
             return [];
@@ -314,7 +320,7 @@ export async function observeWay(
           state.index = await reader.documents();
           if (state.index.exists) state.fuzzy = await reader.fuzzy(fuzzyTargets(state.events));
         } catch (error) {
-          state.indexServiceError = `${target.service} does not answer: ${errorMessage(error)}`;
+          state.indexServiceError = `${target.service} at ${reader.location} does not answer: ${errorMessage(error)}`;
         }
       }
       return state;

@@ -6,7 +6,7 @@ import { jsonToConnect } from '../../connectors/runtime/data/connect-json.ts';
 import { evaluateGraph } from '../../verify/graph.ts';
 import type { ConnectorView } from '../../verify/connect-state.ts';
 import { fuzzyTargets } from './challenge.ts';
-import { cdcChecks, type CdcState } from './checks.ts';
+import { cdcChecks, cdcWayChecks, type CdcState } from './checks.ts';
 import { generateCdcEvents } from './data.ts';
 
 /**
@@ -145,5 +145,25 @@ describe('challenge 08 checks', () => {
     const empty = { ...stateAfter(solution), events: [], index: { exists: true, documents: new Map() } };
     expect(verdict(empty).cause?.id).toBe('cdc-events');
     expect(verdict(empty).cause?.hint).toMatch(/0 of \d+ change events.*HACK_HOME/);
+  });
+
+  it("name a team environment's unreachable Debezium worker as the cause, and block every index check on it", () => {
+    const state: CdcState = {
+      way: 'cdc',
+      apacheConnectError: 'Kafka Connect at http://debezium.team:8083 does not answer.',
+      connectors: [running('opensearch-sink', 'io.aiven.kafka.connect.opensearch.OpensearchSinkConnector')],
+      events: [],
+      unreadable: 0,
+      index: { exists: true, documents: new Map() },
+      dlq: [],
+      fuzzy: [],
+    };
+    const results = evaluateGraph(cdcWayChecks, state);
+    const cause = results.find((result) => !result.passed && !result.blockedBy);
+    expect(cause?.id).toBe('service:apache-connect');
+    expect(cause?.hint).toMatch(/debezium\.team:8083 does not answer/);
+    // Nothing to compare is no pass: the index checks say what blocks them.
+    for (const id of ['latest-once', 'latest-content', 'deletes', 'fuzzy-search'])
+      expect(results.find((result) => result.id === id)?.blockedBy).toBe('service:apache-connect');
   });
 });

@@ -275,7 +275,8 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
     first ??= key;
   }
   const verdict: NodeVerdict = {
-    passed: mismatched.length === 0,
+    // Nothing to compare is no pass: with an unreadable topic or service, this says "blocked by" its cause.
+    passed: live.size > 0 && mismatched.length === 0,
     expected: live.size,
     found: live.size - mismatched.length,
     missing: [],
@@ -285,7 +286,8 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
     details: [],
   };
   if (verdict.passed) return verdict;
-  if (envelopes > 0)
+  if (live.size === 0) verdict.hint = `No live entity on ${TOPIC} to compare.`;
+  else if (envelopes > 0)
     verdict.hint = `${envelopes} documents are whole change events, not entities: the document is after.value (document.field=after.value).`;
   else if (stale > 0)
     verdict.hint =
@@ -301,7 +303,7 @@ export function checkDeletes(state: CdcState): NodeVerdict {
   const { deleted } = expectedIndex(state.events);
   const present = [...deleted].filter((key) => state.index.documents.has(key));
   const verdict: NodeVerdict = {
-    ...(present.length === 0 ? passed() : failed('')),
+    ...(state.events.length > 0 && present.length === 0 ? passed() : failed('')),
     expected: deleted.size,
     found: deleted.size - present.length,
     extra: present.slice(0, 20),
@@ -309,9 +311,11 @@ export function checkDeletes(state: CdcState): NodeVerdict {
   };
   if (!verdict.passed)
     verdict.hint =
-      state.way === 'cdc'
-        ? `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A row with __op "d" must delete its document (document.delete.op.field=__op).`
-        : `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
+      state.events.length === 0
+        ? `No change event on ${TOPIC} yet.`
+        : state.way === 'cdc'
+          ? `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A row with __op "d" must delete its document (document.delete.op.field=__op).`
+          : `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
   return verdict;
 }
 

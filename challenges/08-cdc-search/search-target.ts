@@ -135,6 +135,7 @@ export function searchReader(environment: Environment): IndexReader {
 export function searchIndexReader(entry: SearchEntry): IndexReader {
   const client = searchClient(entry, INDEX);
   return {
+    location: entry.endpoint,
     documents: async () => {
       const documents = new Map<string, Record<string, unknown>>();
       const exists = await searchIndexClient(entry)

@@ -92,8 +92,18 @@ export const connectorDocs: ConnectorDoc[] = [
         "queue (`behavior.on.error` LOG or IGNORE, or the framework's `errors.tolerance=all`), or fail the task " +
         '(FAIL). A whole request refused with 4xx is retried document by document to find the culprits.',
       'Document keys may contain only letters, digits, `_`, `-` and `=`. Other keys are sent as they are; Azure ' +
-        'answers 400 for them and the record is treated as failed (above). Encode such keys with a transform.',
+        'answers 400 for them and the record is treated as failed (above). Encode such keys with ' +
+        '`key.encoding=BASE64URL` (our extension) or a transform.',
       'Tombstones delete the document of their key when `delete.enabled=true`, and are skipped otherwise.',
+      '**Our extensions for change events** (the official connector has none of them; all off by default): ' +
+        '`document.field` (the document inside the value), `document.delete.op.field` (`d` there deletes) and ' +
+        '`document.version.field` — version-aware writes. Azure AI Search has no external versions and no ' +
+        'conditional writes on documents, so the sink stores each version in the index (`document_version`), ' +
+        'reads the stored versions of a batch before writing, and remembers what it wrote or deleted (Azure ' +
+        'search is near-real-time); a write or delete that is not newer is dropped silently, as OpenSearch ' +
+        'ignores a version conflict. Sound while one task writes a key (a key on one partition, or `tasks.max=1`); ' +
+        'a delete is remembered by the task only, so an older change of a deleted entity read after a restart ' +
+        'brings it back until its delete comes again. Used by [challenge 08-search](../../challenges/08-cdc-search/README.md#azure-ai-search-instead-of-opensearch).',
     ],
   },
   {
