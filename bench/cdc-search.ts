@@ -64,7 +64,7 @@ try {
       session.run(`UPDATE ${SCHEMA}.service SET name = '${name}' WHERE key = '${key}'`),
     );
     const committed = Date.now();
-    for (const deadline = committed + 120_000; Date.now() < deadline; ) {
+    for (const deadline = committed + 120_000; Date.now() < deadline;) {
       const found = await client.search({
         index: INDEX,
         body: { query: { term: { 'name.keyword': name } } },

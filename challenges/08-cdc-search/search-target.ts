@@ -187,8 +187,11 @@ export function searchIndexReader(entry: SearchEntry): IndexReader {
 async function provisionIndex(context: StepContext, replace: boolean): Promise<void> {
   const entry = context.environment.search;
   if (!entry)
-    throw new Error(
+    throw new HackError(
       `${context.environment.source} has no Azure AI Search (SEARCH_ENDPOINT, SEARCH_ADMIN_KEY).`,
+      {
+        fix: 'Start it with `npx hack up search`, or set SEARCH_ENDPOINT and SEARCH_ADMIN_KEY in the env file.',
+      },
     );
   const indexes = searchIndexClient(entry);
   if (replace) await indexes.deleteIndex(INDEX).catch(() => undefined);

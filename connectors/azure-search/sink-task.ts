@@ -179,7 +179,12 @@ export class AzureSearchSinkTask implements SinkTask {
         .filter((action) => action.index === index && this.ledger.get(index, action.key) === undefined)
         .map((action) => action.key);
       const stored = keys.length
-        ? await storedVersions(this.client(index), await this.keyField(index), settings.versionIndexField, keys)
+        ? await storedVersions(
+            this.client(index),
+            await this.keyField(index),
+            settings.versionIndexField,
+            keys,
+          )
         : new Map<string, number>();
       for (const [key, version] of stored) newest.set(`${index}\u0000${key}`, version);
     }
@@ -211,7 +216,9 @@ export class AzureSearchSinkTask implements SinkTask {
     const keyField = await this.keyField(index);
     const recordKey = documentKey(record, keyField, settings.keyMode);
     const key =
-      recordKey !== undefined && settings.keyMode === 'KEY' ? encodeKey(recordKey, settings.keyEncoding) : recordKey;
+      recordKey !== undefined && settings.keyMode === 'KEY'
+        ? encodeKey(recordKey, settings.keyEncoding)
+        : recordKey;
     if (record.value === null || record.value === undefined) {
       if (!settings.deleteEnabled) return undefined;
       if (key === undefined)
@@ -226,7 +233,8 @@ export class AzureSearchSinkTask implements SinkTask {
     const value = connectToJson(record.value);
     const version = versionOf(value, settings);
     if (settings.deleteOpField && fieldAt(value, settings.deleteOpField) === 'd') {
-      if (key === undefined) throw new DataException('A delete without a key cannot name the document to delete');
+      if (key === undefined)
+        throw new DataException('A delete without a key cannot name the document to delete');
       return { record, index, key, version, action: { __actionType: 'delete', [keyField]: key } };
     }
     const found = settings.documentField ? fieldAt(value, settings.documentField) : value;
@@ -332,8 +340,7 @@ export class AzureSearchSinkTask implements SinkTask {
           if (item?.succeeded) {
             if (entry.version !== undefined) this.ledger.remember(entry.index, entry.key, entry.version);
             await this.reporter?.result(entry.record, entry.index, entry.key, item.statusCode);
-          }
-          else if (item && retriableItemStatuses.has(item.statusCode) && canRetry()) retry.push(entry);
+          } else if (item && retriableItemStatuses.has(item.statusCode) && canRetry()) retry.push(entry);
           else
             await this.failed(
               entry.record,

@@ -141,12 +141,12 @@ export const searchSinkSpec: ConfigSpec = {
       documentation:
         '**Our extension.** How a record key (`key.mode=KEY`) becomes a document key. Azure AI Search keys allow ' +
         'only letters, digits, `_`, `-` and `=`, and Azure recommends base64-encoding keys with other characters ' +
-        '(as its indexers\' `base64Encode` mapping does); readers decode the document key to get the record key back.',
+        "(as its indexers' `base64Encode` mapping does); readers decode the document key to get the record key back.",
       enum: [
         { value: 'NONE', meaning: 'the key as it is (a key with other characters is rejected by Azure)' },
         {
           value: 'BASE64URL',
-          meaning: 'the key\'s UTF-8 bytes in URL-safe base64 without padding (`c/1/o/x` → `Yy8xL28veA`)',
+          meaning: "the key's UTF-8 bytes in URL-safe base64 without padding (`c/1/o/x` → `Yy8xL28veA`)",
         },
       ],
     },
@@ -157,7 +157,7 @@ export const searchSinkSpec: ConfigSpec = {
       importance: 'MEDIUM',
       group: 'Writes',
       documentation:
-        '**Our extension** (as our OpenSearch sink\'s key). The dotted path of the document inside the value, e.g. ' +
+        "**Our extension** (as our OpenSearch sink's key). The dotted path of the document inside the value, e.g. " +
         '`after.value` of a change event; empty = the whole value. A value without an object there is a bad record.',
     },
     {
@@ -167,7 +167,7 @@ export const searchSinkSpec: ConfigSpec = {
       importance: 'MEDIUM',
       group: 'Writes',
       documentation:
-        '**Our extension** (as our OpenSearch sink\'s key). The dotted path of a change event\'s operation, e.g. ' +
+        "**Our extension** (as our OpenSearch sink's key). The dotted path of a change event's operation, e.g. " +
         '`op`: a record whose value there is `d` deletes the document of its key. Empty = no delete operations ' +
         '(tombstones still delete with `delete.enabled=true`).',
     },
@@ -180,8 +180,8 @@ export const searchSinkSpec: ConfigSpec = {
       documentation:
         '**Our extension: version-aware writes.** The dotted path of a non-negative integer version in the value ' +
         '(e.g. `ts_ms`). Azure AI Search has no external versions (nor conditional writes on documents), so the ' +
-        'sink keeps each document\'s version in the index field `document.version.index.field`, reads the stored ' +
-        'versions of a batch\'s keys before writing, and drops a write or delete that is not newer — a late older ' +
+        "sink keeps each document's version in the index field `document.version.index.field`, reads the stored " +
+        "versions of a batch's keys before writing, and drops a write or delete that is not newer — a late older " +
         'change never wins. The task also remembers the versions it wrote and deleted (so a delete is not undone ' +
         'by an older change it reads later). Sound while one task writes a key: keep a key on one partition (keyed ' +
         'records), or `tasks.max=1`. Empty = last write wins.',
@@ -193,7 +193,7 @@ export const searchSinkSpec: ConfigSpec = {
       importance: 'LOW',
       group: 'Writes',
       documentation:
-        '**Our extension.** The index field (`Edm.Int64`, filterable) that holds each document\'s version when ' +
+        "**Our extension.** The index field (`Edm.Int64`, filterable) that holds each document's version when " +
         '`document.version.field` is set; the sink checks the index has it before writing.',
     },
     {

@@ -50,7 +50,10 @@ export function documentId(record: SinkRecord, settings: DocumentSettings): stri
 }
 
 /** The external version of a value at `versionField`, undefined when none is configured; DataException if unusable. */
-export function versionOf(json: JsonValue, settings: Pick<DocumentSettings, 'versionField'>): number | undefined {
+export function versionOf(
+  json: JsonValue,
+  settings: Pick<DocumentSettings, 'versionField'>,
+): number | undefined {
   if (!settings.versionField) return undefined;
   const raw = fieldAt(json, settings.versionField);
   const version = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
