@@ -7,7 +7,7 @@ import {
   type IndexDocumentsAction,
 } from '@azure/search-documents';
 import { ConfigReader, parseValidConfig } from '../runtime/api/config.ts';
-import { ConnectException } from '../runtime/api/errors.ts';
+import { ConnectException, RetriableException } from '../runtime/api/errors.ts';
 import { retryAfterMs, retryFailed } from '../runtime/api/retry.ts';
 import type { Props, SinkTask, SinkTaskContext } from '../runtime/api/plugins.ts';
 import type { SinkRecord } from '../runtime/api/records.ts';
@@ -179,12 +179,7 @@ export class AzureSearchSinkTask implements SinkTask {
         .filter((action) => action.index === index && this.ledger.get(index, action.key) === undefined)
         .map((action) => action.key);
       const stored = keys.length
-        ? await storedVersions(
-            this.client(index),
-            await this.keyField(index),
-            settings.versionIndexField,
-            keys,
-          )
+        ? await this.storedVersions(index, keys, settings)
         : new Map<string, number>();
       for (const [key, version] of stored) newest.set(`${index}\u0000${key}`, version);
     }
@@ -209,6 +204,27 @@ export class AzureSearchSinkTask implements SinkTask {
     this.clients.clear();
     this.keyFields.clear();
     this.ledger.clear();
+  }
+
+  /** The versions the index holds: a refused lookup fails the task naming the fix; anything else is retried. */
+  private async storedVersions(
+    index: string,
+    keys: string[],
+    settings: SearchSinkSettings,
+  ): Promise<Map<string, number>> {
+    const keyField = await this.keyField(index);
+    try {
+      return await storedVersions(this.client(index), keyField, settings.versionIndexField, keys);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      const message = `Reading the stored versions (${settings.versionIndexField}) of index ${index} failed${status ? ` with ${status}` : ''}: ${(error as Error).message}`;
+      if (status !== undefined && status < 500 && !retriableRequestStatuses.has(status))
+        throw new ConnectException(message, {
+          cause: error,
+          fix: `Make the key field ${keyField} filterable and ${settings.versionIndexField} retrievable in index ${index}.`,
+        });
+      throw new RetriableException(message, { cause: error });
+    }
   }
 
   private async actionFor(record: SinkRecord, settings: SearchSinkSettings): Promise<Action | undefined> {
