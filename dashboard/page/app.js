@@ -246,7 +246,7 @@ function renderPipeline(view) {
     fresh.innerHTML = `<b class="stale">${escape(view.unavailable)}</b> ${escape(view.fix)}`;
     return;
   }
-  fresh.textContent = `last ${view.minutes} min, per minute · ${view.source}/v2/metrics/cloud/query`;
+  fresh.textContent = `last ${view.minutes} min, per minute (UTC) · ${view.source}/v2/metrics/cloud/query`;
   for (const { chart, block, graph } of pipelineCharts.values()) {
     const series = view.charts[chart.id] ?? [];
     const minutes = [...new Set(series.flatMap((one) => one.points.map((point) => point.timestamp)))].sort();
