@@ -6,10 +6,12 @@
  * 2. with a stack running (`npx hack up`), the CPU the `metrics` process uses at its interval, read from
  *    /proc over BENCH_METRICS_CPU_SECONDS (60 s);
  * 3. with BENCH_METRICS_BROKER=1, what the JMX exporter agent costs the broker (infra/jmx): the time a broker of a
- *    formatted data dir takes until it answers metadata requests, with and without the agent (alternating, 3 each,
- *    medians), and the broker's CPU per scrape of the agent's page (the families the collector asks for).
+ *    formatted data dir takes until it answers metadata requests and the CPU it used by then, with and without the
+ *    agent (alternating, 3 each, medians), and the broker's CPU per scrape of the agent's page (the families the
+ *    collector asks for).
  * Not a test: it prints figures for BENCHMARKS.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,8 @@ import type { MetricsEntry } from '../infra/metrics/service.ts';
 import { MetricStore, type Sample } from '../infra/metrics/store.ts';
 import { isAlive, stopProcess } from '../infra/process/index.ts';
 import { startLocalBroker } from '../infra/kafka/broker.ts';
-import { jmxExporterFor } from '../infra/jmx/exporter.ts';
+import { installJmxExporter, jmxExporterArgs, jmxExporterFor } from '../infra/jmx/exporter.ts';
+import { javaExecutable } from '../infra/java/index.ts';
 import { readStack } from '../infra/stack/stack-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-metrics-'));
@@ -148,6 +151,7 @@ if (process.env.BENCH_METRICS_BROKER === '1') {
   const brokerDir = mkdtempSync(join(tmpdir(), 'bench-metrics-broker-'));
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[1]!;
   const startTimes: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  const startCpu: Record<'without' | 'with', number[]> = { without: [], with: [] };
   let perScrape = '';
   try {
     for (let round = 0; round < 3; round++)
@@ -161,6 +165,7 @@ if (process.env.BENCH_METRICS_BROKER === '1') {
           jvmArgs: exporter?.jvmArgs,
         });
         startTimes[variant].push(performance.now() - t);
+        startCpu[variant].push(cpuSeconds(broker.pid));
         if (exporter && round === 2) {
           const page = `${exporter.url}/metrics?name[]=kafka_server_brokertopicmetrics_bytesinpersec_count&name[]=kafka_server_brokertopicmetrics_bytesoutpersec_count&name[]=kafka_network_requestmetrics_requestspersec_count`;
           await (await fetch(page)).text(); // warm
@@ -174,6 +179,24 @@ if (process.env.BENCH_METRICS_BROKER === '1') {
   } finally {
     rmSync(brokerDir, { recursive: true, force: true });
   }
+  // The agent's own start, isolated from the broker's noise: a JVM that only prints its version (the agent's
+  // premain runs all the same), with and without, alternating, 5 each.
+  const jar = await installJmxExporter();
+  const versionTimes: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  for (let round = 0; round < 5; round++)
+    for (const variant of ['without', 'with'] as const) {
+      const t = performance.now();
+      spawnSync(javaExecutable(), [
+        ...(variant === 'with' ? jmxExporterArgs(jar, 0, 'broker') : []),
+        '-version',
+      ]);
+      versionTimes[variant].push(performance.now() - t);
+    }
+  const median5 = (values: number[]): number => [...values].sort((a, b) => a - b)[2]!;
+  rows.push({
+    measure: '`java -version` without / with the agent (its start alone; medians of 5)',
+    result: `${(median5(versionTimes.without) / 1000).toFixed(2)} s / ${(median5(versionTimes.with) / 1000).toFixed(2)} s`,
+  });
   rows.push(
     {
       measure: 'broker start (formatted data dir) to metadata, without the JMX exporter agent',
@@ -182,6 +205,10 @@ if (process.env.BENCH_METRICS_BROKER === '1') {
     {
       measure: 'the same with the agent (broker-rules.yaml)',
       result: `${(median(startTimes.with) / 1000).toFixed(2)} s (median of 3: ${startTimes.with.map((ms) => (ms / 1000).toFixed(1)).join(', ')})`,
+    },
+    {
+      measure: "the broker's CPU time when it first answers, without / with the agent (medians of 3)",
+      result: `${median(startCpu.without).toFixed(2)} s / ${median(startCpu.with).toFixed(2)} s`,
     },
     { measure: "one scrape of the agent's page, the broker's CPU (mean of 50)", result: perScrape },
   );
