@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../paths.ts';
-import { pomProperty, resolveClasspath, type ResolveOptions } from '../java/maven.ts';
+import { cacheHome, projectRoot } from '../paths.ts';
+import { probeJava } from '../java/index.ts';
+import { cacheProblem, pomProperty, resolveClasspath, type ResolveOptions } from '../java/maven.ts';
 import { reusePort } from '../process/index.ts';
 
 /**
@@ -53,6 +54,8 @@ export async function jmxExporterFor(
   const port = await reusePort(previous, 0);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(portFile, String(port));
+  // Resolving runs Maven, which needs Java: a missing Java is named as such rather than as a failed Maven run.
+  if (cacheProblem(join(cacheHome(), jmxExporterCacheName()), jmxExporterPom)) await probeJava();
   const jar = await installJmxExporter(options);
   return { jvmArgs: jmxExporterArgs(jar, port, rules), url: `http://127.0.0.1:${port}` };
 }
