@@ -4,9 +4,14 @@
  *    groups; 200 series, 1.7 M points), through the API in-process (`app.request`, JSON included), and the time a
  *    restarted service takes to load that day back from its files;
  * 2. with a stack running (`npx hack up`), the CPU the `metrics` process uses at its interval, read from
- *    /proc over BENCH_METRICS_CPU_SECONDS (60 s).
+ *    /proc over BENCH_METRICS_CPU_SECONDS (60 s);
+ * 3. with BENCH_METRICS_BROKER=1, what the JMX exporter agent costs the broker (infra/jmx): the time a broker of a
+ *    formatted data dir takes until it answers metadata requests and the CPU it used by then, with and without the
+ *    agent (alternating, 3 each, medians), and the broker's CPU per scrape of the agent's page (the families the
+ *    collector asks for).
  * Not a test: it prints figures for BENCHMARKS.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +20,10 @@ import { renderTable } from '../infra/console/table.ts';
 import { createMetricsApp } from '../infra/metrics/server.ts';
 import type { MetricsEntry } from '../infra/metrics/service.ts';
 import { MetricStore, type Sample } from '../infra/metrics/store.ts';
-import { isAlive } from '../infra/process/index.ts';
+import { isAlive, stopProcess } from '../infra/process/index.ts';
+import { startLocalBroker } from '../infra/kafka/broker.ts';
+import { installJmxExporter, jmxExporterArgs, jmxExporterFor } from '../infra/jmx/exporter.ts';
+import { javaExecutable } from '../infra/java/index.ts';
 import { readStack } from '../infra/stack/stack-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-metrics-'));
@@ -121,13 +129,9 @@ rmSync(dir, { recursive: true, force: true });
 const entry = readStack()?.services.metrics as MetricsEntry | undefined;
 if (entry?.pid && isAlive(entry.pid)) {
   const seconds = Number(process.env.BENCH_METRICS_CPU_SECONDS ?? 60);
-  const ticks = (): number => {
-    const fields = readFileSync(`/proc/${entry.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
-  };
-  const before = ticks();
+  const before = cpuSeconds(entry.pid);
   await sleep(seconds * 1000);
-  const used = (ticks() - before) / 100;
+  const used = cpuSeconds(entry.pid) - before;
   const services = Object.keys(readStack()!.services).join(', ');
   rows.push({
     measure: `the metrics process, scraping every ${(entry.intervalMs ?? 10_000) / 1000} s with ${services} up, over ${seconds} s`,
@@ -135,6 +139,79 @@ if (entry?.pid && isAlive(entry.pid)) {
   });
 } else {
   rows.push({ measure: 'scrape cost', result: 'no stack running (`npx hack up` first)' });
+}
+
+/** CPU time (user + system) a process has used, in seconds, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+}
+
+if (process.env.BENCH_METRICS_BROKER === '1') {
+  const brokerDir = mkdtempSync(join(tmpdir(), 'bench-metrics-broker-'));
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[1]!;
+  const startTimes: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  const startCpu: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  let perScrape = '';
+  try {
+    for (let round = 0; round < 3; round++)
+      for (const variant of ['without', 'with'] as const) {
+        const exporter = variant === 'with' ? await jmxExporterFor(brokerDir, 'broker', {}) : undefined;
+        const t = performance.now();
+        const broker = await startLocalBroker({
+          dataDir: brokerDir,
+          logFile: join(brokerDir, 'broker.log'),
+          port: 0,
+          jvmArgs: exporter?.jvmArgs,
+        });
+        startTimes[variant].push(performance.now() - t);
+        startCpu[variant].push(cpuSeconds(broker.pid));
+        if (exporter && round === 2) {
+          const page = `${exporter.url}/metrics?name[]=kafka_server_brokertopicmetrics_bytesinpersec_count&name[]=kafka_server_brokertopicmetrics_bytesoutpersec_count&name[]=kafka_network_requestmetrics_requestspersec_count`;
+          await (await fetch(page)).text(); // warm
+          const before = cpuSeconds(broker.pid);
+          const wall = performance.now();
+          for (let scrape = 0; scrape < 50; scrape++) await (await fetch(page)).text();
+          perScrape = `${(((cpuSeconds(broker.pid) - before) / 50) * 1000).toFixed(1)} ms CPU, ${((performance.now() - wall) / 50).toFixed(1)} ms wall`;
+        }
+        await stopProcess(broker.pid, 30_000);
+      }
+  } finally {
+    rmSync(brokerDir, { recursive: true, force: true });
+  }
+  // The agent's own start, isolated from the broker's noise: a JVM that only prints its version (the agent's
+  // premain runs all the same), with and without, alternating, 5 each.
+  const jar = await installJmxExporter();
+  const versionTimes: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  for (let round = 0; round < 5; round++)
+    for (const variant of ['without', 'with'] as const) {
+      const t = performance.now();
+      spawnSync(javaExecutable(), [
+        ...(variant === 'with' ? jmxExporterArgs(jar, 0, 'broker') : []),
+        '-version',
+      ]);
+      versionTimes[variant].push(performance.now() - t);
+    }
+  const median5 = (values: number[]): number => [...values].sort((a, b) => a - b)[2]!;
+  rows.push({
+    measure: '`java -version` without / with the agent (its start alone; medians of 5)',
+    result: `${(median5(versionTimes.without) / 1000).toFixed(2)} s / ${(median5(versionTimes.with) / 1000).toFixed(2)} s`,
+  });
+  rows.push(
+    {
+      measure: 'broker start (formatted data dir) to metadata, without the JMX exporter agent',
+      result: `${(median(startTimes.without) / 1000).toFixed(2)} s (median of 3: ${startTimes.without.map((ms) => (ms / 1000).toFixed(1)).join(', ')})`,
+    },
+    {
+      measure: 'the same with the agent (broker-rules.yaml)',
+      result: `${(median(startTimes.with) / 1000).toFixed(2)} s (median of 3: ${startTimes.with.map((ms) => (ms / 1000).toFixed(1)).join(', ')})`,
+    },
+    {
+      measure: "the broker's CPU time when it first answers, without / with the agent (medians of 3)",
+      result: `${median(startCpu.without).toFixed(2)} s / ${median(startCpu.with).toFixed(2)} s`,
+    },
+    { measure: "one scrape of the agent's page, the broker's CPU (mean of 50)", result: perScrape },
+  );
 }
 
 process.stdout.write(

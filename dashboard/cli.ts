@@ -10,7 +10,7 @@ export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
     .description(
-      'The retail dashboard (challenge 05 reference): seven live panels from Cosmos DB and Azure AI Search, in your browser',
+      "The retail dashboard (challenge 05 reference): seven live panels from Cosmos DB and Azure AI Search, and the pipeline's history from the metrics service, in your browser",
     )
     .option(
       '--port <port>',
@@ -24,7 +24,7 @@ export function registerDashboardCommand(program: Command): void {
       const port = options.port ?? (await preferredPort(defaultDashboardPort));
       const dashboard = await startDashboard({ cosmos, search, port, refreshMs: options.refreshMs });
       process.stdout.write(
-        `Dashboard on ${dashboard.url} (panel data: ${dashboard.url}/api/panels). Ctrl-C stops it.\n`,
+        `Dashboard on ${dashboard.url} (panel data: ${dashboard.url}/api/panels; pipeline history, from the metrics service: ${dashboard.url}/api/pipeline). Ctrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -10,6 +10,7 @@ import { errorMessage } from '../infra/errors.ts';
 import type { CosmosEntry, SearchEntry } from '../infra/stack/stack-file.ts';
 import { computePanels, PANELS, type PanelId, type PanelView } from './panels.ts';
 import { readDashboardData } from './read.ts';
+import { PIPELINE_CHARTS, readPipeline, stackMetricsUrl, type PipelineView } from './pipeline.ts';
 
 /**
  * The reference dashboard: a loop reads Cosmos DB and Search every `refreshMs`, computes the panels, and pushes
@@ -46,6 +47,8 @@ const chartFile = join(dirname(createRequire(import.meta.url).resolve('chart.js'
 export function createDashboardApp(source: {
   snapshot(): Snapshot | undefined;
   subscribe(listener: (snapshot: Snapshot) => void): () => void;
+  /** The pipeline section's history, from the metrics service's API (dashboard/pipeline.ts). */
+  pipeline?(): Promise<PipelineView>;
 }): Hono {
   const app = new Hono();
   const asset = (file: string, type: string) => () =>
@@ -63,7 +66,17 @@ export function createDashboardApp(source: {
       ...(snapshot.error ? { error: snapshot.error } : {}),
     });
   });
-  app.get('/api/meta', (c) => c.json({ panels: PANELS }));
+  app.get('/api/meta', (c) => c.json({ panels: PANELS, pipeline: PIPELINE_CHARTS }));
+  app.get('/api/pipeline', async (c) =>
+    c.json(
+      source.pipeline
+        ? await source.pipeline()
+        : {
+            unavailable: 'This dashboard has no pipeline section.',
+            fix: 'Start it with `npx hack dashboard`.',
+          },
+    ),
+  );
   app.get('/events', (c) =>
     streamSSE(c, async (stream) => {
       let closed = false;
@@ -125,7 +138,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     }
   })();
 
+  // The page asks every few seconds; the metrics service scrapes every 10 s, so a few seconds' cache loses nothing.
+  let pipeline: { at: number; view: Promise<PipelineView> } | undefined;
   const app = createDashboardApp({
+    pipeline: () => {
+      if (!pipeline || Date.now() - pipeline.at > 3_000)
+        pipeline = { at: Date.now(), view: readPipeline(stackMetricsUrl(), Date.now()) };
+      return pipeline.view;
+    },
     snapshot: () => current,
     subscribe: (listener) => {
       listeners.add(listener);

@@ -1,7 +1,7 @@
 // The reference dashboard's page: one card per panel (a chart for the eye, a table with the exact values), kept
 // current by server-sent events, each card saying how fresh its data is. `window.dashboard.renders` records when
 // each panel's rows reached the screen, so a test or benchmark can measure freshness in the page itself.
-/* global Chart, window, document, requestAnimationFrame, setInterval, EventSource */
+/* global Chart, window, document, requestAnimationFrame, setInterval, EventSource, fetch */
 'use strict';
 
 const PANELS = [
@@ -201,6 +201,92 @@ function tick() {
   }
 }
 setInterval(tick, 250);
+
+// The pipeline section: the last minutes of the pipeline's history, from the metrics service's Metrics API
+// (GET /api/pipeline relays POST /v2/metrics/cloud/query); it says so plainly when the service is not running.
+// `window.dashboard.pipeline` keeps the last view, for tests.
+const pipelineSection = document.createElement('section');
+pipelineSection.className = 'wide pipeline';
+pipelineSection.dataset.pipeline = '';
+pipelineSection.innerHTML =
+  '<h2>Pipeline · history from the Metrics API</h2><div class="fresh">waiting for the metrics service…</div><div class="pipeline-charts"></div>';
+main.appendChild(pipelineSection);
+const pipelineCharts = new Map();
+
+async function loadPipelineCharts() {
+  const meta = await (await fetch('/api/meta')).json();
+  for (const chart of meta.pipeline ?? []) {
+    const block = document.createElement('div');
+    block.className = 'pipeline-chart';
+    block.dataset.chart = chart.id;
+    block.innerHTML = `<h3>${escape(chart.title)}</h3><div class="chart"><canvas></canvas></div><table></table>`;
+    pipelineSection.querySelector('.pipeline-charts').appendChild(block);
+    const graph = new Chart(block.querySelector('canvas'), {
+      type: 'line',
+      data: { labels: [], datasets: [] },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: true, labels: { boxWidth: 10, font: { size: 9 } } } },
+        scales: { x: { ticks: { font: { size: 9 } } }, y: { beginAtZero: true } },
+      },
+    });
+    pipelineCharts.set(chart.id, { chart, block, graph });
+  }
+}
+
+const COLOURS = ['#3d6fd8', '#1b7f3b', '#e8a317', '#b3261e', '#7b4bc4', '#0b8a8a', '#56607a', '#c2185b'];
+
+function renderPipeline(view) {
+  window.dashboard.pipeline = view;
+  const fresh = pipelineSection.querySelector('.fresh');
+  pipelineSection.classList.toggle('unavailable', Boolean(view.unavailable));
+  if (view.unavailable) {
+    fresh.innerHTML = `<b class="stale">${escape(view.unavailable)}</b> ${escape(view.fix)}`;
+    return;
+  }
+  fresh.textContent = `last ${view.minutes} min, per minute (UTC) · ${view.source}/v2/metrics/cloud/query`;
+  for (const { chart, block, graph } of pipelineCharts.values()) {
+    const series = view.charts[chart.id] ?? [];
+    const minutes = [...new Set(series.flatMap((one) => one.points.map((point) => point.timestamp)))].sort();
+    graph.data.labels = minutes.map((timestamp) => timestamp.slice(11, 16));
+    graph.data.datasets = series.map((one, index) => {
+      const byMinute = new Map(one.points.map((point) => [point.timestamp, point.value]));
+      return {
+        label: one.label,
+        data: minutes.map((minute) => byMinute.get(minute) ?? 0),
+        borderColor: COLOURS[index % COLOURS.length],
+        pointRadius: 0,
+        borderWidth: 1.5,
+      };
+    });
+    graph.update('none');
+    const heading = chart.kind === 'counter' ? `total, ${view.minutes} min` : 'last minute';
+    block.querySelector('table').innerHTML =
+      series.length === 0
+        ? '<tr><td class="empty">no data in this window</td></tr>'
+        : `<tr><th></th><th class="n">${heading}</th></tr>` +
+          series
+            .map(
+              (one) =>
+                `<tr data-series="${escape(one.label)}"><td>${escape(one.label)}</td><td class="n" data-field="summary">${escape(Math.round(one.summary))}</td></tr>`,
+            )
+            .join('');
+  }
+}
+
+async function refreshPipeline() {
+  try {
+    renderPipeline(await (await fetch('/api/pipeline')).json());
+  } catch (error) {
+    pipelineSection.querySelector('.fresh').textContent = `the dashboard did not answer: ${error}`;
+  }
+}
+loadPipelineCharts().then(() => {
+  refreshPipeline();
+  setInterval(refreshPipeline, 5000);
+});
 
 function connect() {
   const source = new EventSource('/events');

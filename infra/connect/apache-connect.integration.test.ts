@@ -14,6 +14,8 @@ import {
   type KafkaEntry,
 } from '../stack/stack-file.ts';
 import { withSession } from '../databases/clients.ts';
+import { Collector } from '../metrics/collector.ts';
+import { MetricStore } from '../metrics/store.ts';
 import {
   consume,
   testBootstrapServers,
@@ -73,7 +75,8 @@ afterAll(async () => {
 describe('apache-connect', () => {
   it('runs as its own process with the field plugins; up again leaves it alone', async () => {
     const entry = worker();
-    expect(Object.keys(entry).sort()).toEqual(['pid', 'url']); // no endpoint or key of the stack in stack.json
+    // No endpoint or key of the stack in stack.json; the JMX exporter agent's page for the metrics service.
+    expect(Object.keys(entry).sort()).toEqual(['jmxExporterUrl', 'pid', 'url']);
     expect(isAlive(entry.pid)).toBe(true);
     const plugins = (await (
       await fetch(`${entry.url}/connector-plugins?connectorsOnly=false`)
@@ -192,6 +195,28 @@ describe('apache-connect', () => {
     expect(described.out).toContain('database.password = ${env:POSTGRES_PASSWORD}');
     expect(described.out).not.toContain(postgres().password);
   }, 900_000);
+
+  it("serves its connectors' records to the metrics collector through the JMX exporter agent", async () => {
+    const store = new MetricStore(join(home, 'metrics-test'), 3_600_000);
+    const collector = new Collector(store);
+    await collector.scrape(); // the baseline: what the connector wrote before is not counted
+    const written = (): number =>
+      store
+        .ofMetric('io.confluent.kafka.connect/sent_records')
+        .filter((series) => series.labels['resource.connector.id'] === 'postgres-cdc')
+        .flatMap((series) => series.values)
+        .reduce((total, value) => total + value, 0);
+    const rows = Array.from({ length: 25 }, (_, index) => `(${200 + index}, 'row ${200 + index}')`);
+    await sql(`INSERT INTO customers VALUES ${rows.join(', ')}`);
+    await waitFor(
+      async () => {
+        await collector.scrape();
+        return written() >= rows.length;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, description: "postgres-cdc's 25 new records in a scrape" },
+    ).catch(() => undefined);
+    expect(written()).toBe(rows.length);
+  }, 180_000);
 });
 
 /** What a participant writes: the stack's endpoints by name, portable to a real cluster. */

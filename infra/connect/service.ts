@@ -8,6 +8,7 @@ import { endpointServices, stackVariables } from '../stack/environment.ts';
 import type { ConnectEntry } from '../stack/stack-file.ts';
 import { installApacheConnect, installConnectPlugins } from './install.ts';
 import { answersHealth, startApacheWorker } from './worker.ts';
+import { jmxExporterFor } from '../jmx/exporter.ts';
 import { installOtelAgent, otelAgentArgs, type OtelEntry } from '../otel/service.ts';
 
 export const defaultApacheConnectPort = 8093;
@@ -65,14 +66,18 @@ export const apacheConnectService: ServiceDefinition<ConnectEntry> = {
       installApacheConnect({ onProgress: context.progress }),
       installConnectPlugins({ onProgress: context.progress }),
     ]);
-    const jvmArgs = otel
-      ? otelAgentArgs(
-          await installOtelAgent({ onProgress: context.progress }),
-          otel.url,
-          context.env.OTEL_SERVICE_NAME ?? 'apache-connect',
-        )
-      : [];
     const dir = serviceDataDir('apache-connect');
+    const exporter = await jmxExporterFor(dir, 'connect', context.env, { onProgress: context.progress });
+    const jvmArgs = [
+      ...(otel
+        ? otelAgentArgs(
+            await installOtelAgent({ onProgress: context.progress }),
+            otel.url,
+            context.env.OTEL_SERVICE_NAME ?? 'apache-connect',
+          )
+        : []),
+      ...(exporter?.jvmArgs ?? []),
+    ];
     const portFile = join(dir, 'port');
     const previous = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
     const port = await reusePort(previous, context.ephemeralPorts ? 0 : defaultApacheConnectPort);
@@ -98,7 +103,7 @@ export const apacheConnectService: ServiceDefinition<ConnectEntry> = {
       progress: context.progress,
     });
     writeFileSync(portFile, String(port));
-    return { pid, url };
+    return { pid, url, ...(exporter ? { jmxExporterUrl: exporter.url } : {}) };
   },
 
   async isHealthy(entry: ConnectEntry): Promise<boolean> {

@@ -12,6 +12,7 @@ import {
   connectPluginsPom,
 } from '../connect/install.ts';
 import { join } from 'node:path';
+import { jmxExporterCacheName, jmxExporterPom, jmxExporterVersion } from '../jmx/exporter.ts';
 import { otelAgentCacheName, otelAgentPom, otelAgentVersion } from '../otel/service.ts';
 import { kafkaPom, kafkaVersion } from '../kafka/install.ts';
 import { canBind } from '../process/index.ts';
@@ -102,13 +103,22 @@ async function portChecks(): Promise<Check[]> {
 
 function kafkaCacheCheck(): Check {
   const dir = join(cacheHome(), `kafka-${kafkaVersion()}`);
-  const problem = cacheProblem(dir, kafkaPom);
-  if (!problem)
-    return { name: 'Kafka jars', level: 'ok', detail: `Apache Kafka ${kafkaVersion()} cached in ${dir}` };
+  // The JMX exporter agent the broker runs with (the metrics service reads its bytes in and out per topic).
+  const exporterDir = join(cacheHome(), jmxExporterCacheName());
+  const problems = [
+    [cacheProblem(dir, kafkaPom), dir],
+    [cacheProblem(exporterDir, jmxExporterPom), exporterDir],
+  ].flatMap(([problem, where]) => (problem ? [`${problem} (${where})`] : []));
+  if (problems.length === 0)
+    return {
+      name: 'Kafka jars',
+      level: 'ok',
+      detail: `Apache Kafka ${kafkaVersion()} and the Prometheus JMX exporter agent ${jmxExporterVersion()} cached in ${cacheHome()}`,
+    };
   return {
     name: 'Kafka jars',
     level: 'warn',
-    detail: `${problem} (${dir})`,
+    detail: problems.join('; '),
     fix: '`npx hack up` resolves them with Maven on first start; `npx hack install` does it now.',
   };
 }

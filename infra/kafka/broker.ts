@@ -41,6 +41,8 @@ export interface LocalBrokerOptions {
   port?: number;
   /** Also open a SASL_SSL listener (PLAIN and SCRAM users; SCRAM users are created when the data dir is formatted). */
   saslSsl?: SaslSslListener;
+  /** More JVM options before the main class, e.g. the JMX exporter agent's (infra/jmx). */
+  jvmArgs?: string[];
   progress?: (message: string) => void;
 }
 
@@ -174,7 +176,15 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const heap = process.env.HACK_KAFKA_HEAP ?? '-Xms128m -Xmx768m';
   const child = spawnDetached(
     javaExecutable(),
-    [...heap.split(/\s+/), '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propertiesFile],
+    [
+      ...heap.split(/\s+/),
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      ...(options.jvmArgs ?? []),
+      ...jvm,
+      'kafka.Kafka',
+      propertiesFile,
+    ],
     { logFile: options.logFile },
   );
   writeFileSync(join(options.dataDir, 'broker.pid'), String(child.pid));

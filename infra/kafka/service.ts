@@ -5,6 +5,7 @@ import type { ServiceDefinition, StartContext } from '../stack/service.ts';
 import type { KafkaEntry } from '../stack/stack-file.ts';
 import { answersMetadata, startLocalBroker } from './broker.ts';
 import { kafkaConnectionFromEnv, kafkaConnectionOf, kafkaEntryOf } from './connection.ts';
+import { jmxExporterFor } from '../jmx/exporter.ts';
 import { startKafkaContainer, stopKafkaContainer } from './container.ts';
 
 function hostPort(bootstrapServers: string): { host: string; port: number } {
@@ -43,13 +44,22 @@ export const kafkaService: ServiceDefinition<KafkaEntry> = {
       case 'containers':
         return startKafkaContainer(context);
       case 'local': {
+        const dataDir = serviceDataDir('kafka');
+        const exporter = await jmxExporterFor(dataDir, 'broker', context.env, {
+          onProgress: context.progress,
+        });
         const broker = await startLocalBroker({
-          dataDir: serviceDataDir('kafka'),
+          dataDir,
           logFile: serviceLogFile('kafka'),
           port: context.ephemeralPorts ? 0 : undefined,
+          jvmArgs: exporter?.jvmArgs,
           progress: context.progress,
         });
-        return { pid: broker.pid, bootstrapServers: broker.bootstrapServers };
+        return {
+          pid: broker.pid,
+          bootstrapServers: broker.bootstrapServers,
+          ...(exporter ? { jmxExporterUrl: exporter.url } : {}),
+        };
       }
     }
   },

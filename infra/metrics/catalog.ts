@@ -94,6 +94,14 @@ export const metricDescriptors: MetricDescriptor[] = [
     `The delta count of bytes of the customer's data sent over the network (the broker's BytesOutPerSec count per topic, through the Prometheus JMX exporter on the broker; no data when the broker runs without it). ${everyScrape}`,
   ),
   metric(
+    'io.confluent.kafka.server/request_count',
+    'COUNTER_INT64',
+    '1',
+    ['kafka'],
+    [label('type', 'The type of request: Produce, Fetch, FetchConsumer, Metadata, …')],
+    `The delta count of requests received over the network (the broker's RequestsPerSec count per request type, summed over versions, through the Prometheus JMX exporter on the broker). ${everyScrape}`,
+  ),
+  metric(
     'io.confluent.kafka.server/retained_bytes',
     'GAUGE_INT64',
     'By',
@@ -178,7 +186,7 @@ export const metricDescriptors: MetricDescriptor[] = [
     'GAUGE_DOUBLE',
     'ms',
     ['hack'],
-    [label('target', 'What was scraped: kafka, connect, search.')],
+    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search.')],
     'How long one scrape of the target took.',
   ),
   metric(
@@ -186,7 +194,7 @@ export const metricDescriptors: MetricDescriptor[] = [
     'COUNTER_INT64',
     '1',
     ['hack'],
-    [label('target', 'What was scraped: kafka, connect, search.')],
+    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search.')],
     `The delta count of failed scrapes of the target (the collector's log says why). ${everyScrape}`,
   ),
 ];

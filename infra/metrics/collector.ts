@@ -1,9 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { kafkaClient, kafkaConnectionOf } from '../kafka/connection.ts';
 import { serviceDataDir } from '../paths.ts';
-import { readStack, type StackServices } from '../stack/stack-file.ts';
+import { readStack, type ConnectEntry, type StackServices } from '../stack/stack-file.ts';
 import { parsePrometheus } from './prometheus.ts';
 import type { MetricStore, Sample } from './store.ts';
 
@@ -13,7 +13,9 @@ import type { MetricStore, Sample } from './store.ts';
  * - kafka, through the admin API: high watermarks per partition (→ received_records), consumer groups' committed
  *   offsets (→ consumer_lag_offsets, sent_records), the partition count, and — when the broker is the stack's own —
  *   the size of each partition's log directory (→ retained_bytes);
- * - connect, our worker's Prometheus page `/metrics` (→ the connector metrics);
+ * - kafka-jmx, the JMX exporter agent on the stack's own broker (infra/jmx): bytes in and out per topic, requests;
+ * - connect, our worker's Prometheus page `/metrics` (→ the connector metrics), and apache-connect, Apache Kafka
+ *   Connect's MBeans through the JMX exporter, exported under the same names;
  * - search, the emulator's service statistics.
  * Counters are kept as the Cloud keeps them: the delta since the previous scrape. The last cumulative readings
  * are persisted, so a restarted collector continues; a series first seen after the collector's first scrape of
@@ -71,7 +73,14 @@ export class Collector {
     const services = readStack()?.services ?? {};
     const targets: Array<[string, () => Promise<{ gauges: Sample[]; counters: Reading[] }>]> = [];
     if (services.kafka) targets.push(['kafka', () => this.scrapeKafka(services)]);
-    if (services.connect?.url) targets.push(['connect', () => scrapeConnect(services.connect!.url)]);
+    const brokerExporter = services.kafka?.jmxExporterUrl;
+    if (brokerExporter) targets.push(['kafka-jmx', () => scrapeBrokerExporter(brokerExporter)]);
+    if (services.connect?.url)
+      targets.push(['connect', () => scrapeConnect(`${services.connect!.url}/metrics`)]);
+    // Apache Kafka Connect's MBeans, exported by the JMX exporter under the names our worker serves.
+    const apacheExporter = (services['apache-connect'] as ConnectEntry | undefined)?.jmxExporterUrl;
+    if (apacheExporter)
+      targets.push(['apache-connect', () => scrapeConnect(`${apacheExporter}/metrics?${connectFamilies}`)]);
     if (services.search?.endpoint) targets.push(['search', () => scrapeSearch(services)]);
     const samples: Sample[] = [];
     const collector = { 'resource.hack.id': 'local' };
@@ -103,7 +112,8 @@ export class Collector {
     const seen = this.state.seen.includes(target);
     const samples: Sample[] = [];
     for (const reading of readings) {
-      const key = `${reading.metric}${JSON.stringify(reading.labels)}`;
+      // Per target: both Connect workers may run a connector of the same name.
+      const key = `${target}\u0000${reading.metric}${JSON.stringify(reading.labels)}`;
       const previous = this.state.cumulative[key];
       this.state.cumulative[key] = reading.total;
       let delta: number;
@@ -220,38 +230,63 @@ function retainedBytes(services: StackServices, cluster: Labels): Sample[] {
   return samples;
 }
 
+/**
+ * A family's name without the `_total` counters end with: the JMX exporter (Prometheus client_java 1.x) drops it
+ * from its gauges' names (`…_sink_record_read`, our worker writes `…_sink_record_read_total`), and its `name[]`
+ * filter takes the name without it.
+ */
+const familyOf = (name: string): string => name.replace(/_total$/, '');
+
 /** Sums a worker family per connector (its tasks' values). */
 function perConnector(samples: ReturnType<typeof parsePrometheus>, family: string): Map<string, number> {
   const totals = new Map<string, number>();
   for (const sample of samples)
-    if (sample.name === family && sample.labels.connector !== undefined)
+    if (familyOf(sample.name) === familyOf(family) && sample.labels.connector !== undefined)
       totals.set(sample.labels.connector, (totals.get(sample.labels.connector) ?? 0) + sample.value);
   return totals;
 }
 
-async function scrapeConnect(url: string): Promise<{ gauges: Sample[]; counters: Reading[] }> {
-  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`GET ${url}/metrics answered ${response.status}`);
-  const samples = parsePrometheus(await response.text());
+/** The Cloud's connector metrics, and the worker families (summed over a connector's tasks) they come from. */
+const connectorCounters: Array<[string, string]> = [
+  ['io.confluent.kafka.connect/sent_records', 'kafka_connect_source_task_metrics_source_record_write_total'],
+  ['io.confluent.kafka.connect/received_records', 'kafka_connect_sink_task_metrics_sink_record_read_total'],
+  [
+    'io.confluent.kafka.connect/dead_letter_queue_records',
+    'kafka_connect_task_error_metrics_deadletterqueue_produce_requests',
+  ],
+  ['hack.local/connect/record_errors', 'kafka_connect_task_error_metrics_total_record_errors'],
+];
+const taskStatuses = ['running', 'paused', 'failed', 'unassigned'];
+const taskCountFamily = (status: string): string =>
+  `kafka_connect_connect_worker_metrics_connector_${status}_task_count`;
+
+/** Only the families read here, of a JMX exporter's page (`name[]=`: the agent then skips the JVM's metrics). */
+const connectFamilies = [
+  ...connectorCounters.map(([, family]) => family),
+  ...taskStatuses.map(taskCountFamily),
+  taskCountFamily('total'),
+]
+  .map((family) => `name[]=${familyOf(family)}`)
+  .join('&');
+
+/**
+ * A Connect worker's metrics page: our worker's `GET /metrics`, or the JMX exporter's page on Apache Kafka Connect
+ * (infra/jmx/connect-rules.yaml exports the MBeans under the same names).
+ */
+async function scrapeConnect(pageUrl: string): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const samples = parsePrometheus(await fetchText(pageUrl));
   const counters: Reading[] = [];
-  const mapped: Array<[string, string]> = [
-    [
-      'io.confluent.kafka.connect/sent_records',
-      'kafka_connect_source_task_metrics_source_record_write_total',
-    ],
-    ['io.confluent.kafka.connect/received_records', 'kafka_connect_sink_task_metrics_sink_record_read_total'],
-    [
-      'io.confluent.kafka.connect/dead_letter_queue_records',
-      'kafka_connect_task_error_metrics_deadletterqueue_produce_requests',
-    ],
-    ['hack.local/connect/record_errors', 'kafka_connect_task_error_metrics_total_record_errors'],
-  ];
+  // Our worker lists every connector in its status family; Apache's has no numeric one, its task counts do.
   const connectors = new Set(
     samples
-      .filter((sample) => sample.name === 'kafka_connect_connector_metrics_status')
+      .filter(
+        (sample) =>
+          sample.name === 'kafka_connect_connector_metrics_status' ||
+          sample.name === taskCountFamily('total'),
+      )
       .map((s) => s.labels.connector!),
   );
-  for (const [metric, family] of mapped) {
+  for (const [metric, family] of connectorCounters) {
     const totals = perConnector(samples, family);
     for (const connector of connectors)
       counters.push({
@@ -262,18 +297,69 @@ async function scrapeConnect(url: string): Promise<{ gauges: Sample[]; counters:
   }
   const gauges: Sample[] = [];
   for (const connector of connectors)
-    for (const status of ['running', 'paused', 'failed', 'unassigned'])
+    for (const status of taskStatuses)
       gauges.push({
         metric: 'hack.local/connect/task_count',
         labels: { 'resource.connector.id': connector, 'metric.status': status },
         value:
           samples.find(
-            (sample) =>
-              sample.name === `kafka_connect_connect_worker_metrics_connector_${status}_task_count` &&
-              sample.labels.connector === connector,
+            (sample) => sample.name === taskCountFamily(status) && sample.labels.connector === connector,
           )?.value ?? 0,
       });
   return { gauges, counters };
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.text();
+}
+
+/** Broker families of infra/jmx/broker-rules.yaml, and the Cloud metric each becomes. */
+const brokerFamilies = {
+  received_bytes: 'kafka_server_brokertopicmetrics_bytesinpersec_count',
+  sent_bytes: 'kafka_server_brokertopicmetrics_bytesoutpersec_count',
+  request_count: 'kafka_network_requestmetrics_requestspersec_count',
+};
+
+/**
+ * The JMX exporter on the stack's own broker: BytesIn/BytesOut per topic (→ received_bytes, sent_bytes) and
+ * requests per type, summed over versions (→ request_count). The cluster id comes from the broker's data dir.
+ */
+async function scrapeBrokerExporter(url: string): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const query = Object.values(brokerFamilies)
+    .map((family) => `name[]=${family}`)
+    .join('&');
+  const samples = parsePrometheus(await fetchText(`${url}/metrics?${query}`));
+  const cluster = { 'resource.kafka.id': localClusterId() };
+  const counters: Reading[] = [];
+  for (const [name, family] of Object.entries(brokerFamilies).slice(0, 2))
+    for (const sample of samples)
+      if (sample.name === family && sample.labels.topic && !sample.labels.topic.startsWith('__'))
+        counters.push({
+          metric: `io.confluent.kafka.server/${name}`,
+          labels: { ...cluster, 'metric.topic': sample.labels.topic },
+          total: sample.value,
+        });
+  const requests = new Map<string, number>();
+  for (const sample of samples)
+    if (sample.name === brokerFamilies.request_count && sample.labels.request)
+      requests.set(sample.labels.request, (requests.get(sample.labels.request) ?? 0) + sample.value);
+  for (const [type, total] of requests)
+    counters.push({
+      metric: 'io.confluent.kafka.server/request_count',
+      labels: { ...cluster, 'metric.type': type },
+      total,
+    });
+  return { gauges: [], counters };
+}
+
+/** The cluster id the stack's own broker was formatted with (its `meta.properties`). */
+function localClusterId(): string {
+  const text = readFileSync(join(serviceDataDir('kafka'), 'log', 'meta.properties'), 'utf8');
+  const id = /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
+  if (!id) throw new Error("the broker's meta.properties names no cluster.id");
+  return id;
 }
 
 async function scrapeSearch(services: StackServices): Promise<{ gauges: Sample[]; counters: Reading[] }> {

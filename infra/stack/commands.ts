@@ -9,6 +9,7 @@ import { UsageError } from '../errors.ts';
 import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installOtelAgent } from '../otel/service.ts';
+import { installJmxExporter } from '../jmx/exporter.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
 import { installRegistryPostgres } from '../databases/postgres-binaries.ts';
 import { installOpenSearch, openSearchVersion } from '../opensearch/install.ts';
@@ -62,7 +63,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('install')
     .description(
-      'Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools) from Maven Central into the cache',
+      'Resolve the Java artifacts the local stack needs (Apache Kafka, its command-line tools, the JMX exporter agent) from Maven Central into the cache',
     )
     .option('--force', 'fetch again even when the cache looks complete')
     .option(
@@ -89,6 +90,10 @@ export function registerStackCommands(program: Command): void {
         const classpath = await installKafka({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+        );
+        const exporter = await installJmxExporter({ force: options.force, onProgress: say });
+        process.stdout.write(
+          `${mark.ok()} Prometheus JMX exporter agent (on the broker and apache-connect, for the metrics service): ${exporter}\n`,
         );
         const tools = await installKafkaTools({ force: options.force, onProgress: say });
         process.stdout.write(

@@ -18,6 +18,8 @@ export interface KafkaEntry {
   saslMechanism?: string;
   /** The SASL password is never written here; it is read from KAFKA_SASL_PASSWORD when a client connects. */
   saslUsername?: string;
+  /** The JMX exporter agent on the stack's own broker (infra/jmx): `{url}/metrics`, Prometheus text. */
+  jmxExporterUrl?: string;
 }
 
 export interface CosmosEntry {
@@ -55,6 +57,8 @@ export interface SearchEntry {
 export interface ConnectEntry {
   pid?: number;
   url: string;
+  /** Apache Kafka Connect's JMX exporter agent (infra/jmx): `{url}/metrics`, Prometheus text. */
+  jmxExporterUrl?: string;
 }
 
 export interface SchemaRegistryEntry {
