@@ -35,6 +35,17 @@ interface Row {
   seconds: number;
   /** How long producing the input took (sinks only): a sink keeping up with it measures the producer. */
   fillSeconds?: number;
+  /**
+   * CPU this process spent in the flow (worker, emulators and the bench's own producer), per record: steadier
+   * than the wall time on a shared machine, where other builds take the cores.
+   */
+  cpuUsPerRecord: number;
+}
+
+/** CPU (user + system, µs) this process has used so far. */
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 async function until(
@@ -199,6 +210,7 @@ async function main(): Promise<void> {
       );
       let started = performance.now();
       let startedUs = monotonicUs();
+      let startedCpu = cpuUs();
       let filled = await fill(kafka, topic, purchase);
       await until(
         async () => (await landed()) >= records + 4,
@@ -209,6 +221,7 @@ async function main(): Promise<void> {
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
       trace(`cosmos-sink-${tasks}`, startedUs);
       await remove(worker, `sink-${tasks}`);
@@ -234,6 +247,7 @@ async function main(): Promise<void> {
       await createTopic(kafka, sourceTopic);
       started = performance.now();
       startedUs = monotonicUs();
+      startedCpu = cpuUs();
       await put(worker, `source-${tasks}`, {
         'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
         'tasks.max': String(tasks),
@@ -252,6 +266,7 @@ async function main(): Promise<void> {
         flow: 'Cosmos change feed → Kafka (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
       trace(`cosmos-source-${tasks}`, startedUs);
       await remove(worker, `source-${tasks}`);
@@ -290,6 +305,7 @@ async function main(): Promise<void> {
       );
       started = performance.now();
       startedUs = monotonicUs();
+      startedCpu = cpuUs();
       filled = await fill(kafka, searchTopic, user);
       await until(
         async () => (await indexed()) >= records + 4,
@@ -300,6 +316,7 @@ async function main(): Promise<void> {
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
       trace(`search-sink-${tasks}`, startedUs);
       await remove(worker, `search-${tasks}`);
@@ -328,6 +345,7 @@ async function main(): Promise<void> {
           value: (row: Row) => (row.fillSeconds === undefined ? '-' : row.fillSeconds.toFixed(1)),
           align: 'right',
         },
+        { header: 'CPU µs/record', value: (row: Row) => Math.round(row.cpuUsPerRecord), align: 'right' },
       ],
       rows,
     ) + '\n',

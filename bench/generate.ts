@@ -6,6 +6,7 @@
  * Not a test: it prints figures for BENCHMARKS.md.
  *
  * BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; otherwise a local one is started (jars cached).
+ * BENCH_CASES (e.g. `kafka`) runs only the named cases.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -132,10 +133,14 @@ async function main(): Promise<void> {
       ['kafka', 'medium', 'Kafka, 7 event topics + manifest'],
       ['kafka', 'large', 'Kafka, 7 event topics + manifest'],
     ];
-    const rows = cases.map(([name, scale, what]) => {
-      process.stderr.write(`· ${what} (${scale}) …\n`);
-      return { what, scale, ...inChild(name, scale, bootstrap ?? '') };
-    });
+    // `BENCH_CASES=kafka` (a comma-separated list of case names) runs only those: an A/B of one writer.
+    const only = process.env.BENCH_CASES?.split(',').map((name) => name.trim());
+    const rows = cases
+      .filter(([name]) => !only || only.includes(name))
+      .map(([name, scale, what]) => {
+        process.stderr.write(`· ${what} (${scale}) …\n`);
+        return { what, scale, ...inChild(name, scale, bootstrap ?? '') };
+      });
     process.stdout.write(
       `\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`,
     );
