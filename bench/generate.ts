@@ -29,6 +29,8 @@ interface CaseResult {
   peakRssMb: number;
   /** The largest heap in use right after a forced GC, sampled every 250k records: the live data, not V8's slack. */
   liveHeapMb: number;
+  /** CPU (user + system) the case's process used: steadier than the wall time on a shared machine. */
+  cpuSeconds: number;
   bytes?: number;
 }
 
@@ -45,6 +47,7 @@ type CaseName = 'generate' | 'jsonl' | 'kafka';
 async function runCase(name: CaseName, scale: string, bootstrap: string | undefined): Promise<CaseResult> {
   const options = resolveScenario({ seed: 42, scale });
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   let records = 0;
   let bytes: number | undefined;
   if (name === 'generate') {
@@ -88,9 +91,11 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(startedCpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   sampleLiveHeap();
-  return { records, seconds, peakRssMb, liveHeapMb, ...(bytes ? { bytes } : {}) };
+  return { records, seconds, peakRssMb, liveHeapMb, cpuSeconds, ...(bytes ? { bytes } : {}) };
 }
 
 function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
           { header: 'records', value: (row) => row.records, align: 'right' },
           { header: 'seconds', value: (row) => row.seconds.toFixed(1), align: 'right' },
           { header: 'records/s', value: (row) => Math.round(row.records / row.seconds), align: 'right' },
+          { header: 'CPU s', value: (row) => row.cpuSeconds.toFixed(1), align: 'right' },
           { header: 'peak RSS MB', value: (row) => row.peakRssMb.toFixed(0), align: 'right' },
           { header: 'live heap MB', value: (row) => row.liveHeapMb.toFixed(0), align: 'right' },
           {
