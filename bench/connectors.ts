@@ -33,6 +33,19 @@ interface Row {
   flow: string;
   tasks: number;
   seconds: number;
+  /** How long producing the input took (sinks only): a sink keeping up with it measures the producer. */
+  fillSeconds?: number;
+  /**
+   * CPU this process spent in the flow (worker, emulators and the bench's own producer), per record: steadier
+   * than the wall time on a shared machine, where other builds take the cores.
+   */
+  cpuUsPerRecord: number;
+}
+
+/** CPU (user + system, µs) this process has used so far. */
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 async function until(
@@ -83,7 +96,16 @@ async function warmUp(kafka: Kafka, topic: string, make: (n: number) => object):
   await producer.disconnect();
 }
 
-async function fill(kafka: Kafka, topic: string, make: (n: number) => object): Promise<void> {
+/** Monotonic µs (the clock of `--cpu-prof` profiles): phase windows on stderr, to slice a profile by flow. */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+function trace(phase: string, startedUs: number, detail = ''): void {
+  process.stderr.write(`phase ${phase} ${startedUs} ${monotonicUs()}${detail ? ` ${detail}` : ''}\n`);
+}
+
+/** Produces the records; returns how long that took (ms): the sinks cannot be faster than their input. */
+async function fill(kafka: Kafka, topic: string, make: (n: number) => object): Promise<number> {
+  const started = performance.now();
   const producer = kafka.producer();
   await producer.connect();
   for (let start = 0; start < records; start += 500) {
@@ -93,7 +115,9 @@ async function fill(kafka: Kafka, topic: string, make: (n: number) => object): P
     });
     await producer.send({ topic, messages, acks: -1 });
   }
+  const elapsed = performance.now() - started;
   await producer.disconnect();
+  return elapsed;
 }
 
 async function topicSize(kafka: Kafka, topic: string): Promise<number> {
@@ -185,7 +209,9 @@ async function main(): Promise<void> {
         () => status(worker, `sink-${tasks}`),
       );
       let started = performance.now();
-      await fill(kafka, topic, purchase);
+      let startedUs = monotonicUs();
+      let startedCpu = cpuUs();
+      let filled = await fill(kafka, topic, purchase);
       await until(
         async () => (await landed()) >= records + 4,
         () => status(worker, `sink-${tasks}`),
@@ -194,7 +220,10 @@ async function main(): Promise<void> {
         flow: 'Kafka → Cosmos sink (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
+        fillSeconds: filled / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
+      trace(`cosmos-sink-${tasks}`, startedUs);
       await remove(worker, `sink-${tasks}`);
 
       // Cosmos change feed → source → Kafka: two containers, so two tasks have a feed range each.
@@ -217,6 +246,8 @@ async function main(): Promise<void> {
       const sourceTopic = `${prefix}-users-${tasks}`;
       await createTopic(kafka, sourceTopic);
       started = performance.now();
+      startedUs = monotonicUs();
+      startedCpu = cpuUs();
       await put(worker, `source-${tasks}`, {
         'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
         'tasks.max': String(tasks),
@@ -235,7 +266,9 @@ async function main(): Promise<void> {
         flow: 'Cosmos change feed → Kafka (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
+      trace(`cosmos-source-${tasks}`, startedUs);
       await remove(worker, `source-${tasks}`);
 
       // Kafka → Search sink: measured like the Cosmos sink, once warm.
@@ -271,7 +304,9 @@ async function main(): Promise<void> {
         () => status(worker, `search-${tasks}`),
       );
       started = performance.now();
-      await fill(kafka, searchTopic, user);
+      startedUs = monotonicUs();
+      startedCpu = cpuUs();
+      filled = await fill(kafka, searchTopic, user);
       await until(
         async () => (await indexed()) >= records + 4,
         () => status(worker, `search-${tasks}`),
@@ -280,7 +315,10 @@ async function main(): Promise<void> {
         flow: 'Kafka → Search sink (documents)',
         tasks,
         seconds: (performance.now() - started) / 1000,
+        fillSeconds: filled / 1000,
+        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
       });
+      trace(`search-sink-${tasks}`, startedUs);
       await remove(worker, `search-${tasks}`);
     }
   } finally {
@@ -302,6 +340,12 @@ async function main(): Promise<void> {
         { header: 'tasks.max', value: (row: Row) => row.tasks, align: 'right' },
         { header: 'seconds', value: (row: Row) => row.seconds.toFixed(1), align: 'right' },
         { header: 'per second', value: (row: Row) => Math.round(records / row.seconds), align: 'right' },
+        {
+          header: 'input produced in (s)',
+          value: (row: Row) => (row.fillSeconds === undefined ? '-' : row.fillSeconds.toFixed(1)),
+          align: 'right',
+        },
+        { header: 'CPU µs/record', value: (row: Row) => Math.round(row.cpuUsPerRecord), align: 'right' },
       ],
       rows,
     ) + '\n',

@@ -6,6 +6,7 @@
  * Not a test: it prints figures for BENCHMARKS.md.
  *
  * BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; otherwise a local one is started (jars cached).
+ * BENCH_CASES (e.g. `kafka`) runs only the named cases.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -28,6 +29,8 @@ interface CaseResult {
   peakRssMb: number;
   /** The largest heap in use right after a forced GC, sampled every 250k records: the live data, not V8's slack. */
   liveHeapMb: number;
+  /** CPU (user + system) the case's process used: steadier than the wall time on a shared machine. */
+  cpuSeconds: number;
   bytes?: number;
 }
 
@@ -44,6 +47,7 @@ type CaseName = 'generate' | 'jsonl' | 'kafka';
 async function runCase(name: CaseName, scale: string, bootstrap: string | undefined): Promise<CaseResult> {
   const options = resolveScenario({ seed: 42, scale });
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   let records = 0;
   let bytes: number | undefined;
   if (name === 'generate') {
@@ -87,9 +91,11 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(startedCpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   sampleLiveHeap();
-  return { records, seconds, peakRssMb, liveHeapMb, ...(bytes ? { bytes } : {}) };
+  return { records, seconds, peakRssMb, liveHeapMb, cpuSeconds, ...(bytes ? { bytes } : {}) };
 }
 
 function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {
@@ -132,10 +138,14 @@ async function main(): Promise<void> {
       ['kafka', 'medium', 'Kafka, 7 event topics + manifest'],
       ['kafka', 'large', 'Kafka, 7 event topics + manifest'],
     ];
-    const rows = cases.map(([name, scale, what]) => {
-      process.stderr.write(`· ${what} (${scale}) …\n`);
-      return { what, scale, ...inChild(name, scale, bootstrap ?? '') };
-    });
+    // `BENCH_CASES=kafka` (a comma-separated list of case names) runs only those: an A/B of one writer.
+    const only = process.env.BENCH_CASES?.split(',').map((name) => name.trim());
+    const rows = cases
+      .filter(([name]) => !only || only.includes(name))
+      .map(([name, scale, what]) => {
+        process.stderr.write(`· ${what} (${scale}) …\n`);
+        return { what, scale, ...inChild(name, scale, bootstrap ?? '') };
+      });
     process.stdout.write(
       `\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`,
     );
@@ -147,6 +157,7 @@ async function main(): Promise<void> {
           { header: 'records', value: (row) => row.records, align: 'right' },
           { header: 'seconds', value: (row) => row.seconds.toFixed(1), align: 'right' },
           { header: 'records/s', value: (row) => Math.round(row.records / row.seconds), align: 'right' },
+          { header: 'CPU s', value: (row) => row.cpuSeconds.toFixed(1), align: 'right' },
           { header: 'peak RSS MB', value: (row) => row.peakRssMb.toFixed(0), align: 'right' },
           { header: 'live heap MB', value: (row) => row.liveHeapMb.toFixed(0), align: 'right' },
           {

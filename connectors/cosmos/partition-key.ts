@@ -12,6 +12,18 @@ export type PartitionKeyValue = PartitionKey;
 
 /** `/address/"zip code"` → `['address', 'zip code']` (Cosmos quotes segments that need it). */
 export function pathSegments(path: string): string[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = parsePath(path);
+    parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
+/** Paths parsed so far: a sink parses its container's key path for every record. */
+const parsedPaths = new Map<string, string[]>();
+
+function parsePath(path: string): string[] {
   const segments: string[] = [];
   const pattern = /\/(?:"((?:[^"\\]|\\.)*)"|([^/]*))/g;
   for (const match of path.matchAll(pattern)) {

@@ -31,6 +31,8 @@ export const maxItemBytes = 2 * 1024 * 1024;
 interface TargetContainer {
   container: Container;
   partitionKey: PartitionKeyDefinitionLike;
+  /** The patch settings with this container's partition key fields (never patched): made once, not per record. */
+  patch: PatchPlan;
 }
 
 interface Write {
@@ -187,14 +189,16 @@ export class CosmosSinkTask implements SinkTask {
     }
     if (id.length > 255)
       throw new DataException(`The id is ${id.length} characters long; Cosmos DB allows 255`);
-    const size = Buffer.byteLength(JSON.stringify({ ...document, id }));
+    // The item as written: the document with its id (a copy only when the id came from elsewhere).
+    const item = document.id === id ? document : { ...document, id };
+    const size = Buffer.byteLength(JSON.stringify(item));
     if (size > maxItemBytes) {
       throw new CosmosWriteException(
         `Request size is too large: the item is ${size} bytes, the limit is ${maxItemBytes}`,
         413,
       );
     }
-    const partitionKey = partitionKeyOf({ ...document, id }, target.partitionKey);
+    const partitionKey = partitionKeyOf(item, target.partitionKey);
     if (partitionKey === undefined) {
       throw new DataException(
         `The partition key path ${target.partitionKey.paths.join(', ')} of container ${containerName} holds an object or array`,
@@ -204,10 +208,7 @@ export class CosmosSinkTask implements SinkTask {
       {
         record,
         container: containerName,
-        plan: planWrite(settings.writeStrategy, document, id, partitionKey, {
-          ...settings.patch,
-          partitionKeyFields: new Set(target.partitionKey.paths.map((path) => pathSegments(path)[0] ?? '')),
-        }),
+        plan: planWrite(settings.writeStrategy, document, id, partitionKey, target.patch),
         key: `${partitionKeyText(partitionKey)}|${id}`,
       },
     ];
@@ -234,7 +235,15 @@ export class CosmosSinkTask implements SinkTask {
       target = container.read().then(
         ({ resource }) => {
           if (!resource) throw new Error('empty answer');
-          return { container, partitionKey: resource.partitionKey ?? { paths: ['/id'] } };
+          const partitionKey = resource.partitionKey ?? { paths: ['/id'] };
+          return {
+            container,
+            partitionKey,
+            patch: {
+              ...this.requireSettings().patch,
+              partitionKeyFields: new Set(partitionKey.paths.map((path) => pathSegments(path)[0] ?? '')),
+            },
+          };
         },
         (error: unknown) => {
           this.containers.delete(name);
@@ -324,9 +333,12 @@ export class CosmosSinkTask implements SinkTask {
       chunks.map(async (chunk) => {
         try {
           // Copies, so that a retry sends each operation exactly as planned.
+          // No item bodies in the answer (`Prefer: return=minimal`): only statuses are read, and bodies would be
+          // serialised by the service and parsed here for every item.
           const answers = await container.items.bulk(
             chunk.map((index) => ({ ...writes[index]!.plan.operation })),
             { continueOnError: true },
+            { contentResponseOnWriteEnabled: false },
           );
           for (const [position, answer] of answers.entries()) {
             const status = answer.statusCode;

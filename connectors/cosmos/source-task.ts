@@ -52,7 +52,16 @@ interface Reader {
   iterator: ChangeFeedPullModelIterator<Record<string, unknown>>;
   /** The continuation before the page being emitted: what a restart resumes from if the page is half sent. */
   continuation: string | null;
+  /**
+   * The next page, asked for as soon as a page with changes was handed over: the feed is read while the worker
+   * produces that page to Kafka. Nothing of it is emitted (or its continuation kept) until the next poll takes it.
+   */
+  prefetch?: Promise<PageRead>;
 }
+
+type PageRead =
+  | { response: Awaited<ReturnType<ChangeFeedPullModelIterator<Record<string, unknown>>['readNext']>> }
+  | { error: unknown };
 
 /**
  * `CosmosSourceTask`: reads the change feed of its assigned feed ranges with the SDK's pull model. Each record's
@@ -152,21 +161,24 @@ export class CosmosSourceTask implements SourceTask {
   }
 
   private async readPage(reader: Reader): Promise<SourceRecord[]> {
-    let response;
-    try {
-      response = await reader.iterator.readNext();
-    } catch (error) {
+    const read = await (reader.prefetch ?? nextPage(reader));
+    reader.prefetch = undefined;
+    if ('error' in read) {
+      const { error } = read;
       if (isTransientError(error)) return [];
       throw new ConnectException(
         `Reading the change feed of ${this.database}/${reader.assignment.container} failed: ${(error as Error).message}`,
         { cause: error },
       );
     }
+    const { response } = read;
     const items = response.statusCode === 304 ? [] : (response.result ?? []);
     const after = response.continuationToken ?? reader.continuation;
     if (items.length === 0) return [];
     const before = reader.continuation;
     reader.continuation = after;
+    // A page with changes suggests more: read on while this one is produced (a stop drops the read unseen).
+    if (this.readers.includes(reader)) reader.prefetch = nextPage(reader);
     return pageRecords(items, {
       topic: reader.assignment.topic,
       partition: reader.partition,
@@ -216,6 +228,14 @@ export function pageRecords(
       },
     } satisfies SourceRecord;
   });
+}
+
+/** The reader's next page; a failure is returned, not thrown, so a prefetch nobody takes is no unhandled rejection. */
+function nextPage(reader: Reader): Promise<PageRead> {
+  return reader.iterator.readNext().then(
+    (response) => ({ response }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

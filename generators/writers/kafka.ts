@@ -2,6 +2,7 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import { HackError, errorMessage } from '../../infra/errors.ts';
 import { createTopicsReady } from '../../infra/kafka/topics.ts';
 import { TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
+import { javaCompatiblePartitioner } from './partitioner.ts';
 import type { RecordWriter } from './record-writer.ts';
 
 export interface KafkaWriterOptions {
@@ -41,7 +42,8 @@ export async function ensureTopics(
 
 /**
  * Produces records keyed by id (value = JSON) in batches with `acks: -1`. Batches go one after another so that
- * the versions of an id (a changelog) arrive in the order they were generated.
+ * the versions of an id (a changelog) arrive in the order they were generated; the next batch is generated while
+ * the broker acknowledges the last.
  */
 export async function kafkaWriter(
   kafka: Kafka,
@@ -56,11 +58,27 @@ export async function kafkaWriter(
     allowAutoTopicCreation: false,
     idempotent,
     ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+    createPartitioner: javaCompatiblePartitioner,
   });
   await producer.connect();
   const selected = new Set(topics);
   let pending = new Map<Topic, Message[]>();
   let buffered = 0;
+  /** The batch the broker is acknowledging while the next one is generated. */
+  let inFlight: Promise<void> | undefined;
+
+  /**
+   * Starts sending what is buffered once the batch before it is acknowledged, and returns without waiting for
+   * this one: the generator fills the next batch meanwhile. Sends still go one after another, so an id's
+   * versions keep their order; a failure surfaces at the next batch or at `close`.
+   */
+  const sendInBackground = async (): Promise<void> => {
+    const previous = inFlight;
+    inFlight = undefined;
+    if (previous) await previous;
+    inFlight = send();
+    inFlight.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
+  };
 
   const send = async (): Promise<void> => {
     if (buffered === 0) return;
@@ -86,10 +104,11 @@ export async function kafkaWriter(
       if (!messages) pending.set(record.topic, (messages = []));
       messages.push({ key: record.key, value: JSON.stringify(record.value) });
       buffered += 1;
-      if (buffered >= batchSize) return send();
+      if (buffered >= batchSize) return sendInBackground();
     },
     async close() {
       try {
+        await inFlight;
         await send();
       } finally {
         await producer.disconnect();

@@ -193,19 +193,21 @@ export class ContainerState {
 
   /**
    * Applies a journaled change (replay) or a new one (`live`, through `stage`). Replayed versions are dated by
-   * their `_ts`, not by the restart, so "start from a point in time" still works after one.
+   * their `_ts`, not by the restart, so "start from a point in time" still works after one. `knownKey` is the
+   * item's key when the caller has it already (a live write).
    */
-  apply(change: ItemChange, live = false): void {
+  apply(change: ItemChange, live = false, knownKey?: string): void {
     if (change.op === 'put') {
       const doc = change.doc;
-      const key = this.keyOf(this.partitionKeyOf(doc), doc.id);
+      const key = knownKey ?? this.keyOf(this.partitionKeyOf(doc), doc.id);
       const previous = this.items.get(key);
       this.setItem(key, doc);
       this.log.recordPut(key, doc, previous, live);
       this.lsn = Math.max(this.lsn, doc._lsn);
-      this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
+      // A live write's `_rid` came from the counter (or is an older item's): only a replay needs to raise it.
+      if (!live) this.docCounter = Math.max(this.docCounter, ridCounter(doc._rid));
     } else {
-      const key = this.keyOf(change.pk, change.id);
+      const key = knownKey ?? this.keyOf(change.pk, change.id);
       const previous = this.items.get(key);
       if (previous) {
         this.deleteItem(key);
@@ -245,7 +247,7 @@ export class ContainerState {
   private stage(tx: Transaction, change: ItemChange, key: string): void {
     tx.undo.push({ key, before: this.items.get(key) });
     tx.changes.push(change);
-    this.apply(change, true);
+    this.apply(change, true, key);
   }
 
   /** After the journal has the transaction: visible to the change feed; the log is compacted now and then. */
@@ -281,21 +283,27 @@ export class ContainerState {
   private newDocument(body: Record<string, unknown>, existing: Document | undefined): Document {
     this.checkUniqueKeys(body);
     const lsn = ++this.lsn;
-    const rid = existing?._rid ?? documentRid(this.resource._rid, ++this.docCounter);
-    const user: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(body)) {
-      if (!['_rid', '_self', '_etag', '_ts', '_lsn', '_attachments'].includes(key)) user[key] = value;
-    }
-    return {
-      ...user,
-      id: body.id as string,
-      _rid: rid,
-      _self: `dbs/${this.databaseRid}/colls/${this.resource._rid}/docs/${rid}/`,
-      _etag: `"${randomUUID()}"`,
-      _attachments: 'attachments/',
-      _ts: Math.floor(Date.now() / 1000),
-      _lsn: lsn,
-    };
+    const rid = existing?._rid ?? this.documentRid(++this.docCounter);
+    // Built property by property (no entries array, no spread): this runs once per item written. The order is
+    // the body's, then the system properties, as before.
+    const doc: Record<string, unknown> = {};
+    for (const key of Object.keys(body)) if (!systemProperties.has(key)) doc[key] = body[key];
+    doc.id = body.id as string;
+    doc._rid = rid;
+    doc._self = `dbs/${this.databaseRid}/colls/${this.resource._rid}/docs/${rid}/`;
+    doc._etag = `"${randomUUID()}"`;
+    doc._attachments = 'attachments/';
+    doc._ts = Math.floor(Date.now() / 1000);
+    doc._lsn = lsn;
+    return doc as Document;
+  }
+
+  /** The container's 8 `_rid` bytes, decoded once: every new item's `_rid` starts with them. */
+  private ridPrefix: Buffer | undefined;
+
+  private documentRid(counter: number): string {
+    this.ridPrefix ??= ridPrefixOf(this.resource._rid);
+    return ridWithCounter(this.ridPrefix, counter);
   }
 
   private validate(
@@ -476,13 +484,20 @@ export class ContainerState {
   }
 }
 
-/** Item `_rid`s extend the container's: 8 bytes of container, 8 of a per-container counter. */
-export function documentRid(containerRid: string, counter: number): string {
-  const prefix = Buffer.from(containerRid.replace(/-/g, '/'), 'base64').subarray(0, 8);
-  const suffix = Buffer.alloc(8);
-  suffix.writeBigUInt64BE(BigInt(counter));
-  return Buffer.concat([prefix, suffix]).toString('base64').replace(/\//g, '-');
+/** Item `_rid`s extend the container's: 8 bytes of container (this prefix), 8 of a per-container counter. */
+function ridPrefixOf(containerRid: string): Buffer {
+  return Buffer.from(containerRid.replace(/-/g, '/'), 'base64').subarray(0, 8);
 }
+
+function ridWithCounter(prefix: Buffer, counter: number): string {
+  const rid = Buffer.alloc(prefix.length + 8);
+  prefix.copy(rid);
+  rid.writeBigUInt64BE(BigInt(counter), prefix.length);
+  return rid.toString('base64').replace(/\//g, '-');
+}
+
+/** Properties the service sets on every item: a body's own values for them are dropped. */
+const systemProperties = new Set(['_rid', '_self', '_etag', '_ts', '_lsn', '_attachments']);
 
 function ridCounter(rid: string): number {
   const bytes = Buffer.from(rid.replace(/-/g, '/'), 'base64');
