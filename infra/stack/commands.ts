@@ -7,6 +7,7 @@ import { renderTable } from '../console/table.ts';
 import { wholeNumber } from '../console/options.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka, installKafkaTools } from '../kafka/install.ts';
+import { recordBrokerClassData } from '../kafka/broker.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installOtelAgent } from '../otel/service.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
@@ -89,6 +90,12 @@ export function registerStackCommands(program: Command): void {
         const classpath = await installKafka({ force: options.force, onProgress: say });
         process.stdout.write(
           `${mark.ok()} Apache Kafka: ${classpath.jars.length} jars in ${classpath.libDir}\n`,
+        );
+        const archive = await recordBrokerClassData({ force: options.force, onProgress: say });
+        process.stdout.write(
+          archive
+            ? `${mark.ok()} Kafka broker class-data archive (a quicker JVM start): ${archive}\n`
+            : `${mark.warn()} This JDK could not record a class-data archive for the broker; it starts without one.\n`,
         );
         const tools = await installKafkaTools({ force: options.force, onProgress: say });
         process.stdout.write(
