@@ -8,6 +8,7 @@ import { wholeNumber } from '../console/options.ts';
 import { UsageError } from '../errors.ts';
 import { installKafka, installKafkaTools } from '../kafka/install.ts';
 import { recordBrokerClassData } from '../kafka/broker.ts';
+import { compileEntryPoints } from '../process/index.ts';
 import { installApacheConnect, installConnectPlugins } from '../connect/install.ts';
 import { installOtelAgent } from '../otel/service.ts';
 import { installRegistryMariadb } from '../databases/mariadb-binaries.ts';
@@ -96,6 +97,12 @@ export function registerStackCommands(program: Command): void {
           archive
             ? `${mark.ok()} Kafka broker class-data archive (a quicker JVM start): ${archive}\n`
             : `${mark.warn()} This JDK could not record a class-data archive for the broker; it starts without one.\n`,
+        );
+        const compiled = await compileEntryPoints();
+        process.stdout.write(
+          compiled.failed.length === 0
+            ? `${mark.ok()} Compiled the CLI and the services into node_modules/.cache (${compiled.built.length} entry points; quicker starts)\n`
+            : `${mark.warn()} Could not compile ${compiled.failed.join(', ')}: they run through tsx\n`,
         );
         const tools = await installKafkaTools({ force: options.force, onProgress: say });
         process.stdout.write(
