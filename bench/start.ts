@@ -38,7 +38,9 @@ const classpath = await installKafka();
 const archive = classDataArchive('kafka-broker', classpath, java);
 const template = join(classpath.dir, 'kraft', 'bootstrap.checkpoint');
 if (!existsSync(archive) || !existsSync(template))
-  throw new Error('Run `npx hack install` first: it records the class-data archive and the KRaft checkpoint.');
+  throw new Error(
+    'Run `npx hack install` first: it records the class-data archive and the KRaft checkpoint.',
+  );
 
 const before = ['-Xms128m', '-Xmx768m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20'];
 const brokerVariants: Record<string, string[]> = {
@@ -60,7 +62,10 @@ async function brokerStart(options: string[]): Promise<number> {
   );
   const port = await freePort();
   const properties = join(dir, 'server.properties');
-  writeFileSync(properties, serverProperties({ clusterId: '', port, controllerPort: await freePort() }, logDir));
+  writeFileSync(
+    properties,
+    serverProperties({ clusterId: '', port, controllerPort: await freePort() }, logDir),
+  );
   const started = performance.now();
   const child = spawn(javaExecutable(), [...options, '-cp', classpath.classpath, 'kafka.Kafka', properties], {
     detached: true,
@@ -155,7 +160,8 @@ try {
   rmSync(home, { recursive: true, force: true });
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows = [...results].map(([what, values]) => ({ what, values }));
 process.stdout.write(
   `${renderTable(

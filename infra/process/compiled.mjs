@@ -1,6 +1,15 @@
 // Plain JavaScript: bin/hack.mjs imports this before any TypeScript can load.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -20,7 +29,13 @@ const cacheDir = join(projectRoot, 'node_modules', '.cache', 'connect-hack', 'co
 
 /** The compiled file of an entry (a path under the project). */
 export function compiledPath(entry) {
-  return join(cacheDir, `${relative(projectRoot, entry).split(sep).join('__').replace(/\.[cm]?ts$/, '')}.mjs`);
+  return join(
+    cacheDir,
+    `${relative(projectRoot, entry)
+      .split(sep)
+      .join('__')
+      .replace(/\.[cm]?ts$/, '')}.mjs`,
+  );
 }
 
 /**
@@ -62,10 +77,15 @@ function projectModules(read) {
           filename: args.path,
         };
         // A pattern, not the words themselves: this file is compiled too, and must not rewrite its own code.
-        const source = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, name) =>
-          JSON.stringify(own[name]),
+        const source = readFileSync(args.path, 'utf8').replace(
+          /\bimport\.meta\.(url|dirname|filename)\b/g,
+          (_, name) => JSON.stringify(own[name]),
         );
-        return { contents: source, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js', resolveDir: dirname(args.path) };
+        return {
+          contents: source,
+          loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js',
+          resolveDir: dirname(args.path),
+        };
       });
     },
   };
