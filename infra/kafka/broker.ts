@@ -204,9 +204,9 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
 
 /**
  * The broker JVM's options, all in one place: heap and GC, then what makes the start quick — class-data sharing
- * (the archive `hack install` records, when there is one) and the C1 compiler only (C2 compiles a broker's
- * start-up code at a cost of about a core for seconds, and a workshop broker's load never needs C2's code).
- * BENCHMARKS.md has each one's measured effect.
+ * (the archive `hack install` records, when there is one) and the C1 compiler only (C2 spends about a core for
+ * seconds compiling the start-up code; C1's code is slower at a steady high load, which a workshop broker does
+ * not see). `npm run bench:start` measures each (BENCHMARKS.md).
  */
 export function brokerJvmOptions(archive: string): string[] {
   const heap = process.env.HACK_KAFKA_HEAP ?? '-Xms128m -Xmx768m';
