@@ -111,6 +111,11 @@ export class TopicReader {
     this.kafka = kafkaClient(connection, 'connect-hack-verify');
   }
 
+  /**
+   * Catches up to the current end of every partition. `timeoutMs` is how long the read may go without moving:
+   * a million records take longer than that on a busy machine, and are not "Kafka does not answer" while they
+   * arrive.
+   */
   async snapshot(timeoutMs = 30_000): Promise<Map<string, TopicSnapshot>> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -124,11 +129,15 @@ export class TopicReader {
         for (const partition of offsets[i] ?? [])
           ends.set(`${topic}:${partition.partition}`, Number(partition.high));
       });
-      const deadline = Date.now() + timeoutMs;
+      let read = this.recordsRead();
+      let movedAt = Date.now();
       while ([...ends].some(([partition, end]) => (this.positions.get(partition) ?? 0) < end)) {
-        if (Date.now() > deadline)
+        if (this.recordsRead() !== read) {
+          read = this.recordsRead();
+          movedAt = Date.now();
+        } else if (Date.now() - movedAt > timeoutMs)
           throw new Error(
-            `Reading ${present.join(', ')} did not reach the end within ${timeoutMs / 1000} s.`,
+            `Reading ${present.join(', ')} stopped short of the end: nothing arrived for ${timeoutMs / 1000} s.`,
           );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -140,6 +149,12 @@ export class TopicReader {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  private recordsRead(): number {
+    let records = 0;
+    for (const snapshot of this.snapshots.values()) records += snapshot.records;
+    return records;
   }
 
   private async restart(topics: string[]): Promise<void> {
