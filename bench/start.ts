@@ -9,7 +9,7 @@
  * - the Cosmos DB and Search emulators' cold start (empty data dir, process spawn → ports open) and the `hack`
  *   CLI's load (`hack --help`), through tsx and compiled.
  *
- * BENCH_START_ROUNDS (default 5). Needs `npx hack install` first (the archive and the compiled files). Not a test:
+ * BENCH_START_ROUNDS (default 5), BENCH_START_ONLY (a part of the measures' labels). Needs `npx hack install` first (the archive and the compiled files). Not a test:
  * it prints figures for BENCHMARKS.md.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -160,11 +160,14 @@ const measures: Record<string, () => Promise<number>> = {
     : {}),
 };
 
+// BENCH_START_ONLY=text: only the measures whose label contains it (e.g. `hack`, `emulator`, `broker`).
+const only = process.env.BENCH_START_ONLY;
+const chosen = Object.entries(measures).filter(([label]) => !only || label.includes(only));
 const results = new Map<string, number[]>();
 const loads: number[] = [loadavg()[0]!];
 try {
   for (let round = 1; round <= rounds; round++) {
-    for (const [label, measure] of Object.entries(measures)) {
+    for (const [label, measure] of chosen) {
       const ms = await measure();
       results.set(label, [...(results.get(label) ?? []), ms]);
       process.stderr.write(`round ${round}: ${label} ${(ms / 1000).toFixed(2)} s\n`);

@@ -114,7 +114,11 @@ export async function runChallenge(
   options: ChallengeRunOptions,
 ): Promise<VerifyReport> {
   // Node, tsx and the harness's modules, from the process's start until here.
-  timeline.spans.push({ label: 'hack loaded (Node, tsx, modules)', from: 0, to: performance.now() });
+  timeline.spans.push({
+    label: 'hack loaded (Node and the modules, compiled or through tsx)',
+    from: 0,
+    to: performance.now(),
+  });
   const dir = participantDir(challenge, options);
   const linted = timeline.begin('lint');
   lintGate(challenge, dir, options.force);
