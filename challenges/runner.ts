@@ -113,12 +113,8 @@ export async function runChallenge(
   challenge: Challenge,
   options: ChallengeRunOptions,
 ): Promise<VerifyReport> {
-  // Node, tsx and the harness's modules, from the process's start until here.
-  timeline.spans.push({
-    label: 'hack loaded (Node and the modules, compiled or through tsx)',
-    from: 0,
-    to: performance.now(),
-  });
+  // From the process's start until here: Node, and the harness's modules compiled or through tsx.
+  timeline.add('hack loaded (Node and the modules, compiled or through tsx)', 0, performance.now());
   const dir = participantDir(challenge, options);
   const linted = timeline.begin('lint');
   lintGate(challenge, dir, options.force);

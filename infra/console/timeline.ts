@@ -16,10 +16,16 @@ export interface Span {
 export class Timeline {
   readonly spans: Span[] = [];
 
+  /** A span that is already over; the oldest are dropped past 10,000 (a `--watch` session verifies for hours). */
+  add(label: string, from: number, to: number): void {
+    this.spans.push({ label, from, to });
+    if (this.spans.length > 10_000) this.spans.shift();
+  }
+
   /** Starts a span now; the returned function ends it. */
   begin(label: string): () => void {
     const from = performance.now();
-    return () => void this.spans.push({ label, from, to: performance.now() });
+    return () => this.add(label, from, performance.now());
   }
 
   async time<T>(label: string, body: () => Promise<T>): Promise<T> {
@@ -34,7 +40,7 @@ export class Timeline {
   /** An instant (a span of no length), e.g. "all checks passed". */
   mark(label: string): void {
     const now = performance.now();
-    this.spans.push({ label, from: now, to: now });
+    this.add(label, now, now);
   }
 
   /** The spans in start order as `  from → to  (took)  label` lines, times in seconds since the process started. */
