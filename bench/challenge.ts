@@ -14,11 +14,12 @@
  * Challenge 06: the wall time of `hack challenge 06 --solution` and the latency from a MySQL commit to its effect
  * in MongoDB (bench/challenge-06.ts).
  *
- * BENCH_VERIFY_SCALE (default `large`, ~1M records) and BENCH_SKIP=full,100k,verify,failing,watch,04,04-1m,06 choose what runs.
+ * BENCH_VERIFY_SCALE (default `large`, ~1M records), BENCH_CHALLENGE_RUNS (default 3 default-scale runs) and
+ * BENCH_SKIP=full,100k,verify,failing,watch,04,04-1m,06 choose what runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { challenge03 } from '../challenges/03-kafka-connect/challenge.ts';
 import { challenge04, INPUT_TOPICS, OUTPUT_TOPICS } from '../challenges/04-stream-processing/challenge.ts';
@@ -66,7 +67,7 @@ function runChallenge(label: string, args: string[], id = '03'): void {
   const verification = /verification \(([\d.]+) s/.exec(result.stdout)?.[1];
   rows.push({
     what: `hack challenge ${id} --solution${args.length ? ` ${args.join(' ')}` : ''}, ${label}`,
-    value: `${seconds.toFixed(1)} s (${verdict}${verification ? `; verification ${verification} s` : ''})`,
+    value: `${seconds.toFixed(1)} s (${verdict}${verification ? `; verification ${verification} s` : ''}; load ${loadavg()[0]!.toFixed(1)})`,
   });
 }
 
@@ -353,7 +354,10 @@ async function streamsThroughput(): Promise<void> {
 
 if (!skip.has('failing')) await failingRun();
 if (!skip.has('watch')) await watchLoop();
-if (!skip.has('full')) runChallenge('default scale (small)', []);
+// Each run with its timeline (`--timings`, on stderr): where the seconds went.
+if (!skip.has('full'))
+  for (let run = 1; run <= Number(process.env.BENCH_CHALLENGE_RUNS ?? 3); run++)
+    runChallenge(`default scale (small), run ${run}`, ['--timings']);
 if (!skip.has('100k'))
   runChallenge('100k events', ['--scale', 'users=1000,products=200,events=100000', '--timeout', '900']);
 if (!skip.has('verify')) await verifyAtScale();

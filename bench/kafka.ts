@@ -1,7 +1,7 @@
 /**
  * `npm run bench:kafka` — how fast the local stack's Kafka starts (jars cached) and what kafkajs moves through it:
  * 1 KB records produced (acks=all, batches of 500) and consumed, as records/s and MB/s. Not a test: it prints
- * figures for BENCHMARKS.md.
+ * figures for BENCHMARKS.md. BENCH_RECORDS, BENCH_STARTS, BENCH_KAFKA_JVM (more broker JVM options).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -17,6 +17,9 @@ const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const recordBytes = 1024;
 const batch = 500;
 const starts = Number(process.env.BENCH_STARTS ?? 3);
+// More broker JVM options, after brokerJvmOptions' (a later option wins): `-XX:TieredStopAtLevel=4` measures the
+// broker with C2 as well.
+const extraJvmOptions = (process.env.BENCH_KAFKA_JVM ?? '').split(/\s+/).filter(Boolean);
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -32,11 +35,21 @@ async function main(): Promise<void> {
     for (let i = 0; i < starts; i++) {
       const dataDir = join(home, `fresh-${i}`);
       let started = performance.now();
-      broker = await startLocalBroker({ dataDir, logFile: join(home, `fresh-${i}.log`), port: 0 });
+      broker = await startLocalBroker({
+        dataDir,
+        logFile: join(home, `fresh-${i}.log`),
+        port: 0,
+        jvmArgs: extraJvmOptions,
+      });
       fresh.push(performance.now() - started);
       await stopProcess(broker.pid);
       started = performance.now();
-      broker = await startLocalBroker({ dataDir, logFile: join(home, `fresh-${i}.log`), port: 0 });
+      broker = await startLocalBroker({
+        dataDir,
+        logFile: join(home, `fresh-${i}.log`),
+        port: 0,
+        jvmArgs: extraJvmOptions,
+      });
       restart.push(performance.now() - started);
       if (i < starts - 1) await stopProcess(broker.pid);
     }

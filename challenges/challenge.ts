@@ -75,6 +75,8 @@ export interface ChallengeRunOptions {
   out?: string;
   /** Seconds verification may poll before it reports. */
   timeout?: number;
+  /** Print where the run's time went (each service's start, each step, each verification attempt, the stops). */
+  timings?: boolean;
 }
 
 export interface StepContext {

@@ -39,6 +39,7 @@ export function registerChallengeCommands(program: Command): void {
       positiveNumber,
       90,
     )
+    .option('--timings', "print where the run's time went: services, steps, verification, tear-down")
     .action(async (id: string, options: ChallengeRunOptions & { watch?: boolean }) => {
       fromNpmConfig(options);
       const challenge = findChallenge(id);

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveScenario } from '../generators/scenario.ts';
 import { mark, style } from '../infra/console/style.ts';
+import { timeline } from '../infra/console/timeline.ts';
 import { HackError } from '../infra/errors.ts';
 import { kafkaConnectionOf } from '../infra/kafka/connection.ts';
 import { serviceDataDir } from '../infra/paths.ts';
@@ -20,6 +21,7 @@ const say = (text: string): void => void process.stderr.write(`${text}\n`);
 /** Runs one step with ▶/✔/✘ lines; a step that returns `failed` shows ✘ and the run goes on to verification. */
 export async function step<T>(title: string, body: () => Promise<T>): Promise<T> {
   const started = Date.now();
+  const end = timeline.begin(title);
   say(`${style.cyan('▶')} ${title}…`);
   const took = (): string => style.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
   try {
@@ -32,6 +34,8 @@ export async function step<T>(title: string, body: () => Promise<T>): Promise<T>
   } catch (error) {
     say(`${mark.fail()} ${title}`);
     throw error;
+  } finally {
+    end();
   }
 }
 
@@ -109,8 +113,12 @@ export async function runChallenge(
   challenge: Challenge,
   options: ChallengeRunOptions,
 ): Promise<VerifyReport> {
+  // From the process's start until here: Node, and the harness's modules compiled or through tsx.
+  timeline.add('hack loaded (Node and the modules, compiled or through tsx)', 0, performance.now());
   const dir = participantDir(challenge, options);
+  const linted = timeline.begin('lint');
   lintGate(challenge, dir, options.force);
+  linted();
   const scenario = resolveScenario({ seed: options.seed, scale: options.scale });
   scenario.liveUpdates = Math.max(5, Math.round(scenario.scale.users / 5));
   const local = !options.env;
@@ -163,8 +171,9 @@ export async function runChallenge(
   } finally {
     process.removeListener('SIGINT', interrupted);
     const ownsServices = started.length > 0; // read before stopOwn() empties it
-    await stopOwn();
+    await timeline.time('tear-down', stopOwn);
     if (local && (options.keep || !ownsServices))
       say(style.dim('The stack keeps running: `npx hack status`, `npx hack down` when done.'));
+    if (options.timings) say(timeline.render());
   }
 }

@@ -45,9 +45,7 @@ export function diffDocuments(
       continue;
     }
     const compared = fields?.(id, want) ?? Object.keys(want).filter((field) => !systemProperties.has(field));
-    const different = compared.filter(
-      (field) => canonicalJson(want[field] ?? null) !== canonicalJson(normalize(have[field])),
-    );
+    const different = compared.filter((field) => !sameValue(want[field] ?? null, normalize(have[field])));
     if (different.length > 0) mismatched.push({ id, fields: different });
   }
   const extra = [...actual.keys()].filter((id) => !expected.has(id));
@@ -58,6 +56,14 @@ export function diffDocuments(
     extra: sortIds(extra),
     mismatched,
   };
+}
+
+/**
+ * Equal by canonical JSON. Identical primitives (most fields of most documents) are equal without building it:
+ * a million documents' fields compare in a fraction of the time, with the same result.
+ */
+function sameValue(want: unknown, have: unknown): boolean {
+  return want === have || canonicalJson(want) === canonicalJson(have);
 }
 
 /** Search returns DateTimeOffset fields as Dates; absent fields compare as null. */

@@ -1,12 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Challenge } from '../challenges/challenge.ts';
 import type { Environment } from '../infra/stack/environment.ts';
+import { timeline } from '../infra/console/timeline.ts';
 import { evaluateGraph, rootCause } from './graph.ts';
 import type { CheckResult, VerifyReport } from './report.ts';
 
 export interface VerifyOptions {
   /** Keep polling until every check passes or this much time has passed. */
   timeoutMs?: number;
+  /**
+   * The pause between attempts. Default: as long as the last read took, between 250 ms and 1 s — a small pipeline
+   * is re-read soon after its last record lands, a large one is not re-read back to back.
+   */
   intervalMs?: number;
   /** Stop when no count has moved for this long (default 8 s): the pipeline is stuck, not slow. */
   stallMs?: number;
@@ -26,7 +31,7 @@ export async function verifyChallenge<State>(
 ): Promise<VerifyReport> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 60_000);
-  const observer = await challenge.observe(environment);
+  const observer = await timeline.time('verify: connect readers', () => challenge.observe(environment));
   let checks: CheckResult[] = [];
   let attempt = 0;
   let stoppedBecause: string | undefined;
@@ -37,8 +42,12 @@ export async function verifyChallenge<State>(
     let changedAt = Date.now();
     for (;;) {
       attempt++;
+      const readStarted = Date.now();
+      const read = timeline.begin(`verify: attempt ${attempt}`);
       const state = await observer.read();
+      const readMs = Date.now() - readStarted;
       checks = evaluateGraph(challenge.checks, state);
+      read();
       for (const check of checks)
         if (check.passed && !passedAt.has(check.id)) passedAt.set(check.id, Date.now() - started);
       options.onProgress?.(checks, attempt, state);
@@ -58,10 +67,11 @@ export async function verifyChallenge<State>(
         stoppedBecause = `nothing changed for ${Math.round((Date.now() - changedAt) / 1000)} s`;
         break;
       }
-      await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - Date.now())));
+      const pause = options.intervalMs ?? Math.min(1000, Math.max(250, readMs));
+      await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
     }
   } finally {
-    await observer.close();
+    await timeline.time('verify: close readers', () => observer.close());
   }
   const durationMs = Date.now() - started;
   for (const check of checks)

@@ -5,6 +5,7 @@ import { AssignerProtocol, Kafka, type Admin } from 'kafkajs';
 import { cosmosClient } from '../../infra/cosmos/client.ts';
 import { errorMessage, HackError } from '../../infra/errors.ts';
 import { kafkaClient, kafkajsConfig } from '../../infra/kafka/connection.ts';
+import { importTypeScript } from '../../infra/process/index.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
 import { CATALOG_TOPICS, TOPIC_PARTITIONS, TOPICS } from '../../generators/model.ts';
 import { generateScenario } from '../../generators/scenario.ts';
@@ -52,7 +53,7 @@ async function participantModule<T>(participantDir: string, file: string, export
     });
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = (await importTypeScript(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     throw new HackError(`${path} could not be loaded: ${errorMessage(error).split('\n')[0]}`, {
       fix: 'Keep your clients inside this repository, where .ts files load as ES modules (as clients/ does).',

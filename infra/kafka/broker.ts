@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { javaExecutable, probeJava } from '../java/index.ts';
+import { classDataArchive, classDataOptions, recordClassDataArchive } from '../java/class-data.ts';
+import type { Classpath } from '../java/maven.ts';
+import { timeline } from '../console/timeline.ts';
 import { PrerequisiteError, ServiceError } from '../errors.ts';
 import {
   isAlive,
   logSince,
   reusePort,
   spawnDetached,
+  stopProcess,
   stopStaleProcess,
   waitUntil,
 } from '../process/index.ts';
@@ -41,7 +55,8 @@ export interface LocalBrokerOptions {
   port?: number;
   /** Also open a SASL_SSL listener (PLAIN and SCRAM users; SCRAM users are created when the data dir is formatted). */
   saslSsl?: SaslSslListener;
-  /** More JVM options before the main class, e.g. the JMX exporter agent's (infra/jmx). */
+  /** More JVM options after brokerJvmOptions' (a later option wins): the JMX exporter agent's (infra/jmx), the
+   *  class-data archive's recording, a benchmark's variant. */
   jvmArgs?: string[];
   progress?: (message: string) => void;
 }
@@ -120,7 +135,7 @@ const log4j2Properties = [
  * `hack`) is stopped first; a data dir left by `kill -9` is reused — Kafka recovers its log on start.
  */
 export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
-  await probeJava();
+  const java = await probeJava();
   const classpath = await installKafka({ onProgress: options.progress });
   mkdirSync(options.dataDir, { recursive: true });
   await stopStaleProcess(join(options.dataDir, 'broker.pid'), join(options.dataDir, 'server.properties'));
@@ -151,52 +166,29 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
     '-Djava.awt.headless=true',
   ];
   if (!formatted) {
-    options.progress?.('Formatting the KRaft metadata log…');
-    rmSync(logDir, { recursive: true, force: true });
-    try {
-      await run(javaExecutable(), [
-        ...jvm,
-        'kafka.tools.StorageTool',
-        'format',
-        `--cluster-id=${state.clusterId}`,
-        ...(options.saslSsl ? scramFormatArguments(options.saslSsl) : []),
-        '-c',
-        propertiesFile,
-      ]);
-    } catch (error) {
-      throw new ServiceError(
-        `Formatting the Kafka data dir ${logDir} failed: ${(error as { stderr?: string }).stderr ?? error}`,
-        {
-          fix: 'Run `npx hack install --force` to fetch the Kafka jars again; if that does not help, delete the data dir.',
-        },
-      );
-    }
+    await timeline.time('kafka: format the KRaft metadata log', () =>
+      formatStorage({ classpath, jvm, logDir, propertiesFile, clusterId: state.clusterId, options }),
+    );
   }
 
-  const heap = process.env.HACK_KAFKA_HEAP ?? '-Xms128m -Xmx768m';
+  const archive = classDataArchive('kafka-broker', classpath, java);
   const child = spawnDetached(
     javaExecutable(),
-    [
-      ...heap.split(/\s+/),
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      ...(options.jvmArgs ?? []),
-      ...jvm,
-      'kafka.Kafka',
-      propertiesFile,
-    ],
+    [...brokerJvmOptions(archive), ...(options.jvmArgs ?? []), ...jvm, 'kafka.Kafka', propertiesFile],
     { logFile: options.logFile },
   );
   writeFileSync(join(options.dataDir, 'broker.pid'), String(child.pid));
   const bootstrapServers = `127.0.0.1:${state.port}`;
   options.progress?.(`Waiting for Kafka on ${bootstrapServers}…`);
-  await waitUntil(() => answersMetadata({ bootstrapServers }), {
-    what: `Kafka on ${bootstrapServers}`,
-    timeoutMs: 90_000,
-    intervalMs: 300,
-    abort: () => (isAlive(child.pid) ? undefined : brokerDiedMessage(options.logFile)),
-    fix: `Look at the broker's log: ${options.logFile}`,
-  });
+  await timeline.time('kafka: JVM start until it answers metadata', () =>
+    waitUntil(() => answersMetadata({ bootstrapServers }), {
+      what: `Kafka on ${bootstrapServers}`,
+      timeoutMs: 90_000,
+      intervalMs: 100,
+      abort: () => (isAlive(child.pid) ? undefined : brokerDiedMessage(options.logFile)),
+      fix: `Look at the broker's log: ${options.logFile}`,
+    }),
+  );
   return {
     pid: child.pid,
     bootstrapServers,
@@ -209,6 +201,108 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
         }
       : {}),
   };
+}
+
+/**
+ * The broker JVM's options, all in one place: heap and GC, then what makes the start quick — class-data sharing
+ * (the archive `hack install` records, when there is one) and the C1 compiler only (C2 spends about a core for
+ * seconds compiling the start-up code; C1's code is slower at a steady high load, which a workshop broker does
+ * not see). `npm run bench:start` measures each (BENCHMARKS.md).
+ */
+export function brokerJvmOptions(archive: string): string[] {
+  const heap = process.env.HACK_KAFKA_HEAP ?? '-Xms128m -Xmx768m';
+  return [
+    ...heap.split(/\s+/),
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:TieredStopAtLevel=1',
+    ...classDataOptions(archive),
+  ];
+}
+
+/**
+ * A new data dir's KRaft storage. `kafka-storage format` is a JVM of its own (1–3 s); what it writes without SCRAM
+ * users is the same for every cluster of one Kafka version — the bootstrap checkpoint (metadata version and
+ * feature levels; no cluster id) and meta.properties (node id, cluster id, directory id). So the first format's
+ * checkpoint is kept with the jars, and later data dirs get a copy of it and a meta.properties of their own.
+ * SCRAM users are records in that checkpoint: a listener with them is always formatted by the tool.
+ */
+async function formatStorage(input: {
+  classpath: Classpath;
+  jvm: string[];
+  logDir: string;
+  propertiesFile: string;
+  clusterId: string;
+  options: LocalBrokerOptions;
+}): Promise<void> {
+  const { classpath, logDir, clusterId, options } = input;
+  rmSync(logDir, { recursive: true, force: true });
+  const template = join(classpath.dir, 'kraft', 'bootstrap.checkpoint');
+  if (!options.saslSsl && existsSync(template)) {
+    mkdirSync(logDir, { recursive: true });
+    copyFileSync(template, join(logDir, 'bootstrap.checkpoint'));
+    writeFileSync(
+      join(logDir, 'meta.properties'),
+      `# Written by connect-hack as kafka-storage format writes it\nnode.id=1\ndirectory.id=${newClusterId()}\nversion=1\ncluster.id=${clusterId}\n`,
+    );
+    return;
+  }
+  options.progress?.('Formatting the KRaft metadata log…');
+  try {
+    await run(javaExecutable(), [
+      ...input.jvm,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      ...(options.saslSsl ? scramFormatArguments(options.saslSsl) : []),
+      '-c',
+      input.propertiesFile,
+    ]);
+  } catch (error) {
+    throw new ServiceError(
+      `Formatting the Kafka data dir ${logDir} failed: ${(error as { stderr?: string }).stderr ?? error}`,
+      {
+        fix: 'Run `npx hack install --force` to fetch the Kafka jars again; if that does not help, delete the data dir.',
+      },
+    );
+  }
+  if (!options.saslSsl) {
+    // Into place in one rename: a broker starting meanwhile sees the whole file or none.
+    mkdirSync(join(template, '..'), { recursive: true });
+    const partial = `${template}.${process.pid}`;
+    copyFileSync(join(logDir, 'bootstrap.checkpoint'), partial);
+    renameSync(partial, template);
+  }
+}
+
+/**
+ * Records the broker's class-data archive (`hack install`): one broker on a scratch data dir, started until it
+ * answers metadata and stopped, dumps the classes it loaded. Nothing when the archive exists (unless `force`).
+ */
+export async function recordBrokerClassData(
+  options: { force?: boolean; onProgress?: (message: string) => void } = {},
+): Promise<string | undefined> {
+  const java = await probeJava();
+  const classpath = await installKafka({ onProgress: options.onProgress });
+  const archive = classDataArchive('kafka-broker', classpath, java);
+  if (existsSync(archive) && !options.force) return archive;
+  rmSync(archive, { force: true }); // a start records a new archive only without the old one
+  options.onProgress?.("Recording the Kafka broker's class-data archive (one broker start and stop)…");
+  const scratch = mkdtempSync(join(tmpdir(), 'connect-hack-kafka-cds-'));
+  try {
+    const recorded = await recordClassDataArchive(archive, classpath, async (dumpOption) => {
+      const broker = await startLocalBroker({
+        dataDir: join(scratch, 'data'),
+        logFile: join(scratch, 'kafka.log'),
+        port: 0,
+        jvmArgs: [dumpOption],
+      });
+      if ((await stopProcess(broker.pid, 60_000)) === 'killed') throw new Error('the broker did not stop');
+    });
+    return recorded ? archive : undefined;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export async function answersMetadata(connection: KafkaConnection): Promise<boolean> {

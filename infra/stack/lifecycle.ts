@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSy
 import { join } from 'node:path';
 import { hackHome } from '../paths.ts';
 import { HackError } from '../errors.ts';
+import { timeline } from '../console/timeline.ts';
 import { isAlive, stopProcess } from '../process/index.ts';
 import { findService, stackServices } from './registry.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -66,13 +67,15 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
           }
           if (recorded?.pid && isAlive(recorded.pid)) await stopService(service, recorded); // alive but not answering
           progress(`${recorded ? 'Restarting' : 'Starting'} ${service.name}…`);
-          stack.services[service.name] = await service.start({
-            profile,
-            services: stack.services,
-            env: options.env ?? process.env,
-            ephemeralPorts: options.ephemeralPorts ?? false,
-            progress,
-          });
+          stack.services[service.name] = await timeline.time(`${service.name}: start until ready`, () =>
+            service.start({
+              profile,
+              services: stack.services,
+              env: options.env ?? process.env,
+              ephemeralPorts: options.ephemeralPorts ?? false,
+              progress,
+            }),
+          );
           outcomes[service.name] = recorded ? 'recovered' : 'started';
           writeStack(stack); // after each service: a failure elsewhere still leaves the running ones recorded
         }),
@@ -121,7 +124,9 @@ export async function down(
         continue;
       }
       progress(`Stopping ${name}…`);
-      outcomes[name] = service ? await stopService(service, entry) : await stopPid(entry.pid);
+      outcomes[name] = await timeline.time(`${name}: stop`, () =>
+        service ? stopService(service, entry) : stopPid(entry.pid),
+      );
     }
     for (const name of names) delete stack.services[name];
     if (Object.keys(stack.services).length === 0) removeStack();
