@@ -3,7 +3,14 @@ import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../api/p
 import type { Header } from '../api/records.ts';
 import { formatJavaDecimal, formatJavaDouble, formatJavaFloat } from '../data/java-format.ts';
 import { isDecimal, javaClassDescription } from '../data/java-values.ts';
-import { jsonNodeType, parseJson, parseObjectMembers, quoteJson, type JsonNode } from '../data/json.ts';
+import {
+  jsonNodeType,
+  parseJson,
+  parseObjectMembers,
+  parseSchemalessJson,
+  quoteJson,
+  type JsonNode,
+} from '../data/json.ts';
 import { encodeDecimalBytes, fromLogicalDate, fromLogicalTime, toJavaInt } from '../data/logical.ts';
 import { DataException, Struct, logicalNames, type Schema, type SchemaType } from '../data/schema.ts';
 import {
@@ -86,6 +93,11 @@ export class JsonConverter implements Converter, HeaderConverter {
   private readonly schemaJsonCache = new WeakMap<Schema, string>();
   private readonly schemaParseCache = new Map<string, Schema>();
   private schemaCacheSize = 1000;
+  /**
+   * The texts of the last schemas parsed: an envelope whose schema is one of them is recognised by comparing
+   * (the same string comes back, so the cache lookup does not hash hundreds of characters again).
+   */
+  private readonly recentSchemaTexts: string[] = [];
 
   configure(props: Props, _isKey?: boolean): void {
     const read = readConfig({ keys: jsonConverterKeys }, props);
@@ -136,16 +148,11 @@ export class JsonConverter implements Converter, HeaderConverter {
       if (this.options.schemasEnable) throw new DataException(ENVELOPE_MESSAGE);
       return { schema: null, value: null };
     }
-    if (!this.options.schemasEnable) {
-      return {
-        schema: null,
-        value: this.toConnect(
-          null,
-          this.parse(() => parseJson(text)),
-        ),
-      };
-    }
-    const envelope = this.parse(() => parseObjectMembers(text, SCHEMA_MEMBER));
+    if (!this.options.schemasEnable) return { schema: null, value: this.parse(parseSchemalessJson, text) };
+    const envelope = this.parse(
+      (envelopeText) => parseObjectMembers(envelopeText, SCHEMA_MEMBER, this.recentSchemaTexts),
+      text,
+    );
     if (
       envelope === undefined ||
       envelope.values.size + envelope.texts.size !== 2 ||
@@ -158,9 +165,9 @@ export class JsonConverter implements Converter, HeaderConverter {
     return { schema, value: this.toConnect(schema, envelope.values.get('payload')) };
   }
 
-  private parse<T>(read: () => T): T {
+  private parse<T>(read: (text: string) => T, text: string): T {
     try {
-      return read();
+      return read(text);
     } catch (error) {
       throw new DataException('Converting byte[] to Kafka Connect data failed due to serialization error: ', {
         cause: error,
@@ -175,12 +182,14 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemaFromText(text: string): Schema | null {
     const cached = this.schemaParseCache.get(text);
     if (cached !== undefined) return cached;
-    const schema = this.asConnectSchema(this.parse(() => parseJson(text)));
+    const schema = this.asConnectSchema(this.parse(parseJson, text));
     if (schema !== null) {
       if (this.schemaParseCache.size >= this.schemaCacheSize) {
         this.schemaParseCache.delete(this.schemaParseCache.keys().next().value!);
       }
       this.schemaParseCache.set(text, schema);
+      this.recentSchemaTexts.unshift(text);
+      this.recentSchemaTexts.length = Math.min(this.recentSchemaTexts.length, 4);
     }
     return schema;
   }
@@ -288,7 +297,7 @@ export class JsonConverter implements Converter, HeaderConverter {
               `Invalid value: null used for required field: "${field.name}", schema type: ${field.schema.type.toUpperCase()}`,
             );
           }
-          struct.put(field.name, value);
+          struct.putField(field, value);
         }
         return struct;
       }
@@ -374,8 +383,7 @@ export class JsonConverter implements Converter, HeaderConverter {
         if (!(value instanceof Struct)) return invalidType(schema, value);
         if (schema === null) throw new DataException('Mismatching schema.');
         const parts = (schema.fields ?? []).map(
-          (field) =>
-            `${quoteJson(field.name)}:${this.valueJson(field.schema, value.getWithoutDefault(field.name))}`,
+          (field) => `${quoteJson(field.name)}:${this.valueJson(field.schema, value.fieldValue(field))}`,
         );
         return `{${parts.join(',')}}`;
       }

@@ -110,6 +110,17 @@ export class Struct {
     return this;
   }
 
+  /** `getWithoutDefault` for one of this struct's own fields, by position (no lookup by name). */
+  fieldValue(field: Field): unknown {
+    return this.values[field.index] ?? null;
+  }
+
+  /** Java's `put(Field, Object)`: one of this struct's own fields, by position. */
+  putField(field: Field, value: unknown): this {
+    this.values[field.index] = value;
+    return this;
+  }
+
   private requireField(name: string): Field {
     const field = this.field(name);
     // Apache: DataException "<name> is not a valid field name"
