@@ -12,7 +12,14 @@ import {
   type JsonNode,
 } from '../data/json.ts';
 import { encodeDecimalBytes, fromLogicalDate, fromLogicalTime, toJavaInt } from '../data/logical.ts';
-import { DataException, Struct, logicalNames, type Schema, type SchemaType } from '../data/schema.ts';
+import {
+  DataException,
+  Struct,
+  logicalNames,
+  type Field,
+  type Schema,
+  type SchemaType,
+} from '../data/schema.ts';
 import {
   decodeBase64,
   doubleOf,
@@ -43,7 +50,6 @@ const ENVELOPE_MESSAGE =
   ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
 const SCHEMA_MEMBER: ReadonlySet<string> = new Set(['schema']);
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** `JsonConverterConfig`'s keys, read through the one typed parse (a bad value throws ConfigException). */
@@ -83,6 +89,18 @@ const jsonConverterKeys: ConfigKey[] = [
   },
 ];
 
+/** `"name"` of each field, quoted once per schema rather than once per record. */
+const quotedNames = new WeakMap<Field[], string[]>();
+
+function quotedFieldNames(fields: Field[]): string[] {
+  let names = quotedNames.get(fields);
+  if (names === undefined || names.length !== fields.length) {
+    names = fields.map((field) => quoteJson(field.name));
+    quotedNames.set(fields, names);
+  }
+  return names;
+}
+
 export class JsonConverter implements Converter, HeaderConverter {
   options: JsonConverterOptions = {
     schemasEnable: true,
@@ -117,7 +135,8 @@ export class JsonConverter implements Converter, HeaderConverter {
     _headers?: Header[],
   ): Uint8Array | null {
     const text = this.serialize(schema, value);
-    return text === null ? null : encoder.encode(text);
+    // Buffer.from is several times faster than TextEncoder for short texts (it slices a shared pool).
+    return text === null ? null : Buffer.from(text, 'utf8');
   }
 
   /** The JSON text `fromConnectData` would write (null for a tombstone). */
@@ -370,8 +389,12 @@ export class JsonConverter implements Converter, HeaderConverter {
           : entries.every(([k]) => typeof k === 'string');
         if (objectMode) {
           const seen = new Map<string, string>();
+          // A string key is its own text (what quoting it and reading it back with keyText gives).
+          const plainKeys =
+            keySchema === null || (keySchema.type === 'string' && keySchema.name === undefined);
           for (const [k, v] of entries) {
-            seen.set(keyText(this.valueJson(keySchema, k)), this.valueJson(valueSchema, v));
+            const key = plainKeys && typeof k === 'string' ? k : keyText(this.valueJson(keySchema, k));
+            seen.set(key, this.valueJson(valueSchema, v));
           }
           return `{${[...seen].map(([k, v]) => `${quoteJson(k)}:${v}`).join(',')}}`;
         }
