@@ -405,10 +405,14 @@ export class JsonConverter implements Converter, HeaderConverter {
       case 'struct': {
         if (!(value instanceof Struct)) return invalidType(schema, value);
         if (schema === null) throw new DataException('Mismatching schema.');
-        const parts = (schema.fields ?? []).map(
-          (field) => `${quoteJson(field.name)}:${this.valueJson(field.schema, value.fieldValue(field))}`,
-        );
-        return `{${parts.join(',')}}`;
+        const fields = schema.fields ?? [];
+        const names = quotedFieldNames(fields);
+        let text = '{';
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i]!;
+          text += `${i > 0 ? ',' : ''}${names[i]}:${this.valueJson(field.schema, value.fieldValue(field))}`;
+        }
+        return `${text}}`;
       }
     }
   }
