@@ -6,7 +6,7 @@
  * reading the topic from the beginning, who goes first alternating; the ratio per round and their median are what
  * to quote. BENCH_RECORDS (default 100000); BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; BENCH_BUSY=1
  * keeps the other core busy while the rounds run (bench/busy.ts); BENCH_CPU_PROF=<dir> writes a `--cpu-prof`
- * profile of our worker there.
+ * profile of our worker there; BENCH_NODE_FLAGS adds Node flags to our worker (e.g. `--max-semi-space-size=64`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
