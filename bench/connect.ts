@@ -2,7 +2,11 @@
  * `npm run bench:connect` — records/s from a topic through JsonConverter into FileStreamSink: our worker against
  * Apache Kafka Connect 4.1.2, the same topic, the same connector config, in the same run (one after the other,
  * so they do not share the two cores). Not a test: it prints figures and the ratio for BENCHMARKS.md.
- * BENCH_RECORDS (default 100000); BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker.
+ * Both workers are started first, then measured in rounds (BENCH_ROUNDS, default 3), each round a new connector
+ * reading the topic from the beginning, who goes first alternating; the ratio per round and their median are what
+ * to quote. BENCH_RECORDS (default 100000); BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; BENCH_BUSY=1
+ * keeps the other core busy while the rounds run (bench/busy.ts); BENCH_CPU_PROF=<dir> writes a `--cpu-prof`
+ * profile of our worker there; BENCH_NODE_FLAGS adds Node flags to our worker (e.g. `--max-semi-space-size=64`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -24,6 +28,7 @@ import { kafkaClient } from '../infra/kafka/connection.ts';
 import { installKafka } from '../infra/kafka/install.ts';
 import { freePort, stopProcess, typescriptServiceCommand, waitUntil } from '../infra/process/index.ts';
 import { startApacheWorker } from '../connectors/runtime/testing/apache-worker.ts';
+import { startBusy } from './busy.ts';
 
 const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -58,6 +63,7 @@ async function startOurs(
   const props = join(dir, 'ours.properties');
   writeFileSync(props, 'offset.flush.interval.ms=10000\n');
   const main = fileURLToPath(new URL('../connectors/runtime/main.ts', import.meta.url));
+  const profileDir = process.env.BENCH_CPU_PROF;
   const { command, args } = typescriptServiceCommand(main, [
     '--bootstrap-servers',
     bootstrapServers,
@@ -68,7 +74,11 @@ async function startOurs(
     '--worker-properties',
     props,
   ]);
-  const child = spawn(command, args, { stdio: 'ignore' });
+  const profile = [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
+  const child = spawn(command, [...profile, ...args], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(
     async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200 || undefined,
@@ -81,7 +91,24 @@ async function startOurs(
 }
 
 /** Creates the sink on a worker and times it: total (incl. group join) and steady state (first to last line). */
-async function measure(url: string, name: string, topic: string, file: string) {
+interface Timing {
+  /** From the connector's creation to the last line written (group join included), seconds. */
+  total: number;
+  /** From the first line to the last, seconds. */
+  steady: number;
+  /** CPU seconds the worker process used (all its threads) from the connector's creation to the last line. */
+  cpu: number;
+}
+
+/** User + system CPU seconds of a process so far, all threads (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(url: string, pid: number, name: string, topic: string, file: string): Promise<Timing> {
+  const cpuAtStart = cpuSeconds(pid);
   const started = performance.now();
   const response = await fetch(`${url}/connectors/${name}/config`, {
     method: 'PUT',
@@ -104,10 +131,13 @@ async function measure(url: string, name: string, topic: string, file: string) {
     if (lines >= records) break;
     if (performance.now() - started > 600_000)
       throw new Error(`${name}: only ${lines} of ${records} lines after 10 min`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const done = performance.now();
-  return { total: (done - started) / 1000, steady: (done - first) / 1000 };
+  const cpu = cpuSeconds(pid) - cpuAtStart;
+  // Stopped, so it reads nothing while the other worker is measured.
+  await fetch(`${url}/connectors/${name}`, { method: 'DELETE' });
+  return { total: (done - started) / 1000, steady: (done - first) / 1000, cpu };
 }
 
 async function main(): Promise<void> {
@@ -153,44 +183,81 @@ async function main(): Promise<void> {
     }
     await producer.disconnect();
 
-    say('Our worker…');
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+    say('Starting our worker and Apache Kafka Connect 4.1.2…');
     const ours = await startOurs(bootstrapServers, dir);
-    const ourResult = await measure(ours.url, 'bench-ours', topic, join(dir, 'ours.out'));
-    await stopProcess(ours.child.pid!);
-
-    say('Apache Kafka Connect 4.1.2…');
     const apache = await startApacheWorker({ bootstrapServers, name: `bench-apache-${Date.now()}` });
-    const apacheResult = await measure(apache.url, 'bench-apache', topic, join(dir, 'apache.out'));
-    await apache.close();
+    const busy = startBusy();
+    const results: Array<{ round: number; ours: Timing; apache: Timing }> = [];
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        // Alternating who goes first, so a load that drifts during the run does not favour one side.
+        const measureOurs = () =>
+          measure(ours.url, ours.child.pid!, `bench-ours-${round}`, topic, join(dir, `ours-${round}.out`));
+        const measureApache = () =>
+          measure(apache.url, apache.pid, `bench-apache-${round}`, topic, join(dir, `apache-${round}.out`));
+        say(`Round ${round} of ${rounds}…`);
+        let ourTiming: Timing, apacheTiming: Timing;
+        if (round % 2 === 1) {
+          ourTiming = await measureOurs();
+          apacheTiming = await measureApache();
+        } else {
+          apacheTiming = await measureApache();
+          ourTiming = await measureOurs();
+        }
+        results.push({ round, ours: ourTiming, apache: apacheTiming });
+      }
+    } finally {
+      busy.stop();
+      await stopProcess(ours.child.pid!);
+      await apache.close();
+    }
 
-    const ourLines = readFileSync(join(dir, 'ours.out'), 'utf8').split('\n');
-    const apacheLines = readFileSync(join(dir, 'apache.out'), 'utf8').split('\n');
-    const differing = ourLines.findIndex((line, i) => line !== apacheLines[i]);
-    const sameOutput = differing < 0 && ourLines.length === apacheLines.length;
-    if (!sameOutput)
-      say(
-        `first differing line ${differing}:\n  ours:   ${ourLines[differing]}\n  apache: ${apacheLines[differing]}`,
-      );
+    const expected = readFileSync(join(dir, 'apache-1.out'), 'utf8');
+    const differing = results.flatMap(({ round }) =>
+      [`ours-${round}.out`, `apache-${round}.out`].filter(
+        (file) => readFileSync(join(dir, file), 'utf8') !== expected,
+      ),
+    );
+    if (differing.length > 0) say(`output differs from apache-1.out: ${differing.join(', ')}`);
     const rate = (seconds: number) => Math.round(records / seconds).toLocaleString('en-US');
+    const ratio = (row: (typeof results)[number], key: keyof Timing) => row.apache[key] / row.ours[key];
     process.stdout.write(
-      `\nFileStreamSink ← JsonConverter (schemas.enable=false) ← 1 partition, ${records} records, ${cpus().length} CPUs, ${new Date().toISOString().slice(0, 10)}\n\n`,
+      `\nFileStreamSink ← JsonConverter (schemas.enable=false) ← 1 partition, ${records} records, ${cpus().length} CPUs, ${new Date().toISOString()}\n\n`,
     );
     process.stdout.write(
       `${renderTable(
         [
-          { header: 'worker', value: (row) => row.worker },
-          { header: 'records/s (steady)', value: (row) => rate(row.steady), align: 'right' },
-          { header: 'records/s (incl. start)', value: (row) => rate(row.total), align: 'right' },
-          { header: 'total s', value: (row) => row.total.toFixed(1), align: 'right' },
+          { header: 'round', value: (row) => row.round },
+          { header: 'ours records/s (steady)', value: (row) => rate(row.ours.steady), align: 'right' },
+          { header: 'Apache records/s (steady)', value: (row) => rate(row.apache.steady), align: 'right' },
+          {
+            header: 'ours ÷ Apache (steady)',
+            value: (row) => ratio(row, 'steady').toFixed(2),
+            align: 'right',
+          },
+          {
+            header: 'ours ÷ Apache (with start)',
+            value: (row) => ratio(row, 'total').toFixed(2),
+            align: 'right',
+          },
+          {
+            header: 'CPU s ours / Apache',
+            value: (row) => `${row.ours.cpu.toFixed(2)} / ${row.apache.cpu.toFixed(2)}`,
+            align: 'right',
+          },
+          {
+            header: 'ours ÷ Apache (per CPU s)',
+            value: (row) => ratio(row, 'cpu').toFixed(2),
+            align: 'right',
+          },
         ],
-        [
-          { worker: 'ours (TypeScript)', ...ourResult },
-          { worker: 'Apache Kafka Connect 4.1.2', ...apacheResult },
-        ],
+        results,
       )}\n`,
     );
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     process.stdout.write(
-      `\nratio ours / Apache (steady): ${(apacheResult.steady / ourResult.steady).toFixed(2)}; including start: ${(apacheResult.total / ourResult.total).toFixed(2)}; identical output files: ${sameOutput}\n`,
+      `\n${busy.describe()}\nmedian ratio ours ÷ Apache (steady): ${median(results.map((row) => ratio(row, 'steady'))).toFixed(2)}; with start: ${median(results.map((row) => ratio(row, 'total'))).toFixed(2)}; per CPU second: ${median(results.map((row) => ratio(row, 'cpu'))).toFixed(2)}; identical output files: ${differing.length === 0}\n`,
     );
   } finally {
     if (brokerPid) await stopProcess(brokerPid);

@@ -2,9 +2,12 @@
  * `npm run bench:smt` — cost per record of a typical SMT chain (ValueToKey → ExtractField$Key → MaskField$Value →
  * InsertField$Value) including the JsonConverter on both sides, ours against Apache Kafka Connect's own classes
  * (connect-transforms / connect-json 4.1.2 via the conformance driver's bench mode) in the same run, with and
- * without schemas. Not a test: it prints figures for the report.
+ * without schemas. Not a test: it prints figures for the report. BENCH_ROUNDS (default 3) rounds, who goes first
+ * alternating; BENCH_BUSY=1 keeps the other core busy meanwhile (bench/busy.ts). The ratio is a speed ratio, as in
+ * bench:connect: Apache's time per record ÷ ours (above 1: ours is faster).
  */
 import { cpus } from 'node:os';
+import { startBusy } from './busy.ts';
 import { renderTable } from '../infra/console/table.ts';
 import { buildPipeline } from '../connectors/runtime/transforms/pipeline.ts';
 import type { SerializedRecord } from '../connectors/runtime/transforms/pipeline.ts';
@@ -15,6 +18,7 @@ import {
 } from '../connectors/runtime/transforms/conformance/jvm.ts';
 
 const records = Number(process.env.BENCH_RECORDS ?? 200_000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const chain: Record<string, string> = {
   transforms: 'createKey,extractKey,mask,insert',
@@ -55,44 +59,91 @@ function bench(partial: Pick<SerializedRecord, 'key' | 'value'>): SerializedReco
   return { topic: 'purchases', partition: 0, offset: 0, timestamp: 1_700_000_000_000, ...partial };
 }
 
-function oursNsPerRecord(testCase: ConformanceCase): number {
+interface PerRecord {
+  /** wall-clock ns per record */
+  nsPerRecord: number;
+  /** process CPU ns per record (every thread: GC and JIT included on both sides) */
+  cpuNsPerRecord: number;
+}
+
+function oursNsPerRecord(testCase: ConformanceCase): PerRecord {
   const pipeline = buildPipeline(testCase.config);
   const check = pipeline.run(testCase.record);
   if (!('record' in check))
     throw new Error(`the bench chain does not produce a record: ${JSON.stringify(check)}`);
   for (let i = 0; i < Math.min(records, 20_000); i++) pipeline.run(testCase.record);
+  const cpuAtStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < records; i++) pipeline.run(testCase.record);
-  return Number(process.hrtime.bigint() - started) / records;
+  const nsPerRecord = Number(process.hrtime.bigint() - started) / records;
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { nsPerRecord, cpuNsPerRecord: ((cpu.user + cpu.system) * 1000) / records };
 }
 
 async function main(): Promise<void> {
   const classpath = await conformanceClasspath((message) => process.stderr.write(`${message}\n`));
-  const rows: Array<{ scenario: string; ours: string; apache: string; ratio: string }> = [];
-  for (const scenario of scenarios) {
-    const ours = oursNsPerRecord(scenario);
-    const apache = await benchApache(scenario, records, classpath);
-    rows.push({
-      scenario: scenario.id,
-      ours: `${(ours / 1000).toFixed(2)} µs`,
-      apache: `${(apache / 1000).toFixed(2)} µs`,
-      ratio: `${(ours / apache).toFixed(2)}×`,
-    });
+  const rows: Array<{ scenario: string; round: number; ours: PerRecord; apache: PerRecord }> = [];
+  const busy = startBusy();
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of scenarios) {
+        let ours: PerRecord, apache: PerRecord;
+        if (round % 2 === 1) {
+          ours = oursNsPerRecord(scenario);
+          apache = await benchApache(scenario, records, classpath);
+        } else {
+          apache = await benchApache(scenario, records, classpath);
+          ours = oursNsPerRecord(scenario);
+        }
+        rows.push({ scenario: scenario.id, round, ours, apache });
+      }
+    }
+  } finally {
+    busy.stop();
   }
+  const micros = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
+  type Row = (typeof rows)[number];
+  const speed = (row: Row, key: keyof PerRecord) => row.apache[key] / row.ours[key];
   process.stdout.write(
     `SMT chain ValueToKey → ExtractField$Key → MaskField$Value → InsertField$Value with JsonConverter in and out\n` +
-      `${records} records per run after warm-up; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; Node ${process.version}\n\n`,
+      `${records} records per run after warm-up; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; Node ${process.version}; ${new Date().toISOString()}\n\n`,
   );
   process.stdout.write(
     `${renderTable(
       [
-        { header: 'scenario', value: (row: (typeof rows)[number]) => row.scenario },
-        { header: 'ours / record', value: (row: (typeof rows)[number]) => row.ours, align: 'right' },
-        { header: 'Apache / record', value: (row: (typeof rows)[number]) => row.apache, align: 'right' },
-        { header: 'ours ÷ Apache', value: (row: (typeof rows)[number]) => row.ratio, align: 'right' },
+        { header: 'scenario', value: (row: Row) => row.scenario },
+        { header: 'round', value: (row: Row) => row.round, align: 'right' },
+        { header: 'ours / record', value: (row: Row) => micros(row.ours.nsPerRecord), align: 'right' },
+        { header: 'Apache / record', value: (row: Row) => micros(row.apache.nsPerRecord), align: 'right' },
+        {
+          header: 'ours ÷ Apache (speed)',
+          value: (row: Row) => `${speed(row, 'nsPerRecord').toFixed(2)}×`,
+          align: 'right',
+        },
+        {
+          header: 'CPU / record ours, Apache',
+          value: (row: Row) => `${micros(row.ours.cpuNsPerRecord)}, ${micros(row.apache.cpuNsPerRecord)}`,
+          align: 'right',
+        },
+        {
+          header: 'ours ÷ Apache (per CPU s)',
+          value: (row: Row) => `${speed(row, 'cpuNsPerRecord').toFixed(2)}×`,
+          align: 'right',
+        },
       ],
       rows,
     )}\n`,
+  );
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const medianOf = (id: string, key: keyof PerRecord) =>
+    median(rows.filter((row) => row.scenario === id).map((row) => speed(row, key))).toFixed(2);
+  process.stdout.write(
+    `\n${busy.describe()}\n${scenarios
+      .map(
+        (scenario) =>
+          `median ours ÷ Apache, ${scenario.id}: ${medianOf(scenario.id, 'nsPerRecord')}× (wall), ${medianOf(scenario.id, 'cpuNsPerRecord')}× (per CPU second)`,
+      )
+      .join('\n')}\n`,
   );
 }
 

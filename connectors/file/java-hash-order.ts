@@ -37,16 +37,34 @@ function cachedOrder(keys: string[]): string[] {
   return order;
 }
 
-/** Schemaless maps with string keys (nested too) re-ordered as Java's HashMap iterates them. */
-export function inJavaHashOrder(value: unknown): unknown {
-  if (Array.isArray(value))
-    return value.some((item) => item instanceof Map || Array.isArray(item))
-      ? value.map(inJavaHashOrder)
-      : value;
-  if (value instanceof Map) {
-    const keys = [...value.keys()];
-    if (!keys.every((key) => typeof key === 'string')) return value;
-    return new Map(cachedOrder(keys as string[]).map((key) => [key, inJavaHashOrder(value.get(key))]));
+/**
+ * The key sets met last, most recent first, with their order: a map with the same keys in the same order is
+ * recognised by comparing its keys, without building the cache's id (most records of a topic hit the first).
+ */
+const recent: Array<{ keys: unknown[]; order: unknown[] }> = [];
+
+function sameKeys(map: Map<unknown, unknown>, keys: unknown[]): boolean {
+  if (map.size !== keys.length) return false;
+  let i = 0;
+  for (const key of map.keys()) if (key !== keys[i++]) return false;
+  return true;
+}
+
+/**
+ * The order Java's HashMap would print a map's entries in, for `javaToString`'s `mapKeys`: string-keyed maps
+ * (nested too) in hash order, others as they are.
+ */
+export function javaHashOrderKeys(map: Map<unknown, unknown>): Iterable<unknown> {
+  for (let i = 0; i < recent.length; i++) {
+    const entry = recent[i]!;
+    if (sameKeys(map, entry.keys)) {
+      if (i > 0) recent.unshift(...recent.splice(i, 1));
+      return entry.order;
+    }
   }
-  return value;
+  const keys = [...map.keys()];
+  const order = keys.every((key) => typeof key === 'string') ? cachedOrder(keys as string[]) : keys;
+  recent.unshift({ keys, order });
+  if (recent.length > 8) recent.pop();
+  return order;
 }

@@ -4,7 +4,7 @@ import type { SinkRecord } from '../runtime/api/records.ts';
 import { ConnectException } from '../runtime/api/errors.ts';
 import { fileSinkSpec } from './spec.ts';
 import { javaToString } from '../runtime/data/java-values.ts';
-import { inJavaHashOrder } from './java-hash-order.ts';
+import { javaHashOrderKeys } from './java-hash-order.ts';
 
 /** `org.apache.kafka.connect.file.FileStreamSinkConnector`: `tasks.max` identical tasks. */
 export class FileStreamSinkConnector implements Connector {
@@ -38,10 +38,10 @@ export class FileStreamSinkTask implements SinkTask {
   }
 
   async put(records: SinkRecord[]): Promise<void> {
+    let text = '';
     for (const record of records)
-      this.buffered.push(
-        `${record.value === null ? 'null' : javaToString(inJavaHashOrder(record.value), record.valueSchema)}\n`,
-      );
+      text += `${record.value === null ? 'null' : javaToString(record.value, record.valueSchema, javaHashOrderKeys)}\n`;
+    if (text) this.buffered.push(text);
     // Written at once (not only on flush) so the file follows the topic as Apache's PrintStream does.
     this.write();
   }

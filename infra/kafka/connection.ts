@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type IHeaders, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { UsageError } from '../errors.ts';
+import './idle-timer-fix.ts';
 import type { KafkaEntry } from '../stack/stack-file.ts';
 
 /**

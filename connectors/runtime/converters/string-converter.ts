@@ -4,6 +4,11 @@ import { javaToString } from '../data/java-values.ts';
 import { schemas } from '../data/builders.ts';
 import { DataException, type Schema } from '../data/schema.ts';
 
+/** The bytes as a Buffer without copying them (kafkajs hands us Buffers already). */
+function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** `StringConverterConfig`'s one key (also read from `key.`/`value.converter.encoding`, as before). */
 const encodingKey = (isKey: boolean | undefined): ConfigKey => ({
   name: 'converter.encoding',
@@ -43,7 +48,7 @@ export class StringConverter implements Converter, HeaderConverter {
   toConnectData(_topic: string, bytes: Uint8Array | null): SchemaAndValue {
     return {
       schema: schemas.OPTIONAL_STRING,
-      value: bytes === null ? null : Buffer.from(bytes).toString(this.encoding),
+      value: bytes === null ? null : bufferView(bytes).toString(this.encoding),
     };
   }
 

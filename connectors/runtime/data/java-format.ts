@@ -29,6 +29,12 @@ function shortestDigits(text: string): { digits: string; exponent: number } {
 
 /** `Double.toString(value)`. */
 export function formatJavaDouble(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    // Where Java writes plain digits, JavaScript does too, with the same shortest digits; Java adds `.0` to whole numbers.
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
+  }
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';

@@ -77,8 +77,15 @@ export function formatJavaNumber(value: number | bigint, schema?: Schema | null)
   }
 }
 
-/** `String.valueOf(value)` as Java would print our value (`{a=1, b=x}`, `[1, 2]`, `Struct{a=1}`). */
-export function javaToString(value: unknown, schema?: Schema | null): string {
+/**
+ * `String.valueOf(value)` as Java would print our value (`{a=1, b=x}`, `[1, 2]`, `Struct{a=1}`). `mapKeys` gives
+ * the order a map's entries print in (Java's HashMap iterates in hash order; default: the map's own order).
+ */
+export function javaToString(
+  value: unknown,
+  schema?: Schema | null,
+  mapKeys?: (map: Map<unknown, unknown>) => Iterable<unknown>,
+): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return String(value);
@@ -87,22 +94,37 @@ export function javaToString(value: unknown, schema?: Schema | null): string {
   if (isDecimal(value)) return formatJavaDecimal(value);
   if (value instanceof Uint8Array) return `[B@${hashHex(value)}`;
   if (Array.isArray(value)) {
-    return `[${value.map((item) => javaToString(item, schema?.valueSchema)).join(', ')}]`;
+    const itemSchema = schema?.valueSchema;
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ', ';
+      text += javaToString(value[i], itemSchema, mapKeys);
+    }
+    return `${text}]`;
   }
   if (value instanceof Map) {
-    const parts: string[] = [];
-    for (const [k, v] of value) {
-      parts.push(`${javaToString(k, schema?.keySchema)}=${javaToString(v, schema?.valueSchema)}`);
+    const keySchema = schema?.keySchema;
+    const valueSchema = schema?.valueSchema;
+    let text = '{';
+    let first = true;
+    for (const k of mapKeys ? mapKeys(value) : value.keys()) {
+      if (!first) text += ', ';
+      first = false;
+      text += `${javaToString(k, keySchema, mapKeys)}=${javaToString(value.get(k), valueSchema, mapKeys)}`;
     }
-    return `{${parts.join(', ')}}`;
+    return `${text}}`;
   }
   if (value instanceof Struct) {
-    const parts: string[] = [];
+    let text = 'Struct{';
+    let first = true;
     for (const field of value.schema.fields ?? []) {
-      const fieldValue = value.getWithoutDefault(field.name);
-      if (fieldValue !== null) parts.push(`${field.name}=${javaToString(fieldValue, field.schema)}`);
+      const fieldValue = value.fieldValue(field);
+      if (fieldValue === null) continue;
+      if (!first) text += ',';
+      first = false;
+      text += `${field.name}=${javaToString(fieldValue, field.schema, mapKeys)}`;
     }
-    return `Struct{${parts.join(',')}}`;
+    return `${text}}`;
   }
   return String(value);
 }

@@ -27,10 +27,17 @@ export function jsonNodeType(node: JsonNode | undefined): string {
 
 class JsonSyntaxError extends DataException {}
 
-/** A cursor over JSON text (a class rather than closures: it is created once per payload on the hot path). */
+/**
+ * A cursor over JSON text (a class rather than closures: it is created once per payload on the hot path).
+ * `connectNumbers` reads numbers as schemaless Connect values straight away (an integer → int64 `bigint`, a number
+ * with a fraction or exponent → `number`) instead of `JsonNode`s.
+ */
 class JsonReader {
   at = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly connectNumbers = false,
+  ) {}
 
   fail(what: string): never {
     throw new JsonSyntaxError(`${what} at position ${this.at}`);
@@ -112,7 +119,7 @@ class JsonReader {
     }
   }
 
-  number(): bigint | JsonDouble {
+  number(): bigint | JsonDouble | number {
     const text = this.text;
     const begin = this.at;
     let at = begin;
@@ -148,6 +155,11 @@ class JsonReader {
     }
     this.at = at;
     const lexeme = text.slice(begin, at);
+    if (this.connectNumbers) {
+      // A Java long: up to 18 digits always fit, longer integers wrap as Jackson's longValue() does.
+      if (!integral) return Number(lexeme);
+      return at - digitsFrom <= 18 ? BigInt(lexeme) : BigInt.asIntN(64, BigInt(lexeme));
+    }
     return integral ? BigInt(lexeme) : new JsonDouble(Number(lexeme), lexeme);
   }
 
@@ -214,7 +226,9 @@ class JsonReader {
         }
         return this.fail('Unexpected token');
       default:
-        if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+        // (a plain number only when reading connectNumbers, whose caller takes the result as unknown)
+        if (char === '-' || (char !== undefined && char >= '0' && char <= '9'))
+          return this.number() as JsonNode;
         return this.fail(char === undefined ? 'Unexpected end of input' : 'Unexpected token');
     }
   }
@@ -258,21 +272,34 @@ function jsonReader(text: string): JsonReader {
 
 /** Parses JSON text into a `JsonNode`; malformed input throws (callers wrap it in their own DataException). */
 export function parseJson(text: string): JsonNode {
-  const reader = jsonReader(text);
+  return readWhole(jsonReader(text));
+}
+
+function readWhole(reader: JsonReader): JsonNode {
   const value = reader.value();
   reader.skipSpace();
-  if (reader.position() < text.length) reader.fail('Unexpected trailing content');
+  if (reader.position() < reader.text.length) reader.fail('Unexpected trailing content');
   return value;
 }
 
 /**
+ * Schemaless JSON as Connect data, in one pass: what `schemalessToConnect(parseJson(text))` gives (objects as
+ * `Map`s, integers as int64 `bigint`s, other numbers as `number`s), without the intermediate tree.
+ */
+export function parseSchemalessJson(text: string): unknown {
+  return readWhole(new JsonReader(text, true));
+}
+
+/**
  * A top-level object read member by member: `raw` names the members whose source text is wanted instead of a
- * parsed value (JsonConverter caches schemas by their text, so a known schema is never parsed again). Returns
+ * parsed value (JsonConverter caches schemas by their text, so a known schema is never parsed again); `known`
+ * lists complete JSON values met before, returned as the same string when a raw member is one of them. Returns
  * undefined when the text is not an object.
  */
 export function parseObjectMembers(
   text: string,
   raw: ReadonlySet<string>,
+  known: readonly string[] = [],
 ): { values: Map<string, JsonNode>; texts: Map<string, string> } | undefined {
   const reader = jsonReader(text);
   if (reader.peek() !== '{') return undefined;
@@ -287,8 +314,11 @@ export function parseObjectMembers(
       if (raw.has(key)) {
         reader.skipSpace();
         const start = reader.position();
-        reader.skip();
-        texts.set(key, text.slice(start, reader.position()));
+        // A complete JSON value seen before is recognised by comparing, not scanning: its end is where it ends.
+        const same = known.find((candidate) => text.startsWith(candidate, start));
+        if (same === undefined) reader.skip();
+        else reader.at = start + same.length;
+        texts.set(key, same ?? text.slice(start, reader.position()));
         values.delete(key);
       } else {
         values.set(key, reader.value());

@@ -78,6 +78,12 @@ export interface Decimal {
   scale: number;
 }
 
+/**
+ * Fields by name per schema (Apache's ConnectSchema keeps a map too), built on first lookup; a fields array that
+ * grew since (schemas are built by pushing fields) is indexed again.
+ */
+const fieldIndexes = new WeakMap<Field[], { length: number; byName: Map<string, Field> }>();
+
 /** A Kafka Connect Struct: values by field, validated against its schema on `put` and `validate()`. */
 export class Struct {
   readonly schema: Schema;
@@ -90,7 +96,15 @@ export class Struct {
   }
 
   field(name: string): Field | undefined {
-    return this.schema.fields?.find((field) => field.name === name);
+    const fields = this.schema.fields;
+    if (fields === undefined) return undefined;
+    let index = fieldIndexes.get(fields);
+    if (index === undefined || index.length !== fields.length) {
+      index = { length: fields.length, byName: new Map() };
+      for (const field of fields) if (!index.byName.has(field.name)) index.byName.set(field.name, field);
+      fieldIndexes.set(fields, index);
+    }
+    return index.byName.get(name);
   }
 
   /** Like Java's `Struct.get(String)`: the default value substitutes for a null when the field has one. */
@@ -107,6 +121,17 @@ export class Struct {
 
   put(name: string, value: unknown): this {
     this.values[this.requireField(name).index] = value;
+    return this;
+  }
+
+  /** `getWithoutDefault` for one of this struct's own fields, by position (no lookup by name). */
+  fieldValue(field: Field): unknown {
+    return this.values[field.index] ?? null;
+  }
+
+  /** Java's `put(Field, Object)`: one of this struct's own fields, by position. */
+  putField(field: Field, value: unknown): this {
+    this.values[field.index] = value;
     return this;
   }
 

@@ -7,6 +7,8 @@ import { freePort, stopProcess } from '../../../infra/process/index.ts';
 
 export interface ApacheWorker {
   url: string;
+  /** The JVM's process id (the bench reads its CPU time). */
+  pid: number;
   logFile: string;
   close(): Promise<void>;
 }
@@ -35,5 +37,5 @@ export async function startApacheWorker(options: {
     classpath,
     workerProps: { 'offset.flush.interval.ms': '1000', ...options.workerProps },
   });
-  return { url, logFile, close: async () => void (await stopProcess(pid, 15_000)) };
+  return { url, pid, logFile, close: async () => void (await stopProcess(pid, 15_000)) };
 }

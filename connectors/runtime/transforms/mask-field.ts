@@ -165,9 +165,6 @@ function maskWithReplacement(
   replacement: string,
   schemaless: boolean,
 ): unknown {
-  const notNumber = (): never => {
-    throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to number`);
-  };
   switch (kind) {
     case 'String':
       return replacement;
@@ -189,7 +186,7 @@ function maskWithReplacement(
       try {
         return parseJavaDecimal(replacement);
       } catch {
-        return notNumber();
+        throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to number`);
       }
     default:
       throw new DataException(

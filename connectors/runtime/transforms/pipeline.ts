@@ -37,9 +37,8 @@ export class StageFailure extends Error {
   }
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const bytes = (text: string | null): Uint8Array | null => (text === null ? null : encoder.encode(text));
+const bytes = (text: string | null): Uint8Array | null => (text === null ? null : Buffer.from(text, 'utf8'));
 const text = (data: Uint8Array | null): string | null => (data === null ? null : decoder.decode(data));
 
 export interface Pipeline {

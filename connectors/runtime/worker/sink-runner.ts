@@ -7,6 +7,7 @@ import {
   topicPartitionOf,
   type PartitionOffsets,
   type Props,
+  type SchemaAndValue,
   type SinkTask,
   type TopicPartition,
 } from '../api/plugins.ts';
@@ -14,6 +15,51 @@ import { recordBatch, recordCommit } from '../metrics.ts';
 import { createTopicsReady } from '../../../infra/kafka/topics.ts';
 import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
 import { serially, TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
+
+/** The consumed record a failure is about, as the ErrorHandler reports it (built only when something failed). */
+function consumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: message.headers,
+  };
+}
+
+function sinkRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  key: SchemaAndValue,
+  value: SchemaAndValue,
+  headers: Header[],
+): SinkRecord {
+  const offset = Number(message.offset);
+  return {
+    kind: 'sink',
+    topic,
+    kafkaPartition: partition,
+    keySchema: key.schema,
+    key: key.value,
+    valueSchema: value.schema,
+    value: value.value,
+    timestamp: message.timestamp ? Number(message.timestamp) : null,
+    timestampType: 'CreateTime',
+    headers,
+    kafkaOffset: offset,
+    originalTopic: topic,
+    originalKafkaPartition: partition,
+    originalKafkaOffset: offset,
+  };
+}
+
+function positiveInt(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
 
 function headerBytes(value: IHeaders[string]): Buffer | null {
   const first = Array.isArray(value) ? value[0] : value;
@@ -41,6 +87,12 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
   private redeliveryDelayMs = 0;
   private commitRequested = false;
   private paused = false;
+  /**
+   * At most this many records per `put`, as Apache's consumer returns at most `max.poll.records` (500) per poll.
+   * A fetch of 1 MB holds thousands of records; converting and putting them in these slices also keeps fewer
+   * converted records alive at once, which is most of what the garbage collector has to copy.
+   */
+  private maxPollRecords = 500;
 
   constructor(
     connector: string,
@@ -74,6 +126,11 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
       },
     );
     this.dlqProducer = dlqProducer;
+    this.maxPollRecords = positiveInt(
+      this.connectorProps['consumer.override.max.poll.records'] ??
+        this.host.workerProps['consumer.max.poll.records'],
+      500,
+    );
     const groupId = this.connectorProps['consumer.override.group.id'] ?? `connect-${this.connector}`;
     this.consumer = this.host.client(`connector-consumer-${this.connector}-${this.id}`).consumer({
       groupId,
@@ -131,20 +188,38 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (this.stopping || this.failed) return;
+        // Nothing can seek, rebalance, stop or fail the task while records convert synchronously: the state is
+        // looked at again only after something awaited (a put, a heartbeat, a stage that failed).
+        const goOn = () => isRunning() && !isStale() && !this.stopping && !this.failed;
         await serially(this.lock, async () => {
-          const records: SinkRecord[] = [];
-          let last: string | undefined;
-          for (const message of batch.messages) {
-            if (!isRunning() || isStale() || this.stopping || this.failed) break;
-            this.metrics.sinkRecordReadTotal++;
-            const record = await this.convert(batch.topic, batch.partition, message);
-            if (record) records.push(record);
-            last = message.offset;
+          const { topic, partition, messages } = batch;
+          let next = 0;
+          while (next < messages.length && goOn()) {
+            const records: SinkRecord[] = [];
+            const end = Math.min(next + this.maxPollRecords, messages.length);
+            this.inFlight = { topic, partition, messages, from: next, to: end, byOffset: undefined };
+            let last: string | undefined;
+            for (; next < end; next++) {
+              const message = messages[next]!;
+              this.metrics.sinkRecordReadTotal++;
+              let record = this.convert(topic, partition, message);
+              if (record instanceof Promise) {
+                record = await record;
+                if (!goOn()) {
+                  if (record) records.push(record);
+                  last = message.offset;
+                  next = messages.length;
+                  break;
+                }
+              }
+              if (record) records.push(record);
+              last = message.offset;
+            }
+            if (last === undefined) break;
+            await this.deliver(records, heartbeat);
+            this.delivered.set(topicPartitionKey(batch), Number(last) + 1);
+            resolveOffset(last);
           }
-          if (last === undefined) return;
-          await this.deliver(records, heartbeat);
-          this.delivered.set(topicPartitionKey(batch), Number(last) + 1);
-          resolveOffset(last);
         }).catch((error) => this.fail(error));
         await heartbeat().catch(() => undefined);
         if (this.commitRequested) void this.commit();
@@ -168,90 +243,144 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
     ).catch(() => undefined);
   }
 
+  /**
+   * The consumed record a put record came from, with its original bytes, for the errant-record reporter (only
+   * records of the `put` in progress have them; the index by offset is built on the first report).
+   */
   private consumedOf(record: SinkRecord): ConsumedRecord {
-    const raw = this.raw.get(
-      `${record.originalTopic}:${record.originalKafkaPartition}:${record.originalKafkaOffset}`,
-    );
-    return (
-      raw ?? {
-        topic: record.originalTopic,
-        partition: record.originalKafkaPartition,
-        offset: String(record.originalKafkaOffset),
-        timestamp: String(record.timestamp ?? Date.now()),
-        key: null,
-        value: null,
-      }
-    );
+    const inFlight = this.inFlight;
+    let message: KafkaMessage | undefined;
+    if (
+      inFlight &&
+      inFlight.topic === record.originalTopic &&
+      inFlight.partition === record.originalKafkaPartition
+    ) {
+      inFlight.byOffset ??= new Map(
+        inFlight.messages.slice(inFlight.from, inFlight.to).map((m) => [Number(m.offset), m]),
+      );
+      message = inFlight.byOffset.get(record.originalKafkaOffset);
+    }
+    return message
+      ? consumedRecord(record.originalTopic, record.originalKafkaPartition, message)
+      : {
+          topic: record.originalTopic,
+          partition: record.originalKafkaPartition,
+          offset: String(record.originalKafkaOffset),
+          timestamp: String(record.timestamp ?? Date.now()),
+          key: null,
+          value: null,
+        };
   }
 
-  /** The raw records of the batch in flight, so the errant-record reporter can send the original bytes. */
-  private readonly raw = new Map<string, ConsumedRecord>();
+  /** The messages being converted and `put`, so the errant-record reporter can send the original bytes. */
+  private inFlight:
+    | {
+        topic: string;
+        partition: number;
+        messages: KafkaMessage[];
+        from: number;
+        to: number;
+        byOffset: Map<number, KafkaMessage> | undefined;
+      }
+    | undefined;
 
-  private async convert(topic: string, partition: number, message: KafkaMessage): Promise<SinkRecord | null> {
-    const consumed: ConsumedRecord = {
-      topic,
-      partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      key: message.key ?? null,
-      value: message.value ?? null,
-      headers: message.headers,
-    };
-    const { key: keyConverter, value: valueConverter, header: headerConverter } = this.converters;
-    // `run` answers synchronously unless the stage fails: no promise per stage per record on the hot path.
-    let key = this.errors.run(
-      'KEY_CONVERTER',
-      this.converters.keyClass,
-      () => keyConverter.toConnectData(topic, consumed.key),
-      consumed,
-    );
-    if (key instanceof Promise) key = await key;
-    if (!key.ok) return null;
-    let value = this.errors.run(
-      'VALUE_CONVERTER',
-      this.converters.valueClass,
-      () => valueConverter.toConnectData(topic, consumed.value),
-      consumed,
-    );
-    if (value instanceof Promise) value = await value;
-    if (!value.ok) return null;
-    let headers = this.errors.run(
-      'HEADER_CONVERTER',
-      this.converters.headerClass,
-      () =>
-        Object.entries(message.headers ?? {}).map(([name, raw]): Header => {
-          const converted = headerConverter.toConnectHeader(topic, name, headerBytes(raw));
-          return { key: name, schema: converted.schema, value: converted.value };
-        }),
-      consumed,
-    );
-    if (headers instanceof Promise) headers = await headers;
-    if (!headers.ok) return null;
-    const record: SinkRecord = {
-      kind: 'sink',
-      topic,
-      kafkaPartition: partition,
-      keySchema: key.value.schema,
-      key: key.value.value,
-      valueSchema: value.value.schema,
-      value: value.value.value,
-      timestamp: message.timestamp ? Number(message.timestamp) : null,
-      timestampType: 'CreateTime',
-      headers: headers.value,
-      kafkaOffset: Number(message.offset),
-      originalTopic: topic,
-      originalKafkaPartition: partition,
-      originalKafkaOffset: Number(message.offset),
-    };
-    let transformed = this.errors.run(
+  /**
+   * Key, value and header converters, then the transform chain: the sink record `put` gets (null when a
+   * transform filtered it or a tolerated failure skipped it). Synchronous while every stage succeeds, so the hot
+   * path makes no promise per record; the first stage that throws hands over to `convertAfterFailure`.
+   */
+  private convert(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): SinkRecord | null | Promise<SinkRecord | null> {
+    const converters = this.converters;
+    let key: SchemaAndValue | undefined;
+    let value: SchemaAndValue | undefined;
+    let headers: Header[] | undefined;
+    try {
+      key = converters.key.toConnectData(topic, message.key ?? null);
+      value = converters.value.toConnectData(topic, message.value ?? null);
+      headers = this.convertHeaders(topic, message.headers);
+    } catch {
+      return this.convertAfterFailure(topic, partition, message, key, value);
+    }
+    const record = sinkRecord(topic, partition, message, key, value, headers);
+    try {
+      return this.transforms.apply(record) as SinkRecord | null;
+    } catch {
+      return this.convertAfterFailure(topic, partition, message, key, value, headers, record);
+    }
+  }
+
+  private convertHeaders(topic: string, raw: IHeaders | undefined): Header[] {
+    const headers: Header[] = [];
+    for (const name in raw) {
+      const converted = this.converters.header.toConnectHeader(topic, name, headerBytes(raw[name]));
+      headers.push({ key: name, schema: converted.schema, value: converted.value });
+    }
+    return headers;
+  }
+
+  /**
+   * The rest of `convert` from the stage that threw (the stages before it are not run again): each stage through
+   * the ErrorHandler, which retries, tolerates (null: skipped), reports to the log and DLQ, or fails the task.
+   */
+  private async convertAfterFailure(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    convertedKey?: SchemaAndValue,
+    convertedValue?: SchemaAndValue,
+    convertedHeaders?: Header[],
+    record?: SinkRecord,
+  ): Promise<SinkRecord | null> {
+    const consumed = consumedRecord(topic, partition, message);
+    const converters = this.converters;
+    let key = convertedKey;
+    if (!key) {
+      const outcome = await this.errors.execute(
+        'KEY_CONVERTER',
+        converters.keyClass,
+        () => converters.key.toConnectData(topic, consumed.key),
+        consumed,
+      );
+      if (!outcome.ok) return null;
+      key = outcome.value;
+    }
+    let value = convertedValue;
+    if (!value) {
+      const run = convertedKey ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
+      const outcome = await run(
+        'VALUE_CONVERTER',
+        converters.valueClass,
+        () => converters.value.toConnectData(topic, consumed.value),
+        consumed,
+      );
+      if (!outcome.ok) return null;
+      value = outcome.value;
+    }
+    let headers = convertedHeaders;
+    if (!headers) {
+      const run = convertedValue ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
+      const outcome = await run(
+        'HEADER_CONVERTER',
+        converters.headerClass,
+        () => this.convertHeaders(topic, message.headers),
+        consumed,
+      );
+      if (!outcome.ok) return null;
+      headers = outcome.value;
+    }
+    const input = record ?? sinkRecord(topic, partition, message, key, value, headers);
+    const run = record ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
+    const transformed = await run(
       'TRANSFORMATION',
       () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
-      () => this.transforms.apply(record),
+      () => this.transforms.apply(input),
       consumed,
     );
-    if (transformed instanceof Promise) transformed = await transformed;
     if (!transformed.ok || transformed.value === null) return null;
-    this.raw.set(`${topic}:${partition}:${message.offset}`, consumed);
     return transformed.value as SinkRecord;
   }
 
@@ -266,7 +395,10 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
           this.metrics.putBatchTotalTimeMs += elapsed;
           recordBatch(this.metrics, records.length);
           this.metrics.sinkRecordSendTotal += records.length;
+          let checked: string | undefined;
           for (const record of records) {
+            if (record.topic === checked) continue;
+            checked = record.topic;
             if (!this.host.storage.statuses.activeTopics.get(this.connector)?.has(record.topic)) {
               await this.host.storage.statuses.addActiveTopic(this.connector, this.id, record.topic);
             }
@@ -288,7 +420,7 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
         }
       }
     } finally {
-      this.raw.clear();
+      this.inFlight = undefined;
     }
   }
 

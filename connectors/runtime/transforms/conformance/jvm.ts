@@ -73,7 +73,7 @@ export async function benchApache(
   testCase: ConformanceCase,
   records: number,
   classpath: string,
-): Promise<number> {
+): Promise<{ nsPerRecord: number; cpuNsPerRecord: number }> {
   const output = await runJava(classpath, ['--bench', String(records)], JSON.stringify(testCase) + '\n');
-  return (JSON.parse(output.trim()) as { nsPerRecord: number }).nsPerRecord;
+  return JSON.parse(output.trim()) as { nsPerRecord: number; cpuNsPerRecord: number };
 }
