@@ -159,7 +159,7 @@ function errorResponse(error: unknown, activityId: string): CosmosResponse {
   };
 }
 
-/** The emulator's own counters (no Cosmos DB resource is named `_hack`: ids may not start with `_`). */
+/** The emulator's own counters, at a root path the REST API does not use (its resources live under /dbs, /offers). */
 const metricsPath = ['_hack', 'metrics'];
 
 function emulatorMetrics(store: CosmosStore): EmulatorMetrics {

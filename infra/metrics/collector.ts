@@ -409,7 +409,11 @@ async function scrapeCosmos(cosmos: CosmosEntry): Promise<{ gauges: Sample[]; co
   }
   const gauges: Sample[] = [];
   for (const container of metrics.containers) {
-    const labels = { ...resource, 'metric.database': container.database, 'metric.container': container.container };
+    const labels = {
+      ...resource,
+      'metric.database': container.database,
+      'metric.container': container.container,
+    };
     gauges.push({ metric: 'hack.local/cosmos/document_count', labels, value: container.documents });
     if (container.changeFeedLag !== undefined)
       gauges.push({ metric: 'hack.local/cosmos/change_feed_lag', labels, value: container.changeFeedLag });
@@ -424,7 +428,7 @@ async function scrapeCosmos(cosmos: CosmosEntry): Promise<{ gauges: Sample[]; co
 function readCosmosMetrics(cosmos: CosmosEntry): Promise<string> {
   const url = new URL('/_hack/metrics', cosmos.httpEndpoint ?? cosmos.endpoint);
   const date = new Date().toUTCString();
-  const signature = sign(cosmos.key, 'GET', 'metrics', '_hack', date);
+  const signature = sign(cosmos.key, 'GET', '_hack', '_hack/metrics', date);
   const headers = {
     'x-ms-date': date,
     'x-ms-version': '2020-07-15',
