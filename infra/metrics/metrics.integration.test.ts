@@ -5,10 +5,17 @@ import { join } from 'node:path';
 import { ChangeFeedStartFrom } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosmosClient } from '../cosmos/client.ts';
+import { startTestMongo } from '../cosmos-mongo/test-support.ts';
 import { projectRoot } from '../paths.ts';
 import { freePort, isAlive } from '../process/index.ts';
 import { down, up } from '../stack/lifecycle.ts';
-import { readStack, writeStack, type ConnectEntry, type KafkaEntry } from '../stack/stack-file.ts';
+import {
+  readStack,
+  writeStack,
+  type ConnectEntry,
+  type CosmosEntry,
+  type KafkaEntry,
+} from '../stack/stack-file.ts';
 import {
   consume,
   createTopic,
@@ -387,6 +394,47 @@ describe('the collector', () => {
     } finally {
       process.env.HACK_HOME = savedHome;
       rmSync(brokenHome, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the Cosmos emulator's counters over HTTPS trusting its certificate, MongoDB commands included", async () => {
+    const mongo = await startTestMongo();
+    const cosmosHome = mkdtempSync(join(tmpdir(), 'metrics-cosmos-'));
+    const savedHome = process.env.HACK_HOME;
+    process.env.HACK_HOME = cosmosHome;
+    try {
+      const { endpoint, key, certificateFile } = mongo.emulator;
+      // No httpEndpoint and no tlsInsecure: the collector must go through TLS with the emulator's certificate.
+      writeStack({
+        profile: 'local',
+        startedAt: new Date().toISOString(),
+        services: { cosmos: { endpoint, key, certificateFile } as CosmosEntry },
+      });
+      const store = new MetricStore(join(cosmosHome, 'metrics'), 3_600_000);
+      const lines: string[] = [];
+      const collector = new Collector(store, (line) => lines.push(line));
+      await collector.scrape(Date.now() - 1000); // the first scrape is the baseline
+      const orders = mongo.client.db('shop').collection('orders');
+      await orders.insertOne({ _id: 'a' as never, total: 1 });
+      await orders.insertOne({ _id: 'b' as never, total: 2 });
+      await collector.scrape();
+      expect(lines).toEqual([]);
+      const valuesOf = (metric: string, label: string) =>
+        Object.fromEntries(
+          store.ofMetric(metric).map((series) => [series.labels[label], series.values.at(-1)]),
+        );
+      expect(valuesOf('hack.local/metrics/scrape_errors', 'metric.target')).toEqual({ cosmos: 0 });
+      const inserts = store
+        .ofMetric('hack.local/cosmos/request_count')
+        .filter((series) => series.labels['metric.operation'] === 'mongo.insert');
+      expect(inserts.map((series) => [series.labels['metric.status'], series.values.at(-1)])).toEqual([
+        ['2xx', 2],
+      ]);
+      expect(valuesOf('hack.local/cosmos/document_count', 'metric.container')).toEqual({ orders: 2 });
+    } finally {
+      process.env.HACK_HOME = savedHome;
+      await mongo.close();
+      rmSync(cosmosHome, { recursive: true, force: true });
     }
   });
 });
