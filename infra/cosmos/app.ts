@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { verifyAuthorization, type AuthOptions } from './auth.ts';
 import { CosmosError, notFound } from './errors.ts';
-import { cosmosRequest, isTrue, type CosmosRequest, type CosmosResponse } from './http.ts';
+import { cosmosRequest, isTrue, ok, type CosmosRequest, type CosmosResponse } from './http.ts';
 import { batch } from './routes/batch.ts';
 import { changeFeed, isChangeFeed, isQueryPlan, queryItems, queryPlan, readFeed } from './routes/feeds.ts';
 import { createItem, item } from './routes/items.ts';
 import { users } from './routes/users.ts';
 import { account, containers, databases, methodNotAllowed, offers } from './routes/resources.ts';
-import type { CosmosStore } from './store/index.ts';
+import type { CosmosStore, EmulatorMetrics } from './store/index.ts';
 
 /** The opt-in fault knob: answer some requests with 429 so that clients' retry paths can be tested. */
 export interface ThrottleOptions {
@@ -42,12 +42,16 @@ export async function handleCosmosRequest(
   options: CosmosAppOptions,
   makeRequest: (activityId: string) => CosmosRequest,
 ): Promise<CosmosHttpResult> {
+  const started = performance.now();
   const activityId = randomUUID();
   const throttle = (options.throttle ??= {});
   let response: CosmosResponse;
+  let operation: string | undefined = 'unknown';
   try {
     const request = makeRequest(activityId);
-    if (request.segments.length > 0 && shouldThrottle(throttle)) {
+    operation = operationOf(request);
+    // The metrics endpoint (operation undefined) is the harness's, not a client's: never throttled.
+    if (request.segments.length > 0 && operation !== undefined && shouldThrottle(throttle)) {
       const retryAfter = String(throttle.retryAfterMs ?? 100);
       throw new CosmosError(
         429,
@@ -64,6 +68,8 @@ export async function handleCosmosRequest(
   } catch (error) {
     response = errorResponse(error, activityId);
   }
+  if (operation !== undefined)
+    options.store.requestMetrics.record(operation, response.status, performance.now() - started);
   const headers: Record<string, string> = {
     'x-ms-activity-id': activityId,
     'x-ms-request-charge': response.status < 300 || response.status === 304 ? '1' : '0',
@@ -153,12 +159,73 @@ function errorResponse(error: unknown, activityId: string): CosmosResponse {
   };
 }
 
+/** The emulator's own counters, at a root path the REST API does not use (its resources live under /dbs, /offers). */
+const metricsPath = ['_hack', 'metrics'];
+
+function emulatorMetrics(store: CosmosStore): EmulatorMetrics {
+  const containers: EmulatorMetrics['containers'] = [];
+  for (const database of store.databases.values()) {
+    for (const container of database.containers.values()) {
+      const readFrom = container.changeFeedReadFrom;
+      containers.push({
+        database: database.resource.id,
+        container: container.resource.id,
+        // Expired items the TTL sweeper has not deleted yet (it runs every second) still count.
+        documents: container.items.size,
+        lsn: container.lsn,
+        ...(readFrom === undefined ? {} : { changeFeedLag: Math.max(container.lsn - readFrom, 0) }),
+      });
+    }
+  }
+  return {
+    requests: store.requestMetrics.requests(),
+    latency: store.requestMetrics.latency(),
+    containers,
+  };
+}
+
+/**
+ * The operation a request is counted under: a constant per kind of request, so the counters' label values stay
+ * few whatever the names in the path. Undefined for the metrics endpoint, whose scrapes are not counted.
+ */
+export function operationOf(request: CosmosRequest): string | undefined {
+  const { segments, method } = request;
+  if (segments.length === 0) return 'account';
+  if (segments[0] === metricsPath[0]) return segments[1] === metricsPath[1] ? undefined : 'unknown';
+  if (segments[0] === 'offers') return 'offer';
+  if (segments[0] !== 'dbs') return 'unknown';
+  if (segments.length <= 2) return 'database';
+  if (segments[2] === 'users') return 'user';
+  if (segments[2] !== 'colls') return 'unknown';
+  if (segments.length <= 4 || segments[4] !== 'docs') return 'container';
+  if (segments.length === 5) {
+    if (method === 'GET') return isChangeFeed(request) ? 'change_feed' : 'read_feed';
+    if (isQueryPlan(request)) return 'query_plan';
+    if (isTrue(request.header('x-ms-documentdb-isquery'))) return 'query';
+    if (isTrue(request.header('x-ms-cosmos-is-batch-request'))) return 'batch';
+    return isTrue(request.header('x-ms-documentdb-is-upsert')) ? 'upsert' : 'create';
+  }
+  if (segments.length === 6) return itemOperations[method] ?? 'unknown';
+  return 'unknown';
+}
+
+const itemOperations: Record<string, string> = {
+  GET: 'read',
+  PUT: 'replace',
+  DELETE: 'delete',
+  PATCH: 'patch',
+};
+
 async function route(request: CosmosRequest, options: CosmosAppOptions): Promise<CosmosResponse> {
   const { segments } = request;
   const store = options.store;
   if (segments.length === 0) {
     if (request.method !== 'GET') throw methodNotAllowed(request);
     return account(options.endpoint());
+  }
+  if (segments[0] === metricsPath[0] && segments[1] === metricsPath[1] && segments.length === 2) {
+    if (request.method !== 'GET') throw methodNotAllowed(request);
+    return ok(emulatorMetrics(store));
   }
   if (segments[0] === 'offers') return offers(request, store);
   if (segments[0] !== 'dbs') throw notFound(`/${segments.join('/')}`);

@@ -34,6 +34,12 @@ export interface ResourceDescriptor {
 const label = (key: string, description: string): LabelDescriptor => ({ key, description, exportable: true });
 const topic = label('topic', 'The name of the Kafka topic.');
 const partition = label('partition', 'The partition number.');
+const cosmosOperation = label(
+  'operation',
+  'The kind of request: account, database, container, offer, user, create, upsert, read, replace, patch, delete, query, query_plan, read_feed, change_feed, batch; mongo.<command> for the MongoDB API.',
+);
+const cosmosDatabase = label('database', 'The database id.');
+const cosmosContainer = label('container', 'The container id.');
 
 /** `local` marks what the Cloud does not have (PREVIEW: may change); the rest carries the Cloud's stage. */
 function metric(
@@ -182,11 +188,43 @@ export const metricDescriptors: MetricDescriptor[] = [
     "The storage the Azure AI Search emulator's indexes use (its service statistics).",
   ),
   metric(
+    'hack.local/cosmos/request_count',
+    'COUNTER_INT64',
+    '1',
+    ['cosmos'],
+    [cosmosOperation, label('status', 'The status class of the answer: 2xx, 3xx, 4xx, 5xx.')],
+    `The delta count of requests the Cosmos DB emulator answered, NoSQL API and MongoDB API alike. ${everyScrape}`,
+  ),
+  metric(
+    'hack.local/cosmos/request_latency_ms',
+    'COUNTER_DOUBLE',
+    'ms',
+    ['cosmos'],
+    [cosmosOperation],
+    `The time the Cosmos DB emulator spent answering the operation's requests, summed: divided by request_count it is the mean latency. ${everyScrape}`,
+  ),
+  metric(
+    'hack.local/cosmos/document_count',
+    'GAUGE_INT64',
+    '1',
+    ['cosmos'],
+    [cosmosDatabase, cosmosContainer],
+    'The number of documents in the container (a MongoDB collection is a container).',
+  ),
+  metric(
+    'hack.local/cosmos/change_feed_lag',
+    'GAUGE_INT64',
+    '1',
+    ['cosmos'],
+    [cosmosDatabase, cosmosContainer],
+    "How many changes (LSNs) the container got after the position its latest change-feed request read from; absent until a change-feed reader came. With several readers it is the latest one's.",
+  ),
+  metric(
     'hack.local/metrics/scrape_duration_ms',
     'GAUGE_DOUBLE',
     'ms',
     ['hack'],
-    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search.')],
+    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search, cosmos.')],
     'How long one scrape of the target took.',
   ),
   metric(
@@ -194,7 +232,7 @@ export const metricDescriptors: MetricDescriptor[] = [
     'COUNTER_INT64',
     '1',
     ['hack'],
-    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search.')],
+    [label('target', 'What was scraped: kafka, kafka-jmx, connect, apache-connect, search, cosmos.')],
     `The delta count of failed scrapes of the target (the collector's log says why). ${everyScrape}`,
   ),
 ];
@@ -210,6 +248,11 @@ export const resourceDescriptors: ResourceDescriptor[] = [
     type: 'search',
     description: 'The Azure AI Search emulator (local only).',
     labels: [label('search.id', 'The service: its endpoint.')],
+  },
+  {
+    type: 'cosmos',
+    description: 'The Cosmos DB emulator (local only).',
+    labels: [label('cosmos.id', 'The emulator: its endpoint.')],
   },
   {
     type: 'hack',

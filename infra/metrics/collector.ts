@@ -1,9 +1,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { emulatorAgent } from '../cosmos/agent.ts';
+import { sign } from '../cosmos/auth.ts';
+import type { EmulatorMetrics } from '../cosmos/store/request-metrics.ts';
 import { kafkaClient, kafkaConnectionOf } from '../kafka/connection.ts';
 import { serviceDataDir } from '../paths.ts';
-import { readStack, type ConnectEntry, type StackServices } from '../stack/stack-file.ts';
+import { readStack, type ConnectEntry, type CosmosEntry, type StackServices } from '../stack/stack-file.ts';
 import { parsePrometheus } from './prometheus.ts';
 import type { MetricStore, Sample } from './store.ts';
 
@@ -16,7 +21,9 @@ import type { MetricStore, Sample } from './store.ts';
  * - kafka-jmx, the JMX exporter agent on the stack's own broker (infra/jmx): bytes in and out per topic, requests;
  * - connect, our worker's Prometheus page `/metrics` (→ the connector metrics), and apache-connect, Apache Kafka
  *   Connect's MBeans through the JMX exporter, exported under the same names;
- * - search, the emulator's service statistics.
+ * - search, the emulator's service statistics;
+ * - cosmos, the Cosmos DB emulator's own counters (`GET /_hack/metrics`, signed with the master key): requests of
+ *   both its APIs by operation and status, their summed latency, documents and change-feed lag per container.
  * Counters are kept as the Cloud keeps them: the delta since the previous scrape. The last cumulative readings
  * are persisted, so a restarted collector continues; a series first seen after the collector's first scrape of
  * its target starts from zero (a topic created later counts every record it got), while on the very first scrape
@@ -82,6 +89,8 @@ export class Collector {
     if (apacheExporter)
       targets.push(['apache-connect', () => scrapeConnect(`${apacheExporter}/metrics?${connectFamilies}`)]);
     if (services.search?.endpoint) targets.push(['search', () => scrapeSearch(services)]);
+    const cosmos = services.cosmos;
+    if (cosmos?.endpoint) targets.push(['cosmos', () => scrapeCosmos(cosmos)]);
     const samples: Sample[] = [];
     const collector = { 'resource.hack.id': 'local' };
     await Promise.all(
@@ -384,6 +393,63 @@ async function scrapeSearch(services: StackServices): Promise<{ gauges: Sample[]
     ],
     counters: [],
   };
+}
+
+async function scrapeCosmos(cosmos: CosmosEntry): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  const metrics = JSON.parse(await readCosmosMetrics(cosmos)) as EmulatorMetrics;
+  const resource = { 'resource.cosmos.id': cosmos.endpoint };
+  const counters: Reading[] = [];
+  for (const { operation, status, count } of metrics.requests) {
+    const labels = { ...resource, 'metric.operation': operation, 'metric.status': status };
+    counters.push({ metric: 'hack.local/cosmos/request_count', labels, total: count });
+  }
+  for (const { operation, totalMs } of metrics.latency) {
+    const labels = { ...resource, 'metric.operation': operation };
+    counters.push({ metric: 'hack.local/cosmos/request_latency_ms', labels, total: totalMs });
+  }
+  const gauges: Sample[] = [];
+  for (const container of metrics.containers) {
+    const labels = {
+      ...resource,
+      'metric.database': container.database,
+      'metric.container': container.container,
+    };
+    gauges.push({ metric: 'hack.local/cosmos/document_count', labels, value: container.documents });
+    if (container.changeFeedLag !== undefined)
+      gauges.push({ metric: 'hack.local/cosmos/change_feed_lag', labels, value: container.changeFeedLag });
+  }
+  return { gauges, counters };
+}
+
+/**
+ * The emulator's `GET /_hack/metrics`, signed like any Cosmos request. Over its plain-HTTP port when the stack
+ * recorded one (no TLS to pay for on loopback), else over HTTPS trusting the emulator's certificate.
+ */
+function readCosmosMetrics(cosmos: CosmosEntry): Promise<string> {
+  const url = new URL('/_hack/metrics', cosmos.httpEndpoint ?? cosmos.endpoint);
+  const date = new Date().toUTCString();
+  const signature = sign(cosmos.key, 'GET', '_hack', '_hack/metrics', date);
+  const headers = {
+    'x-ms-date': date,
+    'x-ms-version': '2020-07-15',
+    authorization: encodeURIComponent(`type=master&ver=1.0&sig=${signature}`),
+  };
+  const get = url.protocol === 'https:' ? httpsGet : httpGet;
+  const agent = url.protocol === 'https:' ? emulatorAgent(cosmos) : undefined;
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers, agent, timeout: 10_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode === 200) resolve(body);
+        else reject(new Error(`GET ${url.origin}/_hack/metrics answered ${response.statusCode}`));
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url.origin}/_hack/metrics timed out`)));
+    request.on('error', reject);
+  });
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -2,11 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChangeFeedStartFrom } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosmosClient } from '../cosmos/client.ts';
+import { startTestMongo } from '../cosmos-mongo/test-support.ts';
 import { projectRoot } from '../paths.ts';
 import { freePort, isAlive } from '../process/index.ts';
 import { down, up } from '../stack/lifecycle.ts';
-import { readStack, writeStack, type ConnectEntry, type KafkaEntry } from '../stack/stack-file.ts';
+import {
+  readStack,
+  writeStack,
+  type ConnectEntry,
+  type CosmosEntry,
+  type KafkaEntry,
+} from '../stack/stack-file.ts';
 import {
   consume,
   createTopic,
@@ -72,30 +81,29 @@ async function totals(metric: string, groupBy: string, filter?: unknown): Promis
   );
 }
 
-/**
- * The group's lag now: the last scrape's value per partition, summed. A gauge is averaged within a bucket, so the
- * buckets are 1 s (a local granularity), one scrape each.
- */
-async function latestLag(): Promise<number> {
+/** The last scrape's value of a gauge per group, summed (1 s buckets: a gauge is averaged within a bucket). */
+async function latestSum(metric: string, groupBy: string, filters: unknown[]): Promise<number> {
   const { json } = await api('/v2/metrics/cloud/query', {
-    aggregations: [{ metric: 'io.confluent.kafka.server/consumer_lag_offsets' }],
-    group_by: ['metric.partition'],
-    filter: {
-      op: 'AND',
-      filters: [
-        { field: 'metric.consumer_group_id', op: 'EQ', value: group },
-        { field: 'metric.topic', op: 'EQ', value: topic },
-        { field: 'resource.kafka.id', op: 'EQ', value: clusterId },
-      ],
-    },
+    aggregations: [{ metric }],
+    group_by: [groupBy],
+    filter: { op: 'AND', filters },
     granularity: 'PT1S',
     intervals: ['now-1m/now+1m'],
     format: 'GROUPED',
   });
   return (json.data as Array<{ points: Array<{ value: number }> }>).reduce(
-    (sum, partition) => sum + partition.points.at(-1)!.value,
+    (sum, series) => sum + series.points.at(-1)!.value,
     0,
   );
+}
+
+/** The group's lag now: the last scrape's value per partition, summed. */
+function latestLag(): Promise<number> {
+  return latestSum('io.confluent.kafka.server/consumer_lag_offsets', 'metric.partition', [
+    { field: 'metric.consumer_group_id', op: 'EQ', value: group },
+    { field: 'metric.topic', op: 'EQ', value: topic },
+    { field: 'resource.kafka.id', op: 'EQ', value: clusterId },
+  ]);
 }
 
 beforeAll(async () => {
@@ -106,7 +114,7 @@ beforeAll(async () => {
     services: { kafka: { bootstrapServers: testBootstrapServers() } as KafkaEntry },
   });
   await up({
-    only: ['connect', 'metrics'],
+    only: ['cosmos', 'connect', 'metrics'],
     ephemeralPorts: true,
     env: {
       ...process.env,
@@ -195,6 +203,74 @@ describe('the metrics service', () => {
       { timeoutMs: 60_000, intervalMs: 1000, description: 'the produced counts in the Metrics API' },
     ).catch(() => undefined);
     expect(seen).toEqual(expected);
+  });
+
+  it("counts the Cosmos DB emulator's requests, documents and change-feed lag as the SDK made them", async () => {
+    const entry = readStack()!.services.cosmos!;
+    const client = cosmosClient(entry);
+    const writes = 7;
+    try {
+      const { database } = await client.databases.createIfNotExists({ id: uniqueName('metrics-db') });
+      const { container } = await database.containers.createIfNotExists({
+        id: 'orders',
+        partitionKey: { paths: ['/pk'] },
+      });
+      for (let i = 0; i < writes; i++) await container.items.create({ id: `o${i}`, pk: `p${i % 3}` });
+      await container.items.upsert({ id: 'o0', pk: 'p0', changed: true });
+      const cosmos = { field: 'resource.cosmos.id', op: 'EQ', value: entry.endpoint };
+      const ofContainer = [
+        cosmos,
+        { field: 'metric.database', op: 'EQ', value: database.id },
+        { field: 'metric.container', op: 'EQ', value: 'orders' },
+      ];
+      const expected = { requests: { create: writes, upsert: 1 }, documents: writes };
+      let seen: unknown;
+      await waitFor(
+        async () => {
+          const requests = await totals('hack.local/cosmos/request_count', 'metric.operation', {
+            op: 'AND',
+            filters: [cosmos, { field: 'metric.status', op: 'EQ', value: '2xx' }],
+          });
+          const documents = await latestSum(
+            'hack.local/cosmos/document_count',
+            'metric.container',
+            ofContainer,
+          );
+          seen = { requests: { create: requests.create, upsert: requests.upsert }, documents };
+          return JSON.stringify(seen) === JSON.stringify(expected);
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, description: "the emulator's counts in the Metrics API" },
+      ).catch(() => undefined);
+      expect(seen).toEqual(expected);
+      const latency = await totals('hack.local/cosmos/request_latency_ms', 'metric.operation', cosmos);
+      expect(latency.create).toBeGreaterThan(0);
+
+      // A change-feed reader starting from the beginning asks from LSN 0: every change (8 LSNs) is ahead of it;
+      // once it has read them and asks again, none is.
+      const feed = container.items.getChangeFeedIterator({
+        changeFeedStartFrom: ChangeFeedStartFrom.Beginning(),
+      });
+      const lagIs = async (lag: number): Promise<number> => {
+        let latest = -1;
+        await waitFor(
+          async () =>
+            (latest = await latestSum(
+              'hack.local/cosmos/change_feed_lag',
+              'metric.container',
+              ofContainer,
+            )) === lag,
+          { timeoutMs: 60_000, intervalMs: 1000, description: `change-feed lag ${lag}` },
+        ).catch(() => undefined);
+        return latest;
+      };
+      const first = await feed.readNext();
+      expect(first.result.length).toBe(writes);
+      expect(await lagIs(writes + 1)).toBe(writes + 1);
+      await feed.readNext();
+      expect(await lagIs(0)).toBe(0);
+    } finally {
+      client.dispose();
+    }
   });
 
   it('lists every metric it serves in its descriptors, and its export parses as Prometheus text', async () => {
@@ -318,6 +394,47 @@ describe('the collector', () => {
     } finally {
       process.env.HACK_HOME = savedHome;
       rmSync(brokenHome, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the Cosmos emulator's counters over HTTPS trusting its certificate, MongoDB commands included", async () => {
+    const mongo = await startTestMongo();
+    const cosmosHome = mkdtempSync(join(tmpdir(), 'metrics-cosmos-'));
+    const savedHome = process.env.HACK_HOME;
+    process.env.HACK_HOME = cosmosHome;
+    try {
+      const { endpoint, key, certificateFile } = mongo.emulator;
+      // No httpEndpoint and no tlsInsecure: the collector must go through TLS with the emulator's certificate.
+      writeStack({
+        profile: 'local',
+        startedAt: new Date().toISOString(),
+        services: { cosmos: { endpoint, key, certificateFile } as CosmosEntry },
+      });
+      const store = new MetricStore(join(cosmosHome, 'metrics'), 3_600_000);
+      const lines: string[] = [];
+      const collector = new Collector(store, (line) => lines.push(line));
+      await collector.scrape(Date.now() - 1000); // the first scrape is the baseline
+      const orders = mongo.client.db('shop').collection('orders');
+      await orders.insertOne({ _id: 'a' as never, total: 1 });
+      await orders.insertOne({ _id: 'b' as never, total: 2 });
+      await collector.scrape();
+      expect(lines).toEqual([]);
+      const valuesOf = (metric: string, label: string) =>
+        Object.fromEntries(
+          store.ofMetric(metric).map((series) => [series.labels[label], series.values.at(-1)]),
+        );
+      expect(valuesOf('hack.local/metrics/scrape_errors', 'metric.target')).toEqual({ cosmos: 0 });
+      const inserts = store
+        .ofMetric('hack.local/cosmos/request_count')
+        .filter((series) => series.labels['metric.operation'] === 'mongo.insert');
+      expect(inserts.map((series) => [series.labels['metric.status'], series.values.at(-1)])).toEqual([
+        ['2xx', 2],
+      ]);
+      expect(valuesOf('hack.local/cosmos/document_count', 'metric.container')).toEqual({ orders: 2 });
+    } finally {
+      process.env.HACK_HOME = savedHome;
+      await mongo.close();
+      rmSync(cosmosHome, { recursive: true, force: true });
     }
   });
 });

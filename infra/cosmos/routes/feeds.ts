@@ -239,6 +239,7 @@ export function changeFeed(request: CosmosRequest, container: ContainerState): C
     if (Number.isNaN(ms)) throw badRequest(`Invalid If-Modified-Since ${since}.`);
     after = container.lsnBefore(ms);
   } else after = 0;
+  container.changeFeedReadFrom = after;
 
   const partitionKey = parsePartitionKeyHeader(request.header('x-ms-documentdb-partitionkey'));
   const filters: ((doc: Document) => boolean)[] = [];

@@ -90,6 +90,11 @@ export class ContainerState {
   private readonly log = new ChangeLog();
   lsn = 0;
   durableLsn = 0;
+  /**
+   * The LSN the latest change-feed request read from (its continuation), or undefined when none came: the change
+   * feed's lag is `lsn` minus it. With several readers (one per range, or several processors) it is the last one's.
+   */
+  changeFeedReadFrom: number | undefined;
   docCounter = 0;
   /** Physical partitions; one unless provisioned throughput or a split made more (see `ranges.ts`). */
   ranges: PartitionKeyRange[] = initialRanges(1);

@@ -15,3 +15,9 @@ export {
   maxDocumentBytes,
 } from './container.ts';
 export { parsePartitionKeyHeader, partitionKeyString, type PartitionKeyDefinition } from './partition-key.ts';
+export {
+  RequestMetrics,
+  type EmulatorMetrics,
+  type RequestCount,
+  type RequestLatency,
+} from './request-metrics.ts';

@@ -7,6 +7,7 @@ import { isAlive } from '../../process/index.ts';
 import { CosmosError, badRequest, conflict, notFound } from '../errors.ts';
 import { ContainerState, type ContainerResource, type ItemChange, type Transaction } from './container.ts';
 import { Journal, writeSnapshot } from './journal.ts';
+import { RequestMetrics } from './request-metrics.ts';
 import { checkName, containerResource, newRid, nowSeconds } from './resources.ts';
 import {
   initialRanges,
@@ -81,6 +82,8 @@ export class CosmosStore {
   readonly databases = new Map<string, DatabaseState>();
   /** Emits `durable` with the container whenever writes to it become durable (change-feed readers wait on it). */
   readonly events = new EventEmitter().setMaxListeners(0);
+  /** Requests answered since start, by operation and status (both APIs): `GET /_hack/metrics` serves them. */
+  readonly requestMetrics = new RequestMetrics();
   private sweeper: NodeJS.Timeout | undefined;
   /** Set when the journal could not be written: from then on writes answer 503. */
   private failure: CosmosError | undefined;
