@@ -7,9 +7,16 @@ import { recordBatch, recordCommit } from '../metrics.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
 
+/** One polled batch, transformed and converted: its messages by topic, and which records they carry. */
+interface ConvertedBatch {
+  records: SourceRecord[];
+  byTopic: Map<string, Message[]>;
+  sent: SourceRecord[];
+}
+
 /**
- * Apache's WorkerSourceTask: poll → transforms → converters → produce (acks=all); offsets of acknowledged
- * records are written to the offsets topic every `offset.flush.interval.ms` and on stop, then `commit()` is
+ * Apache's WorkerSourceTask: poll → transforms → converters → produce (acks=all; the next poll is converted
+ * while the previous batch is in flight); offsets of acknowledged records are written to the offsets topic every `offset.flush.interval.ms` and on stop, then `commit()` is
  * called. A record is always produced before its offset is stored, so a crash re-reads, never skips.
  */
 export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements TaskRunner {
@@ -19,6 +26,8 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
   private stopping = false;
   private paused = false;
   private failed = false;
+  /** The batch sent but not yet acknowledged: its offsets are tracked, and its records committed, once it is. */
+  private sending: Promise<void> | undefined;
   /** Acknowledged but not yet stored offsets, by partition JSON. */
   private readonly pending = new Map<string, { partition: SourceOffsetMap; offset: SourceOffsetMap }>();
   private lastFlush = Date.now();
@@ -65,67 +74,106 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
   }
 
   private async run(): Promise<void> {
-    while (!this.stopping) {
-      if (this.paused || this.failed) {
-        await sleep(100);
-        continue;
+    try {
+      while (!this.stopping) {
+        if (this.paused || this.failed) {
+          await this.settleSend();
+          await sleep(100);
+          continue;
+        }
+        let records: SourceRecord[];
+        try {
+          records = (await this.task.poll()) ?? [];
+        } catch (error) {
+          // Apache: a RetriableException from poll is logged and polled again; anything else fails the task as is.
+          if (!(error instanceof RetriableException)) throw error;
+          this.host.log(`WARN ${this.connector}-${this.id}: poll failed, will poll again: ${error.message}`);
+          this.metrics.errors.totalRetries++;
+          await sleep(100);
+          continue;
+        }
+        if (records.length > 0) {
+          // Convert while the previous batch is still on its way to the broker, then wait for its ack before
+          // sending this one: one request in flight (the producer is not idempotent), so per-partition order holds.
+          const batch = await this.convert(records);
+          await this.settleSend();
+          this.startSend(batch);
+        } else {
+          await this.settleSend();
+        }
+        if (Date.now() - this.lastFlush >= this.host.offsetFlushIntervalMs) await this.flushOffsets();
+        if (records.length === 0) await sleep(10);
       }
-      let records: SourceRecord[];
-      try {
-        records = (await this.task.poll()) ?? [];
-      } catch (error) {
-        // Apache: a RetriableException from poll is logged and polled again; anything else fails the task as is.
-        if (!(error instanceof RetriableException)) throw error;
-        this.host.log(`WARN ${this.connector}-${this.id}: poll failed, will poll again: ${error.message}`);
-        this.metrics.errors.totalRetries++;
-        await sleep(100);
-        continue;
-      }
-      if (records.length > 0) await this.send(records);
-      if (Date.now() - this.lastFlush >= this.host.offsetFlushIntervalMs) await this.flushOffsets();
-      if (records.length === 0) await sleep(10);
+    } finally {
+      await this.settleSend();
     }
   }
 
-  private async send(records: SourceRecord[]): Promise<void> {
+  private startSend(batch: ConvertedBatch): void {
+    const sending = this.produce(batch);
+    sending.catch(() => undefined); // awaited by settleSend; until then a failure must not be an unhandled rejection
+    this.sending = sending;
+  }
+
+  /** Waits for the batch in flight, if any; a failed send throws here and so fails the task, as before. */
+  private async settleSend(): Promise<void> {
+    const sending = this.sending;
+    if (!sending) return;
+    try {
+      await sending;
+    } finally {
+      if (this.sending === sending) this.sending = undefined;
+    }
+  }
+
+  /** Transforms and converters (sync unless a stage fails, see ErrorHandler.run) for one polled batch. */
+  private async convert(records: SourceRecord[]): Promise<ConvertedBatch> {
     this.metrics.sourceRecordPollTotal += records.length;
     const byTopic = new Map<string, Message[]>();
     const sent: SourceRecord[] = [];
+    const errors = this.errors;
+    const converters = this.converters;
     for (const original of records) {
-      const transformed = await this.errors.execute(
+      let transformed = errors.run(
         'TRANSFORMATION',
         () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
         () => this.transforms.apply(original),
       );
+      if (transformed instanceof Promise) transformed = await transformed;
       if (!transformed.ok || transformed.value === null) {
-        continue; // dropped or skipped records still advance the offset (tracked below), as in Apache
+        continue; // dropped or skipped records still advance the offset (tracked after the ack), as in Apache
       }
       const record = transformed.value as SourceRecord;
-      const key = await this.errors.execute('KEY_CONVERTER', this.converters.keyClass, () =>
-        this.converters.key.fromConnectData(record.topic, record.keySchema, record.key),
+      let key = errors.run('KEY_CONVERTER', converters.keyClass, () =>
+        converters.key.fromConnectData(record.topic, record.keySchema, record.key),
       );
-      const value = key.ok
-        ? await this.errors.execute('VALUE_CONVERTER', this.converters.valueClass, () =>
-            this.converters.value.fromConnectData(record.topic, record.valueSchema, record.value),
-          )
-        : key;
-      const headers = value.ok
-        ? await this.errors.execute('HEADER_CONVERTER', this.converters.headerClass, () => {
-            const result: IHeaders = {};
-            for (const header of record.headers) {
-              const bytes = this.converters.header.fromConnectHeader(
-                record.topic,
-                header.key,
-                header.schema,
-                header.value,
-              );
-              if (bytes !== null) result[header.key] = Buffer.from(bytes);
-            }
-            return result;
-          })
-        : value;
-      if (!key.ok || !value.ok || !headers.ok) continue;
-      const messages = byTopic.get(record.topic) ?? [];
+      if (key instanceof Promise) key = await key;
+      if (!key.ok) continue;
+      let value = errors.run('VALUE_CONVERTER', converters.valueClass, () =>
+        converters.value.fromConnectData(record.topic, record.valueSchema, record.value),
+      );
+      if (value instanceof Promise) value = await value;
+      if (!value.ok) continue;
+      let headers = errors.run('HEADER_CONVERTER', converters.headerClass, () => {
+        const result: IHeaders = {};
+        for (const header of record.headers) {
+          const bytes = converters.header.fromConnectHeader(
+            record.topic,
+            header.key,
+            header.schema,
+            header.value,
+          );
+          if (bytes !== null) result[header.key] = Buffer.from(bytes);
+        }
+        return result;
+      });
+      if (headers instanceof Promise) headers = await headers;
+      if (!headers.ok) continue;
+      let messages = byTopic.get(record.topic);
+      if (!messages) {
+        messages = [];
+        byTopic.set(record.topic, messages);
+      }
       messages.push({
         key: key.value === null ? null : Buffer.from(key.value),
         value: value.value === null ? null : Buffer.from(value.value),
@@ -133,11 +181,15 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
         ...(record.kafkaPartition === null ? {} : { partition: record.kafkaPartition }),
         ...(record.timestamp === null ? {} : { timestamp: String(record.timestamp) }),
       });
-      byTopic.set(record.topic, messages);
       sent.push(original);
     }
+    return { records, byTopic, sent };
+  }
+
+  /** Produces one converted batch (acks=all); only then are its offsets tracked and its records committed. */
+  private async produce({ records, byTopic, sent }: ConvertedBatch): Promise<void> {
     if (byTopic.size > 0) {
-      const result = await this.producer.sendBatch({
+      await this.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
@@ -146,7 +198,6 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
           await this.host.storage.statuses.addActiveTopic(this.connector, this.id, topic);
         }
       }
-      void result;
     }
     recordBatch(this.metrics, records.length);
     this.metrics.sourceRecordWriteTotal += sent.length;
@@ -201,6 +252,8 @@ export class SourceTaskRunner extends TaskRunnerBase<SourceTask> implements Task
     this.stopping = true;
     // A poll that blocks (waiting for data) must not hold the worker: give it a while, then stop the task anyway.
     await Promise.race([this.loop, sleep(10_000)]);
+    // Offsets of a batch still in flight are tracked only once it is acknowledged: wait for it before the last flush.
+    await this.settleSend().catch(() => undefined);
     await this.flushOffsets();
     try {
       await this.task?.stop();
