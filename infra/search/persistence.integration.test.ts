@@ -72,6 +72,54 @@ describe('Search emulator: durability', () => {
     expect(found.count ?? (await collect(found.results)).length).toBeGreaterThan(0);
     expect(keysFor(dataDir)).toEqual(keys);
   });
+
+  it('keeps every batch acknowledged while others were still in flight across kill -9', async () => {
+    const ownDir = mkdtempSync(join(dataDir, 'concurrent-'));
+    const port = await freePort();
+    const entry: SearchEntry = { endpoint: `http://127.0.0.1:${port}`, ...keysFor(ownDir) };
+    pids.push(await startProcess(ownDir, port));
+    await searchIndexClient(entry).createIndex(peopleIndex('concurrent'));
+    const client = searchClient(entry, 'concurrent');
+    const acknowledged: string[] = [];
+    let killed = false;
+    const batches = Array.from({ length: 40 }, (_, batch) =>
+      client
+        .uploadDocuments(
+          Array.from({ length: 50 }, (_, i) => ({ id: `c${batch}-${i}`, name: `person ${i}` })),
+        )
+        .then(
+          () => {
+            if (killed) return;
+            acknowledged.push(...Array.from({ length: 50 }, (_, i) => `c${batch}-${i}`));
+            // Killed once some batches are answered, while the rest are queued, being written or being synced.
+            if (acknowledged.length >= 500) {
+              killed = true;
+              process.kill(pids.at(-1)!, 'SIGKILL');
+            }
+          },
+          () => undefined,
+        ),
+    );
+    await Promise.all(batches);
+    expect(killed).toBe(true);
+    await waitFor(
+      async () => (await fetch(`${entry.endpoint}/servicestats`).catch(() => undefined)) === undefined,
+      {
+        description: 'the killed emulator to stop answering',
+      },
+    );
+
+    pids.push(await startProcess(ownDir, port));
+    const missing: string[] = [];
+    for (const id of acknowledged) {
+      const found = await client.getDocument(id).then(
+        () => true,
+        () => false,
+      );
+      if (!found) missing.push(id);
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
