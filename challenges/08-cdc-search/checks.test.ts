@@ -105,9 +105,12 @@ describe('challenge 08 checks', () => {
   });
 
   it('name Kafka coordinates as ids: every update appends a document', () => {
-    const { cause } = verdict(stateAfter({ ...solution, keyIgnore: true }));
+    const { results, cause } = verdict(stateAfter({ ...solution, keyIgnore: true }));
     expect(cause?.id).toBe('latest-once');
     expect(cause?.hint).toMatch(/keyed by Kafka coordinates.*appends a document/);
+    // No document under an entity's key proves neither its content nor a delete: both wait on latest-once.
+    for (const id of ['latest-content', 'deletes'])
+      expect(results.find((result) => result.id === id)?.blockedBy).toBe('latest-once');
   });
 
   it('name the missing versioning when a replayed older event wins', () => {

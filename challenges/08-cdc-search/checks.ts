@@ -247,9 +247,14 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
   let stale = 0;
   let envelopes = 0;
   let first: string | undefined;
+  // An entity with no document under its key is latest-once's finding; it is no evidence of the right content.
+  const absent: string[] = [];
   for (const [key, event] of live) {
     const document = state.index.documents.get(key);
-    if (!document) continue;
+    if (!document) {
+      absent.push(key);
+      continue;
+    }
     if (isDeepStrictEqual(document, event.after.value)) continue;
     if ('after' in document && 'ts_ms' in document) envelopes++;
     else if (
@@ -276,11 +281,11 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
   }
   const verdict: NodeVerdict = {
     // Nothing to compare is no pass: with an unreadable topic or service, this says "blocked by" its cause.
-    passed: live.size > 0 && mismatched.length === 0,
+    passed: live.size > 0 && mismatched.length === 0 && absent.length === 0,
     expected: live.size,
-    found: live.size - mismatched.length,
-    missing: [],
-    missingCount: 0,
+    found: live.size - mismatched.length - absent.length,
+    missing: absent.slice(0, 20),
+    missingCount: absent.length,
     mismatched: mismatched.slice(0, 20),
     extra: [],
     details: [],
@@ -294,16 +299,20 @@ export function checkLatestContent(state: CdcState): NodeVerdict {
       state.way === 'cdc'
         ? `${stale} entities show an older version than their latest change (e.g. ${first}): an older change read after a newer one (another partition, a backfill) overwrote it. Version the writes by the change's position in the WAL (document.version.field=__source_lsn, from the unwrap's add.fields source.lsn: external versioning).`
         : `${stale} entities show an older version than their latest change (e.g. ${first}): a late replayed event overwrote a newer one. ${targetOf(state).fix.version}`;
-  else
+  else if (mismatched.length > 0)
     verdict.hint = `${mismatched.length} documents differ from their entity's latest after.value, e.g. ${first}.`;
+  else verdict.hint = `${absent.length} live entities have no document under their key (e.g. ${absent[0]}).`;
   return verdict;
 }
 
 export function checkDeletes(state: CdcState): NodeVerdict {
-  const { deleted } = expectedIndex(state.events);
+  const { live, deleted } = expectedIndex(state.events);
   const present = [...deleted].filter((key) => state.index.documents.has(key));
+  // A deleted entity's absence proves something only in an index keyed by entity: keyed by Kafka coordinates,
+  // every key is "absent" while each old version stays.
+  const keyedByEntity = [...live.keys()].some((key) => state.index.documents.has(key));
   const verdict: NodeVerdict = {
-    ...(state.events.length > 0 && present.length === 0 ? passed() : failed('')),
+    ...(state.events.length > 0 && keyedByEntity && present.length === 0 ? passed() : failed('')),
     expected: deleted.size,
     found: deleted.size - present.length,
     extra: present.slice(0, 20),
@@ -313,9 +322,11 @@ export function checkDeletes(state: CdcState): NodeVerdict {
     verdict.hint =
       state.events.length === 0
         ? `No change event on ${TOPIC} yet.`
-        : state.way === 'cdc'
-          ? `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A row with __op "d" must delete its document (document.delete.op.field=__op).`
-          : `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
+        : !keyedByEntity
+          ? `No document in ${INDEX} is keyed by an entity's key, so whether deleted entities are gone cannot be told.`
+          : state.way === 'cdc'
+            ? `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A row with __op "d" must delete its document (document.delete.op.field=__op).`
+            : `${present.length} of ${deleted.size} deleted entities are still in ${INDEX} (e.g. ${present[0]}): deletes are ignored. A change with op "d" must delete its document (document.delete.op.field=op).`;
   return verdict;
 }
 
