@@ -8,8 +8,10 @@ import { kafkaClient, kafkaConnectionOf } from '../kafka/connection.ts';
 import { projectRoot, serviceDataDir } from '../paths.ts';
 import { down, up } from '../stack/lifecycle.ts';
 import { readStack } from '../stack/stack-file.ts';
-import { uniqueName, waitFor, withAdmin } from '../testing/helpers.ts';
+import { createTopic, produce, uniqueName, waitFor, withAdmin } from '../testing/helpers.ts';
+import { Collector } from './collector.ts';
 import type { MetricsEntry } from './service.ts';
+import { MetricStore } from './store.ts';
 
 /**
  * The issue's "done when": one stack of its own (HACK_HOME) — the stack's own broker with the JMX exporter agent,
@@ -227,4 +229,40 @@ describe('the Metrics API after a challenge 03 run', () => {
     const bytesOut = await totals('io.confluent.kafka.server/sent_bytes', 'metric.topic');
     expect(bytesOut.purchases).toBeGreaterThan(0);
   }, 600_000);
+
+  it('counts a topic deleted and created again between two scrapes as a new topic, not as no change', async () => {
+    // A collector of the test's own, scraped by hand, so the delete and re-create surely fall between two scrapes
+    // (a challenge run on a kept stack resets its topics so); the same records again reach the same counts.
+    const storeDir = mkdtempSync(join(tmpdir(), 'metrics-03-recreated-'));
+    try {
+      const store = new MetricStore(storeDir, 3_600_000);
+      const collector = new Collector(store);
+      await collector.scrape(Date.now() - 2000); // the baseline of every target
+      const kafka = kafkaClient(kafkaConnectionOf(readStack()!.services.kafka!), 'metrics-03-recreated');
+      const topic = uniqueName('metrics-recreated');
+      const records = Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
+      await createTopic(kafka, topic);
+      await produce(kafka, topic, records);
+      await collector.scrape(Date.now() - 1000);
+      await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [topic], timeout: 60_000 }));
+      await waitFor(async () => !(await withAdmin(kafka, (admin) => admin.listTopics())).includes(topic), {
+        timeoutMs: 60_000,
+        description: `${topic} deleted`,
+      });
+      await createTopic(kafka, topic);
+      await produce(kafka, topic, records);
+      await collector.scrape();
+      const totalOf = (metric: string): number[] =>
+        store
+          .ofMetric(metric)
+          .filter((series) => series.labels['metric.topic'] === topic)
+          .flatMap((series) => series.values);
+      expect(sum(totalOf('io.confluent.kafka.server/received_records'))).toBe(10);
+      const bytes = totalOf('io.confluent.kafka.server/received_bytes');
+      expect(bytes.length).toBe(2);
+      expect(bytes.every((value) => value > 0)).toBe(true);
+    } finally {
+      rmSync(storeDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -32,6 +32,8 @@ import type { MetricStore, Sample } from './store.ts';
 
 interface CollectorState {
   cumulative: Record<string, number>;
+  /** Each counter's identity at its last reading (Reading.identity). */
+  identities?: Record<string, string>;
   /** Targets scraped at least once: new series of these start from zero. */
   seen: string[];
 }
@@ -43,6 +45,8 @@ interface Reading {
   metric: string;
   labels: Labels;
   total: number;
+  /** What the counter belongs to, when known (a topic's id): a new identity is a new counter, counted anew. */
+  identity?: string;
 }
 
 export class Collector {
@@ -56,6 +60,7 @@ export class Collector {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.state = store.readState<CollectorState>({ cumulative: {}, seen: [] });
+    this.state.identities ??= {};
   }
 
   start(intervalMs: number): void {
@@ -81,7 +86,8 @@ export class Collector {
     const targets: Array<[string, () => Promise<{ gauges: Sample[]; counters: Reading[] }>]> = [];
     if (services.kafka) targets.push(['kafka', () => this.scrapeKafka(services)]);
     const brokerExporter = services.kafka?.jmxExporterUrl;
-    if (brokerExporter) targets.push(['kafka-jmx', () => scrapeBrokerExporter(brokerExporter)]);
+    if (brokerExporter)
+      targets.push(['kafka-jmx', () => scrapeBrokerExporter(brokerExporter, localTopicIds(services))]);
     if (services.connect?.url)
       targets.push(['connect', () => scrapeConnect(`${services.connect!.url}/metrics`)]);
     // Apache Kafka Connect's MBeans, exported by the JMX exporter under the names our worker serves.
@@ -125,9 +131,18 @@ export class Collector {
       const key = `${target}\u0000${reading.metric}${JSON.stringify(reading.labels)}`;
       const previous = this.state.cumulative[key];
       this.state.cumulative[key] = reading.total;
+      // A topic deleted and created again between two scrapes can reach its old count: only its id tells.
+      const identities = this.state.identities!;
+      const replaced =
+        reading.identity !== undefined &&
+        identities[key] !== undefined &&
+        identities[key] !== reading.identity;
+      if (reading.identity !== undefined) identities[key] = reading.identity;
       let delta: number;
       if (previous === undefined) delta = seen ? reading.total : 0;
-      else delta = reading.total >= previous ? reading.total - previous : reading.total; // a reset: counted anew
+      else if (replaced || reading.total < previous)
+        delta = reading.total; // a new counter or a reset: counted anew
+      else delta = reading.total - previous;
       samples.push({ metric: reading.metric, labels: reading.labels, value: delta });
     }
     if (!seen) this.state.seen.push(target);
@@ -154,6 +169,7 @@ async function scrapeKafkaWith(
   const { clusterId } = await admin.describeCluster();
   const cluster = { 'resource.kafka.id': clusterId };
   const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+  const topicIds = localTopicIds(services);
   const gauges: Sample[] = [];
   const counters: Reading[] = [];
   const high = new Map<string, number>();
@@ -168,6 +184,7 @@ async function scrapeKafkaWith(
           metric: 'io.confluent.kafka.server/received_records',
           labels: { ...cluster, 'metric.topic': topic, 'metric.partition': String(partition) },
           total: Number(watermark),
+          identity: topicIds.get(topic),
         });
       }
     }),
@@ -199,14 +216,46 @@ async function scrapeKafkaWith(
       }
     }
   }
-  for (const [key, total] of consumed)
+  for (const [key, total] of consumed) {
+    const labels = JSON.parse(key) as Labels;
     counters.push({
       metric: 'io.confluent.kafka.server/sent_records',
-      labels: JSON.parse(key) as Labels,
+      labels,
       total,
+      identity: topicIds.get(labels['metric.topic']!),
     });
+  }
   gauges.push(...retainedBytes(services, cluster));
   return { gauges, counters };
+}
+
+/**
+ * Each topic's id (its partitions' `partition.metadata`), when the broker is the stack's own: kafkajs's metadata
+ * carries no topic id, and a topic deleted and created again between two scrapes is otherwise the same counter.
+ */
+function localTopicIds(services: StackServices): Map<string, string> {
+  const ids = new Map<string, string>();
+  if (services.kafka?.pid === undefined) return ids;
+  const logDir = join(serviceDataDir('kafka'), 'log');
+  let entries: string[];
+  try {
+    entries = readdirSync(logDir);
+  } catch {
+    return ids;
+  }
+  for (const entry of entries) {
+    const topic = /^(.+)-\d+$/.exec(entry)?.[1];
+    if (!topic || topic.startsWith('__') || ids.has(topic)) continue;
+    try {
+      const id = /^topic_id:\s*(\S+)/m.exec(
+        readFileSync(join(logDir, entry, 'partition.metadata'), 'utf8'),
+      )?.[1];
+      if (id) ids.set(topic, id);
+    } catch {
+      // not written yet, or deleted while we looked
+    }
+  }
+  return ids;
 }
 
 /** Partition log sizes on disk, when the broker is the stack's own (its data dir is ours to read). */
@@ -335,7 +384,10 @@ const brokerFamilies = {
  * The JMX exporter on the stack's own broker: BytesIn/BytesOut per topic (→ received_bytes, sent_bytes) and
  * requests per type, summed over versions (→ request_count). The cluster id comes from the broker's data dir.
  */
-async function scrapeBrokerExporter(url: string): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+async function scrapeBrokerExporter(
+  url: string,
+  topicIds: Map<string, string>,
+): Promise<{ gauges: Sample[]; counters: Reading[] }> {
   const query = Object.values(brokerFamilies)
     .map((family) => `name[]=${family}`)
     .join('&');
@@ -349,6 +401,7 @@ async function scrapeBrokerExporter(url: string): Promise<{ gauges: Sample[]; co
           metric: `io.confluent.kafka.server/${name}`,
           labels: { ...cluster, 'metric.topic': sample.labels.topic },
           total: sample.value,
+          identity: topicIds.get(sample.labels.topic),
         });
   const requests = new Map<string, number>();
   for (const sample of samples)
