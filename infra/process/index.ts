@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, connect } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,15 +67,48 @@ export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
 /** Free ports are drawn from here: below the ephemeral range (32768 up), where outgoing connections take ports. */
 export const freePortRange = { from: 10_000, to: 32_767 } as const;
 
+/** Where ports handed out by any connect-hack process on this machine are claimed (a file per port). */
+export const portClaimsDir = join(tmpdir(), 'connect-hack-port-claims');
+
+/** How long a claim holds: longer than any service takes from being given its port to binding it. */
+const portClaimMs = 3 * 60_000;
+
 /**
- * A port that is free now, below 32768. The OS's own choice (`listen(0)`) would come from the ephemeral range,
- * where any outgoing connection may take it before the service binds it.
+ * Claims a port for this process, atomically across processes. A port that is free when checked stays free only
+ * until its service binds it — seconds for a JVM — and another `hack` checking meanwhile (parallel tests, a second
+ * terminal) would be handed the same port; one service would then fail to bind. A claim holds while the process
+ * that made it lives, for a few minutes at most; this process may always take its own claims again (a service
+ * restarted on its previous port). False when another live process claimed the port recently.
+ */
+export function claimPort(port: number): boolean {
+  const file = join(portClaimsDir, String(port));
+  try {
+    mkdirSync(portClaimsDir, { recursive: true });
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no claims possible here: the check alone
+  }
+  try {
+    const owner = Number(readFileSync(file, 'utf8'));
+    const fresh = Date.now() - statSync(file).mtimeMs < portClaimMs;
+    if (owner !== process.pid && fresh && isAlive(owner)) return false;
+    writeFileSync(file, String(process.pid)); // ours, or an expired claim: take it (again)
+    return true;
+  } catch {
+    return false; // taken over meanwhile by another process: let it have it
+  }
+}
+
+/**
+ * A port that is free now, below 32768, and claimed for this process (claimPort). The OS's own choice (`listen(0)`)
+ * would come from the ephemeral range, where any outgoing connection may take it before the service binds it.
  */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const span = freePortRange.to - freePortRange.from + 1;
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = freePortRange.from + Math.floor(Math.random() * span);
-    if (await canBind(port, host)) return port;
+    if ((await canBind(port, host)) && claimPort(port)) return port;
   }
   throw new ServiceError(`No free port between ${freePortRange.from} and ${freePortRange.to}.`, {
     fix: 'Stop some of the services listening there (`ss -ltn`).',
@@ -74,7 +117,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 /** The preferred (well-known) port when it is free, otherwise any free port. */
 export async function preferredPort(preferred: number | undefined, host = '127.0.0.1'): Promise<number> {
-  if (preferred && (await canBind(preferred, host))) return preferred;
+  if (preferred && (await canBind(preferred, host)) && claimPort(preferred)) return preferred;
   return freePort(host);
 }
 
@@ -83,7 +126,7 @@ export async function preferredPort(preferred: number | undefined, host = '127.0
  * else the preferred one, else a free one (`preferred` 0: any free port).
  */
 export async function reusePort(previous: number | undefined, preferred: number): Promise<number> {
-  if (previous && (await canBind(previous))) return previous;
+  if (previous && (await canBind(previous)) && claimPort(previous)) return previous;
   return preferredPort(preferred || undefined);
 }
 
