@@ -3,3 +3,4 @@ export function compiledPath(entry: string): string;
 export function freshCompiled(entry: string): string | undefined;
 export function compile(entry: string): Promise<string>;
 export function compileInBackground(entry: string): void;
+export const buildSettings: readonly string[];

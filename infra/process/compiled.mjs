@@ -91,6 +91,9 @@ function projectModules(read) {
   };
 }
 
+/** What shapes a compiled file besides its sources: a new esbuild or an edited tsconfig makes every build stale. */
+export const buildSettings = ['tsconfig.json', join('node_modules', 'esbuild', 'package.json')];
+
 function sourceStamp(file) {
   const stat = statSync(join(projectRoot, file));
   return [file, stat.size, stat.mtimeMs];
@@ -119,7 +122,8 @@ export async function compile(entry) {
     });
     const inputs = Object.keys(result.metafile.inputs)
       .filter((file) => !file.startsWith('node_modules/'))
-      .map((file) => read.get(file) ?? sourceStamp(file));
+      .map((file) => read.get(file) ?? sourceStamp(file))
+      .concat(buildSettings.map(sourceStamp));
     writeFileSync(`${partial}.inputs.json`, JSON.stringify({ entry: relative(projectRoot, entry), inputs }));
     renameSync(partial, output);
     renameSync(`${partial}.inputs.json`, `${output}.inputs.json`);

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../paths.ts';
-import { compile, compiledPath, freshCompiled } from './compiled.mjs';
+import { buildSettings, compile, compiledPath, freshCompiled } from './compiled.mjs';
 import { typescriptServiceCommand } from './index.ts';
 
 describe('compiled entry points', () => {
@@ -33,6 +33,8 @@ describe('compiled entry points', () => {
       unknown
     >;
     expect(printed).toEqual({ dirname: dir, url: pathToFileURL(entry).href, helper: helper, answer: 42 });
+    const { inputs } = JSON.parse(readFileSync(`${output}.inputs.json`, 'utf8')) as { inputs: [string][] };
+    expect(inputs.map(([file]) => file)).toEqual(expect.arrayContaining([...buildSettings])); // esbuild, tsconfig
     appendFileSync(helper, '// edited\n');
     expect(freshCompiled(entry)).toBeUndefined(); // an edit runs through tsx until it is compiled again
   });
