@@ -6,6 +6,7 @@ import { containerKey, type PipelineState } from './checks.ts';
 import { runChecks } from './pipeline-checks.ts';
 import type { ConnectorView } from './connect-state.ts';
 import type { TopicSnapshot } from './readers/kafka.ts';
+import { renderJson } from './reporters/json.ts';
 import { renderJunit } from './reporters/junit.ts';
 import { renderMarkdown } from './reporters/markdown.ts';
 import { renderScoreboard } from './reporters/console.ts';
@@ -317,6 +318,28 @@ describe('reporters', () => {
     expect(console.split('\n')[0]).toBe(
       '✘ Challenge 03 failed — kafka-to-cosmos: 1 of 2 records of purchases are not in purchases: the sink is behind or rejected them (see the dead-letter topic and task status).',
     );
+  });
+});
+
+describe('console scoreboard', () => {
+  it('shows ten detail lines of a failing check and counts the rest; the JSON report keeps every one', () => {
+    const checks = runChecks(spec, healthy());
+    const failing = {
+      ...checks[0]!,
+      passed: false,
+      details: Array.from({ length: 25 }, (_, i) => `event ${i} wrong`),
+    };
+    const report: VerifyReport = {
+      challenge: '03',
+      passed: false,
+      durationMs: 1,
+      checks: [failing, ...checks.slice(1)],
+    };
+    const console = stripAnsi(renderScoreboard(report));
+    expect(console).toContain('event 9 wrong');
+    expect(console).not.toContain('event 10 wrong');
+    expect(console).toContain('… and 15 more (all of them: --report json)');
+    expect(renderJson(report)).toContain('event 24 wrong');
   });
 });
 

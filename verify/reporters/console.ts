@@ -4,6 +4,9 @@ import { rootCause } from '../graph.ts';
 import type { CheckResult, VerifyReport } from '../report.ts';
 
 const shown = 5;
+/** Detail lines per failing check: a wrong setting usually shows the same way in every record, and a screenful of
+ * the same line hides the hint below it. The JSON report keeps them all. */
+const shownDetails = 10;
 
 function listed(label: string, items: string[], total: number): string | undefined {
   if (total === 0) return undefined;
@@ -57,7 +60,11 @@ export function renderScoreboard(report: VerifyReport): string {
       continue;
     }
     lines.push(`${mark.fail()} ${style.bold(check.id)}: ${check.title}`);
-    for (const detail of check.details) lines.push(style.dim(`    ${detail}`));
+    for (const detail of check.details.slice(0, shownDetails)) lines.push(style.dim(`    ${detail}`));
+    if (check.details.length > shownDetails)
+      lines.push(
+        style.dim(`    … and ${check.details.length - shownDetails} more (all of them: --report json)`),
+      );
     const rows = [
       listed('missing', check.missing, check.missingCount),
       listed(
