@@ -7,6 +7,8 @@ import { runChecks } from './pipeline-checks.ts';
 import type { ConnectorView } from './connect-state.ts';
 import type { TopicSnapshot } from './readers/kafka.ts';
 import { renderJson } from './reporters/json.ts';
+import { serviceProblem } from './pipeline-state.ts';
+import { stackSource } from '../infra/stack/environment.ts';
 import { renderJunit } from './reporters/junit.ts';
 import { renderMarkdown } from './reporters/markdown.ts';
 import { renderScoreboard } from './reporters/console.ts';
@@ -340,6 +342,36 @@ describe('console scoreboard', () => {
     expect(console).not.toContain('event 10 wrong');
     expect(console).toContain('… and 15 more (all of them: --report json)');
     expect(renderJson(report)).toContain('event 24 wrong');
+  });
+});
+
+describe('a service that does not answer', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8083'), { code: 'ECONNREFUSED' });
+  const kafka = { bootstrapServers: '127.0.0.1:9092' };
+
+  it("on the local stack: how to start it again; in a team's env file (even one named stack…): no such advice", () => {
+    const local = serviceProblem(
+      'Kafka Connect',
+      'http://127.0.0.1:8083',
+      refused,
+      { source: stackSource, kafka },
+      'CONNECT_URL',
+      'connect',
+    );
+    expect(local).toBe(
+      'Kafka Connect at http://127.0.0.1:8083 does not answer: connect ECONNREFUSED 127.0.0.1:8083. Start it: `npx hack up connect` (`npx hack status` shows what runs, `npx hack logs connect` why it stopped).',
+    );
+    const team = serviceProblem(
+      'Kafka Connect',
+      'http://10.0.0.5:8083',
+      refused,
+      { source: 'stack-team1.env', kafka },
+      'CONNECT_URL',
+      'connect',
+    );
+    expect(team).toBe(
+      'Kafka Connect at http://10.0.0.5:8083 does not answer: connect ECONNREFUSED 127.0.0.1:8083.',
+    );
   });
 });
 

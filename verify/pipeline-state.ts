@@ -3,7 +3,7 @@ import type { PipelineSpec } from '../challenges/spec.ts';
 import { errorMessage } from '../infra/errors.ts';
 import { kafkaClient } from '../infra/kafka/connection.ts';
 import { cosmosClient } from '../infra/cosmos/client.ts';
-import type { Environment } from '../infra/stack/environment.ts';
+import { isLocalStack, type Environment } from '../infra/stack/environment.ts';
 import { containerKey, type PipelineState } from './checks.ts';
 import { readConnectors } from './connect-state.ts';
 import { deadLetterTopic } from './connector-keys.ts';
@@ -54,6 +54,7 @@ export async function collectState(
           error,
           environment,
           'CONNECT_URL',
+          'connect',
         );
       }
     })(),
@@ -90,6 +91,7 @@ export async function collectState(
           error,
           environment,
           'COSMOS_KEY',
+          'cosmos',
         );
       } finally {
         client.dispose();
@@ -116,6 +118,7 @@ export async function collectState(
           error,
           environment,
           'SEARCH_ADMIN_KEY',
+          'search',
         );
       }
     })(),
@@ -183,9 +186,15 @@ async function deadLetterSamples(environment: Environment, topic: string): Promi
   });
 }
 
+/** What to do when a service of the local stack does not answer (`service`: its name in `hack up`). */
+export function localServiceFix(service: string): string {
+  return `Start it: \`npx hack up ${service}\` (\`npx hack status\` shows what runs, \`npx hack logs ${service}\` why it stopped).`;
+}
+
 /**
  * Why a service could not be read, in one sentence: a rejected credential names the variable (or stack.json) it
- * came from; anything else is "does not answer" with the first line of the client's error.
+ * came from; anything else is "does not answer" with the first line of the client's error — and, given the
+ * service's name in the local stack (`stackService`) while verifying it, how to start it again.
  */
 export function serviceProblem(
   service: string,
@@ -193,15 +202,18 @@ export function serviceProblem(
   error: unknown,
   environment: Environment,
   credential: string,
+  stackService?: string,
 ): string {
   const status =
     (error as { code?: unknown; statusCode?: unknown }).statusCode ?? (error as { code?: unknown }).code;
-  const where = environment.source.includes('stack') ? 'stack.json' : environment.source;
+  const where = isLocalStack(environment) ? 'stack.json' : environment.source;
   if (status === 401 || status === 403) {
     return `${service} at ${endpoint} rejected the credential: check ${credential} in ${where}.`;
   }
   const text = (errorMessage(error).split('\n')[0] ?? '').replace(/[.\s]+$/, '');
-  return text.includes('does not answer') || text.includes(endpoint)
-    ? `${text}.`
-    : `${service} at ${endpoint} does not answer: ${text}.`;
+  const problem =
+    text.includes('does not answer') || text.includes(endpoint)
+      ? `${text}.`
+      : `${service} at ${endpoint} does not answer: ${text}.`;
+  return stackService && isLocalStack(environment) ? `${problem} ${localServiceFix(stackService)}` : problem;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../infra/doctor/index.ts';
-import type { Environment } from '../../infra/stack/environment.ts';
+import { stackSource, type Environment } from '../../infra/stack/environment.ts';
 import { evaluateGraph, rootCause } from '../../verify/graph.ts';
 import { serviceProblem } from '../../verify/pipeline-state.ts';
 import { challenge00 } from './challenge.ts';
@@ -11,7 +11,7 @@ import { lintAnswers, parseAnswers, questions } from './sizing.ts';
 import { serviceFix } from './state.ts';
 
 const solution = readFileSync(join(import.meta.dirname, 'solution', 'sizing.yaml'), 'utf8');
-const local: Environment = { source: 'the local stack', kafka: { bootstrapServers: '127.0.0.1:9092' } };
+const local: Environment = { source: stackSource, kafka: { bootstrapServers: '127.0.0.1:9092' } };
 const team: Environment = { source: 'team1.env', kafka: { bootstrapServers: 'pkc-1.example:9092' } };
 
 /** A healthy state with the reference answers, each line replaced as `answers` says. */

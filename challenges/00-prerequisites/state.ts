@@ -5,8 +5,8 @@ import { runDoctor } from '../../infra/doctor/index.ts';
 import { errorMessage } from '../../infra/errors.ts';
 import { kafkaClient } from '../../infra/kafka/connection.ts';
 import { searchIndexClient } from '../../infra/search/client.ts';
-import { environmentVariables, type Environment } from '../../infra/stack/environment.ts';
-import { serviceProblem } from '../../verify/pipeline-state.ts';
+import { environmentVariables, isLocalStack, type Environment } from '../../infra/stack/environment.ts';
+import { localServiceFix, serviceProblem } from '../../verify/pipeline-state.ts';
 import type { Observer } from '../challenge.ts';
 import { registryClient } from '../01-data-definition/state.ts';
 import {
@@ -32,8 +32,6 @@ export function answersPath(defaultDir: string): string {
   return runAnswers ?? process.env.SIZING_ANSWERS ?? join(defaultDir, answersFileName);
 }
 
-const isLocal = (environment: Environment): boolean => /stack/.test(environment.source);
-
 const variables: Record<PrerequisiteService, string> = {
   kafka: 'KAFKA_BOOTSTRAP_SERVERS',
   cosmos: environmentVariables.cosmos.join(' and '),
@@ -52,14 +50,14 @@ const names: Record<PrerequisiteService, string> = {
 
 /** The fix for a service that does not answer: start it locally, or check the env file's variables. */
 export function serviceFix(service: PrerequisiteService, environment: Environment): string {
-  return isLocal(environment)
-    ? `Start it: \`npx hack up ${service}\` (\`npx hack status\` shows what runs, \`npx hack logs ${service}\` why it stopped).`
+  return isLocalStack(environment)
+    ? localServiceFix(service)
     : `Check ${variables[service]} in ${environment.source}, and that ${names[service]} is deployed and reachable from this machine (firewall, private endpoint).`;
 }
 
 function missing(service: PrerequisiteService, environment: Environment): ServiceView {
   return {
-    problem: `No ${names[service]} in ${environment.source}: ${isLocal(environment) ? `\`npx hack up ${service}\` starts it` : `set ${variables[service]}`}.`,
+    problem: `No ${names[service]} in ${environment.source}: ${isLocalStack(environment) ? `\`npx hack up ${service}\` starts it` : `set ${variables[service]}`}.`,
     details: [],
   };
 }
@@ -182,7 +180,7 @@ export async function observePrerequisites(
   environment: Environment,
   participantDir: string,
 ): Promise<Observer<PrerequisitesState>> {
-  const workstation = isLocal(environment) ? await runDoctor() : undefined;
+  const workstation = isLocalStack(environment) ? await runDoctor() : undefined;
   return {
     read: async () => {
       const views = await Promise.all(prerequisiteServices.map((service) => readers[service](environment)));

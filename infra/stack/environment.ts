@@ -169,6 +169,12 @@ export function environmentFromFile(file: string, requires: readonly Part[]): En
   return environmentFromVariables(env, file);
 }
 
+/** The `source` of the running stack's environment (an env file's is its path). */
+export const stackSource = 'the running stack (.hack/stack.json)';
+
+/** Whether an environment is the local stack's, not a team's env file. */
+export const isLocalStack = (environment: Environment): boolean => environment.source === stackSource;
+
 /** `--env FILE` (validated for what the challenge requires) when given, else the running stack. */
 export function resolveEnvironment(envFile?: string, requires: readonly Part[] = []): Environment {
   if (envFile) return environmentFromFile(envFile, requires);
@@ -177,7 +183,7 @@ export function resolveEnvironment(envFile?: string, requires: readonly Part[] =
     throw new UsageError('The running stack has no Kafka.', { fix: 'Run `npx hack up --detach`.' });
   }
   return {
-    source: 'the running stack (.hack/stack.json)',
+    source: stackSource,
     kafka: kafkaConnectionOf(stack.services.kafka),
     cosmos: stack.services.cosmos,
     search: stack.services.search,
