@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { operationFor, type DocumentSettings } from '../../connectors/opensearch/documents.ts';
-import type { SinkRecord } from '../../connectors/runtime/api/records.ts';
-import { jsonToConnect } from '../../connectors/runtime/data/connect-json.ts';
-import type { ConnectorView } from '../../verify/connect-state.ts';
 import { evaluateGraph } from '../../verify/graph.ts';
 import { fuzzyTargets } from './challenge.ts';
 import { challenge08cdc, changeStatement, entityColumns, parseRow, rowDocument } from './cdc-way.ts';
 import { cdcWayChecks, type CdcState } from './checks.ts';
 import { generateCdcEvents } from './data.ts';
+import { running, sinkRecord } from './test-fixtures.ts';
 
 /**
  * What way (a) adds to way (b): the generated stream as SQL on the konnect tables, Debezium's unwrapped rows as
@@ -33,14 +31,6 @@ const solution: DocumentSettings = {
   versionField: sinkConfig['document.version.field']!,
   deleteOpField: sinkConfig['document.delete.op.field']!,
 };
-
-const running = (name: string, className: string): ConnectorView => ({
-  name,
-  type: name.includes('source') ? 'source' : 'sink',
-  config: { 'connector.class': className },
-  state: 'RUNNING',
-  tasks: [{ id: 0, state: 'RUNNING' }],
-});
 
 /** The topic as Debezium writes it: every change the harness makes, unwrapped; deletes kept (rewrite) or dropped. */
 function debeziumRows(options: { deletes: 'rewrite' | 'drop' } = { deletes: 'rewrite' }) {
@@ -90,23 +80,7 @@ function stateAfter(
   const documents = new Map<string, Record<string, unknown>>();
   const versions = new Map<string, number>();
   rows.forEach((row, offset) => {
-    const record = {
-      kind: 'sink',
-      topic: 'cdc',
-      kafkaPartition: 0,
-      kafkaOffset: offset,
-      key: row.key,
-      keySchema: null,
-      value: jsonToConnect(row),
-      valueSchema: null,
-      timestamp: null,
-      timestampType: 'CreateTime',
-      headers: [],
-      originalTopic: 'cdc-events',
-      originalKafkaPartition: 0,
-      originalKafkaOffset: offset,
-    } as SinkRecord;
-    const operation = operationFor(record, settings);
+    const operation = operationFor(sinkRecord({ topic: 'cdc', offset, key: row.key, value: row }), settings);
     if (!operation) return;
     const id = operation.id ?? `auto-${offset}`;
     const current = versions.get(id);

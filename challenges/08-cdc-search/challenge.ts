@@ -13,8 +13,8 @@ import { readConnectors } from '../../verify/connect-state.ts';
 import type { Challenge, StepContext } from '../challenge.ts';
 import { applyConnectorsStep } from '../steps.ts';
 import {
-  cdcChecks,
   expectedIndex,
+  fileWayChecks,
   INDEX,
   TARGETS,
   TOP_HITS,
@@ -67,7 +67,7 @@ export async function removeConnector(connect: ConnectClient, name: string): Pro
 }
 
 /** Removes the connectors (offsets too) an earlier local run of way (b) left, into either index. */
-export async function removeFileWayConnectors(context: StepContext): Promise<void> {
+async function removeFileWayConnectors(context: StepContext): Promise<void> {
   const connect = new ConnectClient(context.environment.connect!.url);
   const names = new Set([
     'file-source',
@@ -83,13 +83,8 @@ export async function removeFileWayConnectors(context: StepContext): Promise<voi
     );
 }
 
-async function resetLocal(context: StepContext): Promise<void> {
-  await removeFileWayConnectors(context);
-  await clearTopicsAndIndex(context);
-}
-
 /** Deletes the topic and a dead letter queue an earlier local run left. */
-export async function clearTopics(context: StepContext, dlq: string): Promise<void> {
+async function clearTopics(context: StepContext, dlq: string): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
@@ -105,13 +100,17 @@ export async function clearTopics(context: StepContext, dlq: string): Promise<vo
 /** Deletes the topic, the dead letter queue and the OpenSearch index an earlier local run left. */
 export async function clearTopicsAndIndex(context: StepContext): Promise<void> {
   await clearTopics(context, DLQ_TOPIC);
+  await deleteOpenSearchIndex(context);
+}
+
+async function deleteOpenSearchIndex(context: StepContext): Promise<void> {
   await openSearchClient(openSearchUrl(context.environment))
     .indices.delete({ index: INDEX, ignore_unavailable: true })
     .catch(() => undefined);
 }
 
 /** Creates `cdc-events` (4 partitions: a key's changes may arrive out of order) and a dead letter queue. */
-export async function createTopics(context: StepContext, dlq: string): Promise<void> {
+async function createTopics(context: StepContext, dlq: string): Promise<void> {
   const admin = kafkaClient(context.environment.kafka, 'connect-hack-challenge').admin();
   await admin.connect();
   try {
@@ -137,6 +136,10 @@ export async function createTopics(context: StepContext, dlq: string): Promise<v
 
 export async function provision(context: StepContext): Promise<void> {
   await createTopics(context, DLQ_TOPIC);
+  await createOpenSearchIndex(context);
+}
+
+async function createOpenSearchIndex(context: StepContext): Promise<void> {
   const client = openSearchClient(openSearchUrl(context.environment));
   const exists = (await client.indices.exists({ index: INDEX })).body;
   if (!exists)
@@ -187,7 +190,7 @@ function parseEvent(value: string | null): ChangeEvent | undefined {
   }
 }
 
-export const fileWay: WayView = {
+const fileWay: WayView = {
   parse: parseEvent,
   document: (source) => source,
   fuzzyFields: ['object.name', 'object.hostname', 'object.username'],
@@ -332,55 +335,94 @@ export async function observeWay(
   };
 }
 
-export const challenge08: Challenge<CdcState> = {
+/**
+ * Way (b) into one index service: what differs between `hack challenge 08` (OpenSearch) and `08-search` (Azure AI
+ * Search). The replay file, the topic, the steps and the checks are the same.
+ */
+export interface FileWayIndex {
+  /** The challenge's id: `hack challenge <id>`. */
+  id: string;
+  /** The participant's folder and the reference's, when not the default. */
+  folders?: Challenge['folders'];
+  /** Its id is also the stack service and the environment part the challenge needs. */
+  target: IndexTarget;
+  reader(environment: Environment, view: WayView): IndexReader;
+  /** Deletes the index an earlier local run left. */
+  deleteIndex(context: StepContext): Promise<void>;
+  /** Creates the index when it is missing. */
+  createIndex(context: StepContext): Promise<void>;
+}
+
+/** Challenge 08's way (b) — the replay file, the file source, a sink — into the index `index` describes. */
+export function fileWayChallenge(index: FileWayIndex): Challenge<CdcState> {
+  const { target } = index;
+  return {
+    id: index.id,
+    slug: '08-cdc-search',
+    title: `Fuzzy search over a CDC stream: change events → Kafka → ${target.service}`,
+    dir: dirname(fileURLToPath(import.meta.url)),
+    folders: index.folders,
+    services: ['kafka', target.id, 'connect'],
+    requires: ['connect', target.id],
+    steps: [
+      {
+        title: (context) =>
+          context.local && !context.fresh
+            ? `Fresh topic ${TOPIC}, index ${INDEX} and connectors`
+            : `Topic ${TOPIC} and index ${INDEX}`,
+        run: async (context) => {
+          if (context.local && !context.fresh) {
+            await removeFileWayConnectors(context);
+            await clearTopics(context, target.dlq);
+            await index.deleteIndex(context);
+          }
+          await createTopics(context, target.dlq);
+          await index.createIndex(context);
+        },
+      },
+      {
+        title: (context) =>
+          `Write the first change events (seed ${context.scenario.seed}) to the replay file`,
+        run: async (context) => {
+          const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
+          mkdirSync(dirname(eventsFile()), { recursive: true });
+          writeFileSync(eventsFile(), lines(events.slice(0, firstHalf)));
+          return { detail: `${firstHalf} creates in ${eventsFile()}` };
+        },
+      },
+      applyConnectorsStep(),
+      {
+        title: 'Append the rest live: updates, renames, deletes, then late replays of older updates',
+        run: async (context) => {
+          const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
+          const rest = events.slice(firstHalf);
+          const chunk = Math.ceil(rest.length / 5);
+          for (let start = 0; start < rest.length; start += chunk) {
+            appendFileSync(eventsFile(), lines(rest.slice(start, start + chunk)));
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          context.say(
+            style.dim(
+              `  ${events.length} change events for ${expectedIndex(events).live.size} live entities`,
+            ),
+          );
+          return { detail: `${rest.length} more events` };
+        },
+      },
+    ],
+    observe: (environment) => observeWay(environment, fileWay, target, index.reader),
+    checks: fileWayChecks(target),
+    liveView: (state) => [
+      `${style.dim('kafka      ')} ${TOPIC} ${state.events.length}${state.fileLines ? `/${state.fileLines}` : ''} · ${target.dlq} ${state.dlq.length}`,
+      `${style.dim(target.id.padEnd(11))} ${INDEX} ${state.index.documents.size}/${expectedIndex(state.events).live.size} documents`,
+    ],
+  };
+}
+
+export const challenge08 = fileWayChallenge({
   id: '08',
-  slug: '08-cdc-search',
-  title: 'Fuzzy search over a CDC stream: change events → Kafka → OpenSearch',
-  dir: dirname(fileURLToPath(import.meta.url)),
-  services: ['kafka', 'opensearch', 'connect'],
-  requires: ['connect', 'opensearch'],
-  steps: [
-    {
-      title: (context) =>
-        context.local && !context.fresh
-          ? `Fresh topic ${TOPIC}, index ${INDEX} and connectors`
-          : `Topic ${TOPIC} and index ${INDEX}`,
-      run: async (context) => {
-        if (context.local && !context.fresh) await resetLocal(context);
-        await provision(context);
-      },
-    },
-    {
-      title: (context) => `Write the first change events (seed ${context.scenario.seed}) to the replay file`,
-      run: async (context) => {
-        const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
-        mkdirSync(dirname(eventsFile()), { recursive: true });
-        writeFileSync(eventsFile(), lines(events.slice(0, firstHalf)));
-        return { detail: `${firstHalf} creates in ${eventsFile()}` };
-      },
-    },
-    applyConnectorsStep(),
-    {
-      title: 'Append the rest live: updates, renames, deletes, then late replays of older updates',
-      run: async (context) => {
-        const { events, firstHalf } = generateCdcEvents(context.scenario.seed);
-        const rest = events.slice(firstHalf);
-        const chunk = Math.ceil(rest.length / 5);
-        for (let start = 0; start < rest.length; start += chunk) {
-          appendFileSync(eventsFile(), lines(rest.slice(start, start + chunk)));
-          await new Promise((resolve) => setTimeout(resolve, 300));
-        }
-        context.say(
-          style.dim(`  ${events.length} change events for ${expectedIndex(events).live.size} live entities`),
-        );
-        return { detail: `${rest.length} more events` };
-      },
-    },
-  ],
-  observe: (environment) => observeWay(environment, fileWay),
-  checks: cdcChecks,
-  liveView: (state) => [
-    `${style.dim('kafka      ')} ${TOPIC} ${state.events.length}${state.fileLines ? `/${state.fileLines}` : ''} · ${DLQ_TOPIC} ${state.dlq.length}`,
-    `${style.dim('opensearch ')} ${INDEX} ${state.index.documents.size}/${expectedIndex(state.events).live.size} documents`,
-  ],
-};
+  target: TARGETS.opensearch,
+  reader: openSearchReader,
+  deleteIndex: deleteOpenSearchIndex,
+  createIndex: createOpenSearchIndex,
+});

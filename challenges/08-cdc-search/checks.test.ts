@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { operationFor, type DocumentSettings } from '../../connectors/opensearch/documents.ts';
 import { DataException } from '../../connectors/runtime/api/errors.ts';
-import type { SinkRecord } from '../../connectors/runtime/api/records.ts';
-import { jsonToConnect } from '../../connectors/runtime/data/connect-json.ts';
 import { evaluateGraph } from '../../verify/graph.ts';
-import type { ConnectorView } from '../../verify/connect-state.ts';
 import { fuzzyTargets } from './challenge.ts';
 import { cdcChecks, cdcWayChecks, type CdcState } from './checks.ts';
 import { generateCdcEvents } from './data.ts';
+import { running, sinkRecord } from './test-fixtures.ts';
 
 /**
  * The checks over the generated stream, indexed the way the OpenSearch sink maps records (its own
@@ -25,35 +23,17 @@ const solution: DocumentSettings = {
   deleteOpField: 'op',
 };
 
-const running = (name: string, className: string): ConnectorView => ({
-  name,
-  type: name.includes('source') ? 'source' : 'sink',
-  config: { 'connector.class': className },
-  state: 'RUNNING',
-  tasks: [{ id: 0, state: 'RUNNING' }],
-});
-
 function stateAfter(settings: DocumentSettings, options: { extractKey?: boolean } = {}): CdcState {
   const documents = new Map<string, Record<string, unknown>>();
   const versions = new Map<string, number>();
   const dlq: CdcState['dlq'] = [];
   events.forEach((event, offset) => {
-    const record = {
-      kind: 'sink',
+    const record = sinkRecord({
       topic: 'cdc',
-      kafkaPartition: 0,
-      kafkaOffset: offset,
+      offset,
       key: options.extractKey === false ? null : event.after.key,
-      keySchema: null,
-      value: jsonToConnect(event),
-      valueSchema: null,
-      timestamp: null,
-      timestampType: 'CreateTime',
-      headers: [],
-      originalTopic: 'cdc-events',
-      originalKafkaPartition: 0,
-      originalKafkaOffset: offset,
-    } as SinkRecord;
+      value: event,
+    });
     let operation;
     try {
       operation = operationFor(record, settings);

@@ -2,15 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureSearchSinkTask } from '../../connectors/azure-search/sink-task.ts';
 import type { Props, SinkTaskContext } from '../../connectors/runtime/api/plugins.ts';
 import type { SinkRecord } from '../../connectors/runtime/api/records.ts';
-import { jsonToConnect } from '../../connectors/runtime/data/connect-json.ts';
 import { searchIndexClient } from '../../infra/search/client.ts';
 import { startTestEmulator } from '../../infra/search/test-fixtures.ts';
-import type { ConnectorView } from '../../verify/connect-state.ts';
 import { evaluateGraph } from '../../verify/graph.ts';
 import { fuzzyTargets } from './challenge.ts';
 import { INDEX, searchChecks, TARGETS, type CdcState } from './checks.ts';
 import { generateCdcEvents } from './data.ts';
 import { indexFields, searchIndexReader } from './search-target.ts';
+import { running, sinkRecord } from './test-fixtures.ts';
 
 /**
  * Challenge 08's checks against Azure AI Search: the change events put through our Azure AI Search sink's task
@@ -44,33 +43,9 @@ const solution: Props = {
 };
 
 const records = (options: { keyed: boolean }): SinkRecord[] =>
-  events.map(
-    (event, offset) =>
-      ({
-        kind: 'sink',
-        topic: 'cdc-events',
-        kafkaPartition: 0,
-        kafkaOffset: offset,
-        key: options.keyed ? event.after.key : null,
-        keySchema: null,
-        value: jsonToConnect(event),
-        valueSchema: null,
-        timestamp: null,
-        timestampType: 'CreateTime',
-        headers: [],
-        originalTopic: 'cdc-events',
-        originalKafkaPartition: 0,
-        originalKafkaOffset: offset,
-      }) as SinkRecord,
+  events.map((event, offset) =>
+    sinkRecord({ topic: 'cdc-events', offset, key: options.keyed ? event.after.key : null, value: event }),
   );
-
-const running = (name: string, className: string): ConnectorView => ({
-  name,
-  type: name.includes('source') ? 'source' : 'sink',
-  config: { 'connector.class': className },
-  state: 'RUNNING',
-  tasks: [{ id: 0, state: 'RUNNING' }],
-});
 
 async function startTask(props: Props, dlq: CdcState['dlq']): Promise<AzureSearchSinkTask> {
   const task = new AzureSearchSinkTask();

@@ -1,31 +1,13 @@
 import { join } from 'node:path';
 import type { SearchField } from '@azure/search-documents';
-import { style } from '../../infra/console/style.ts';
 import { HackError } from '../../infra/errors.ts';
 import { terms } from '../../infra/search/analyzer.ts';
 import { searchClient, searchIndexClient } from '../../infra/search/client.ts';
 import type { Environment } from '../../infra/stack/environment.ts';
 import type { SearchEntry } from '../../infra/stack/stack-file.ts';
-import type { Challenge, StepContext } from '../challenge.ts';
-import {
-  challenge08,
-  clearTopics,
-  createTopics,
-  fileWay,
-  observeWay,
-  removeFileWayConnectors,
-  type IndexReader,
-} from './challenge.ts';
-import {
-  expectedIndex,
-  INDEX,
-  searchChecks,
-  TARGETS,
-  TOP_HITS,
-  TOPIC,
-  type CdcState,
-  type FuzzyProbe,
-} from './checks.ts';
+import type { StepContext } from '../challenge.ts';
+import { fileWayChallenge, type IndexReader } from './challenge.ts';
+import { INDEX, TARGETS, TOP_HITS, type FuzzyProbe } from './checks.ts';
 import { generateCdcEvents } from './data.ts';
 
 /**
@@ -35,7 +17,6 @@ import { generateCdcEvents } from './data.ts';
  * document key allows no slashes (the sink encodes entity keys as URL-safe base64, the reader decodes them), and
  * fuzzy search is Lucene's `term~n` with `queryType=full`.
  */
-const target = TARGETS.search;
 export const KEY_FIELD = 'id';
 export const VERSION_FIELD = 'document_version';
 export const FUZZY_FIELDS = ['object/name', 'object/hostname', 'object/username'];
@@ -183,8 +164,7 @@ export function searchIndexReader(entry: SearchEntry): IndexReader {
   };
 }
 
-/** The index `cdc` with the challenge's fields; a local run that is not fresh drops the one it left first. */
-async function provisionIndex(context: StepContext, replace: boolean): Promise<void> {
+function searchEntry(context: StepContext): SearchEntry {
   const entry = context.environment.search;
   if (!entry)
     throw new HackError(
@@ -193,45 +173,26 @@ async function provisionIndex(context: StepContext, replace: boolean): Promise<v
         fix: 'Start it with `npx hack up search`, or set SEARCH_ENDPOINT and SEARCH_ADMIN_KEY in the env file.',
       },
     );
-  const indexes = searchIndexClient(entry);
-  if (replace) await indexes.deleteIndex(INDEX).catch(() => undefined);
-  const exists = await indexes.getIndex(INDEX).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await indexes.createIndex({ name: INDEX, fields: indexFields(context.scenario.seed) });
+  return entry;
 }
 
-export const challenge08search: Challenge<CdcState> = {
+export const challenge08search = fileWayChallenge({
   id: '08-search',
-  slug: '08-cdc-search',
-  title: 'Fuzzy search over a CDC stream: change events → Kafka → Azure AI Search',
-  dir: challenge08.dir,
   folders: { participant: 'search', solution: join('solution', 'search') },
-  services: ['kafka', 'search', 'connect'],
-  requires: ['connect', 'search'],
-  steps: [
-    {
-      title: (context) =>
-        context.local && !context.fresh
-          ? `Fresh topic ${TOPIC}, index ${INDEX} and connectors`
-          : `Topic ${TOPIC} and index ${INDEX}`,
-      run: async (context) => {
-        const reset = context.local && !context.fresh;
-        if (reset) {
-          await removeFileWayConnectors(context);
-          await clearTopics(context, target.dlq);
-        }
-        await createTopics(context, target.dlq);
-        await provisionIndex(context, reset);
-      },
-    },
-    ...challenge08.steps.slice(1),
-  ],
-  observe: (environment) => observeWay(environment, fileWay, target, searchReader),
-  checks: searchChecks,
-  liveView: (state) => [
-    `${style.dim('kafka      ')} ${TOPIC} ${state.events.length}${state.fileLines ? `/${state.fileLines}` : ''} · ${target.dlq} ${state.dlq.length}`,
-    `${style.dim('search     ')} ${INDEX} ${state.index.documents.size}/${expectedIndex(state.events).live.size} documents`,
-  ],
-};
+  target: TARGETS.search,
+  reader: searchReader,
+  deleteIndex: async (context) => {
+    await searchIndexClient(searchEntry(context))
+      .deleteIndex(INDEX)
+      .catch(() => undefined);
+  },
+  /** The index `cdc` with the challenge's fields. */
+  createIndex: async (context) => {
+    const indexes = searchIndexClient(searchEntry(context));
+    const exists = await indexes.getIndex(INDEX).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await indexes.createIndex({ name: INDEX, fields: indexFields(context.scenario.seed) });
+  },
+});

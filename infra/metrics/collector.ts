@@ -83,11 +83,12 @@ export class Collector {
   /** One scrape of every target, appended at one time. */
   async scrape(now = Date.now()): Promise<void> {
     const services = readStack()?.services ?? {};
+    const brokerLog = readBrokerLogDir(services);
     const targets: Array<[string, () => Promise<{ gauges: Sample[]; counters: Reading[] }>]> = [];
-    if (services.kafka) targets.push(['kafka', () => this.scrapeKafka(services)]);
+    if (services.kafka) targets.push(['kafka', () => this.scrapeKafka(services, brokerLog)]);
     const brokerExporter = services.kafka?.jmxExporterUrl;
     if (brokerExporter)
-      targets.push(['kafka-jmx', () => scrapeBrokerExporter(brokerExporter, localTopicIds(services))]);
+      targets.push(['kafka-jmx', () => scrapeBrokerExporter(brokerExporter, brokerLog.topicIds)]);
     if (services.connect?.url)
       targets.push(['connect', () => scrapeConnect(`${services.connect!.url}/metrics`)]);
     // Apache Kafka Connect's MBeans, exported by the JMX exporter under the names our worker serves.
@@ -149,13 +150,16 @@ export class Collector {
     return samples;
   }
 
-  private async scrapeKafka(services: StackServices): Promise<{ gauges: Sample[]; counters: Reading[] }> {
+  private async scrapeKafka(
+    services: StackServices,
+    brokerLog: BrokerLogDir,
+  ): Promise<{ gauges: Sample[]; counters: Reading[] }> {
     // A fresh connection per scrape: an idle kafkajs client keeps timers ticking (its request queue's pending
     // checks), which cost more CPU between scrapes than connecting again does.
     const admin = kafkaClient(kafkaConnectionOf(services.kafka!), 'hack-metrics').admin();
     await admin.connect();
     try {
-      return await scrapeKafkaWith(admin, services);
+      return await scrapeKafkaWith(admin, brokerLog);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -164,12 +168,11 @@ export class Collector {
 
 async function scrapeKafkaWith(
   admin: Admin,
-  services: StackServices,
+  { topicIds, partitionBytes }: BrokerLogDir,
 ): Promise<{ gauges: Sample[]; counters: Reading[] }> {
   const { clusterId } = await admin.describeCluster();
   const cluster = { 'resource.kafka.id': clusterId };
   const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
-  const topicIds = localTopicIds(services);
   const gauges: Sample[] = [];
   const counters: Reading[] = [];
   const high = new Map<string, number>();
@@ -225,67 +228,62 @@ async function scrapeKafkaWith(
       identity: topicIds.get(labels['metric.topic']!),
     });
   }
-  gauges.push(...retainedBytes(services, cluster));
+  for (const { topic, partition, bytes } of partitionBytes)
+    gauges.push({
+      metric: 'io.confluent.kafka.server/retained_bytes',
+      labels: { ...cluster, 'metric.topic': topic, 'metric.partition': partition },
+      value: bytes,
+    });
   return { gauges, counters };
 }
 
-/**
- * Each topic's id (its partitions' `partition.metadata`), when the broker is the stack's own: kafkajs's metadata
- * carries no topic id, and a topic deleted and created again between two scrapes is otherwise the same counter.
- */
-function localTopicIds(services: StackServices): Map<string, string> {
-  const ids = new Map<string, string>();
-  if (services.kafka?.pid === undefined) return ids;
-  const logDir = join(serviceDataDir('kafka'), 'log');
-  let entries: string[];
-  try {
-    entries = readdirSync(logDir);
-  } catch {
-    return ids;
-  }
-  for (const entry of entries) {
-    const topic = /^(.+)-\d+$/.exec(entry)?.[1];
-    if (!topic || topic.startsWith('__') || ids.has(topic)) continue;
-    try {
-      const id = /^topic_id:\s*(\S+)/m.exec(
-        readFileSync(join(logDir, entry, 'partition.metadata'), 'utf8'),
-      )?.[1];
-      if (id) ids.set(topic, id);
-    } catch {
-      // not written yet, or deleted while we looked
-    }
-  }
-  return ids;
+/** What the stack's own broker keeps on disk, read once per scrape (empty when the broker is not ours). */
+interface BrokerLogDir {
+  /**
+   * Each topic's id (its partitions' `partition.metadata`): kafkajs's metadata carries no topic id, and a topic
+   * deleted and created again between two scrapes is otherwise the same counter.
+   */
+  topicIds: Map<string, string>;
+  /** Each partition's log size on disk (its `.log` segments). */
+  partitionBytes: Array<{ topic: string; partition: string; bytes: number }>;
 }
 
-/** Partition log sizes on disk, when the broker is the stack's own (its data dir is ours to read). */
-function retainedBytes(services: StackServices, cluster: Labels): Sample[] {
-  if (services.kafka?.pid === undefined) return [];
+/** One walk of the broker's log dir, when the broker is the stack's own (its data dir is ours to read). */
+function readBrokerLogDir(services: StackServices): BrokerLogDir {
+  const found: BrokerLogDir = { topicIds: new Map(), partitionBytes: [] };
+  if (services.kafka?.pid === undefined) return found;
   const logDir = join(serviceDataDir('kafka'), 'log');
   let entries: string[];
   try {
     entries = readdirSync(logDir);
   } catch {
-    return [];
+    return found;
   }
-  const samples: Sample[] = [];
   for (const entry of entries) {
     const match = /^(.+)-(\d+)$/.exec(entry);
-    if (!match || match[1]!.startsWith('__')) continue;
-    let bytes = 0;
+    const topic = match?.[1];
+    if (!topic || topic.startsWith('__')) continue;
+    // Not written yet, or deleted while we looked: no id, or no size, for this partition.
+    if (!found.topicIds.has(topic)) {
+      try {
+        const id = /^topic_id:\s*(\S+)/m.exec(
+          readFileSync(join(logDir, entry, 'partition.metadata'), 'utf8'),
+        )?.[1];
+        if (id) found.topicIds.set(topic, id);
+      } catch {
+        // no id
+      }
+    }
     try {
+      let bytes = 0;
       for (const file of readdirSync(join(logDir, entry)))
         if (file.endsWith('.log')) bytes += statSync(join(logDir, entry, file)).size;
+      found.partitionBytes.push({ topic, partition: match![2]!, bytes });
     } catch {
-      continue; // deleted while we looked
+      // no size
     }
-    samples.push({
-      metric: 'io.confluent.kafka.server/retained_bytes',
-      labels: { ...cluster, 'metric.topic': match[1]!, 'metric.partition': match[2]! },
-      value: bytes,
-    });
   }
-  return samples;
+  return found;
 }
 
 /**

@@ -13,8 +13,11 @@ import {
 } from '../api/plugins.ts';
 import { recordBatch, recordCommit } from '../metrics.ts';
 import { createTopicsReady } from '../../../infra/kafka/topics.ts';
-import { ErrorHandler, errorHandlingConfig, type ConsumedRecord } from './error-handler.ts';
+import { ErrorHandler, errorHandlingConfig, type ConsumedRecord, type Stage } from './error-handler.ts';
 import { serially, TaskRunnerBase, type TaskHost, type TaskListener, type TaskRunner } from './task-host.ts';
+
+/** A stage's result in `convertAfterFailure` when the ErrorHandler tolerated its failure: the record is skipped. */
+const SKIPPED = Symbol('skipped');
 
 /** The consumed record a failure is about, as the ErrorHandler reports it (built only when something failed). */
 function consumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
@@ -344,51 +347,46 @@ export class SinkTaskRunner extends TaskRunnerBase<SinkTask> implements TaskRunn
   ): Promise<SinkRecord | null> {
     const consumed = consumedRecord(topic, partition, message);
     const converters = this.converters;
-    let key = convertedKey;
-    if (!key) {
-      const outcome = await this.errors.execute(
-        'KEY_CONVERTER',
-        converters.keyClass,
-        () => converters.key.toConnectData(topic, consumed.key),
-        consumed,
-      );
-      if (!outcome.ok) return null;
-      key = outcome.value;
-    }
-    let value = convertedValue;
-    if (!value) {
-      const run = convertedKey ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
-      const outcome = await run(
-        'VALUE_CONVERTER',
-        converters.valueClass,
-        () => converters.value.toConnectData(topic, consumed.value),
-        consumed,
-      );
-      if (!outcome.ok) return null;
-      value = outcome.value;
-    }
-    let headers = convertedHeaders;
-    if (!headers) {
-      const run = convertedValue ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
-      const outcome = await run(
-        'HEADER_CONVERTER',
-        converters.headerClass,
-        () => this.convertHeaders(topic, message.headers),
-        consumed,
-      );
-      if (!outcome.ok) return null;
-      headers = outcome.value;
-    }
+    // The first stage run here is the one that threw: `execute` runs it again. The ones after it go through `run`,
+    // as in `convert`: synchronous unless they fail too.
+    let threw = true;
+    const stage = async <T>(
+      name: Stage,
+      executingClass: string | (() => string),
+      operation: () => T,
+    ): Promise<T | typeof SKIPPED> => {
+      const outcome = threw
+        ? await this.errors.execute(name, executingClass, operation, consumed)
+        : await this.errors.run(name, executingClass, operation, consumed);
+      threw = false;
+      return outcome.ok ? outcome.value : SKIPPED;
+    };
+    const key =
+      convertedKey ??
+      (await stage('KEY_CONVERTER', converters.keyClass, () =>
+        converters.key.toConnectData(topic, consumed.key),
+      ));
+    if (key === SKIPPED) return null;
+    const value =
+      convertedValue ??
+      (await stage('VALUE_CONVERTER', converters.valueClass, () =>
+        converters.value.toConnectData(topic, consumed.value),
+      ));
+    if (value === SKIPPED) return null;
+    const headers =
+      convertedHeaders ??
+      (await stage('HEADER_CONVERTER', converters.headerClass, () =>
+        this.convertHeaders(topic, message.headers),
+      ));
+    if (headers === SKIPPED) return null;
     const input = record ?? sinkRecord(topic, partition, message, key, value, headers);
-    const run = record ? this.errors.execute.bind(this.errors) : this.errors.run.bind(this.errors);
-    const transformed = await run(
+    const transformed = await stage(
       'TRANSFORMATION',
       () => this.transforms.failingClass ?? 'org.apache.kafka.connect.transforms.Transformation',
       () => this.transforms.apply(input),
-      consumed,
     );
-    if (!transformed.ok || transformed.value === null) return null;
-    return transformed.value as SinkRecord;
+    if (transformed === SKIPPED || transformed === null) return null;
+    return transformed as SinkRecord;
   }
 
   private async deliver(records: SinkRecord[], heartbeat: () => Promise<void>): Promise<void> {
