@@ -5,14 +5,24 @@
  *
  * Kafka: `KAFKA_BOOTSTRAP_SERVERS` (or `TEST_KAFKA_BOOTSTRAP_SERVERS`) when set, else a broker of its own.
  * `BENCH_RECORDS` (default 5000) sets the records per run.
+ *
+ * `BENCH_LAYOUT` (default `apart`) says where the worker and the emulators run, or several, comma-separated, run
+ * alternately `BENCH_ROUNDS` times (default 1):
+ * - `apart`: as `hack up` runs them — the Cosmos DB emulator, the Search emulator and the worker each their own
+ *   process, started by the stack's own service definitions; the bench process only produces and counts.
+ * - `one-process`: worker and both emulators in the bench's own process (one event loop for all).
+ * The CPU per record sums every process involved (this one and, apart, the three services); the broker's JVM is
+ * not counted in either. `NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR'` profiles every Node process, the
+ * services included (their pids are on stderr; the phase lines there share the profiles' monotonic clock).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { cosmosClient } from '../infra/cosmos/client.ts';
 import { startCosmosEmulator } from '../infra/cosmos/server.ts';
+import { cosmosService } from '../infra/cosmos/service.ts';
 import { startLocalBroker } from '../infra/kafka/broker.ts';
 import { installKafka } from '../infra/kafka/install.ts';
 import { kafkaClient } from '../infra/kafka/connection.ts';
@@ -20,7 +30,12 @@ import { stopProcess } from '../infra/process/index.ts';
 import { renderTable } from '../infra/console/table.ts';
 import { searchClient, searchIndexClient } from '../infra/search/client.ts';
 import { startSearchEmulator } from '../infra/search/emulator.ts';
-import { startWorker, type RunningWorker } from '../connectors/runtime/worker.ts';
+import { searchService } from '../infra/search/service.ts';
+import type { StartContext } from '../infra/stack/service.ts';
+import type { CosmosEntry, KafkaEntry, SearchEntry } from '../infra/stack/stack-file.ts';
+import { startWorker } from '../connectors/runtime/worker.ts';
+import { connectService } from '../connectors/runtime/service.ts';
+import { cpuSeconds } from './process-cpu.ts';
 
 const records = Number(process.env.BENCH_RECORDS ?? 5000);
 const converters = {
@@ -29,23 +44,42 @@ const converters = {
   'value.converter.schemas.enable': 'false',
 };
 
+const layouts = (process.env.BENCH_LAYOUT ?? 'apart').split(',').map((name) => name.trim()) as Layout[];
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+
+type Layout = 'apart' | 'one-process';
+
+/** The worker and the emulators of one round, wherever they run. */
+interface Services {
+  workerUrl: string;
+  cosmos: CosmosEntry;
+  search: SearchEntry;
+  /** The processes besides this one that do the flows' work: their CPU counts with this process's. */
+  pids: number[];
+  close(): Promise<void>;
+}
+
 interface Row {
+  layout: Layout;
+  round: number;
+  /** The 1-minute load average when the flow started. */
+  load: number;
   flow: string;
   tasks: number;
   seconds: number;
   /** How long producing the input took (sinks only): a sink keeping up with it measures the producer. */
   fillSeconds?: number;
   /**
-   * CPU this process spent in the flow (worker, emulators and the bench's own producer), per record: steadier
-   * than the wall time on a shared machine, where other builds take the cores.
+   * CPU spent in the flow by every process involved (worker, emulators and the bench's own producer), per
+   * record: steadier than the wall time on a shared machine, where other builds take the cores.
    */
   cpuUsPerRecord: number;
 }
 
-/** CPU (user + system, µs) this process has used so far. */
-function cpuUs(): number {
+/** CPU (user + system, µs) this process and `pids` have used so far. */
+function cpuUs(pids: number[]): number {
   const { user, system } = process.cpuUsage();
-  return user + system;
+  return user + system + pids.reduce((sum, pid) => sum + cpuSeconds(pid) * 1e6, 0);
 }
 
 async function until(
@@ -60,12 +94,12 @@ async function until(
   }
 }
 
-async function status(worker: RunningWorker, name: string): Promise<string> {
-  return (await fetch(`${worker.url}/connectors/${name}/status`)).text();
+async function status(workerUrl: string, name: string): Promise<string> {
+  return (await fetch(`${workerUrl}/connectors/${name}/status`)).text();
 }
 
-async function put(worker: RunningWorker, name: string, config: Record<string, string>): Promise<void> {
-  const response = await fetch(`${worker.url}/connectors/${name}/config`, {
+async function put(workerUrl: string, name: string, config: Record<string, string>): Promise<void> {
+  const response = await fetch(`${workerUrl}/connectors/${name}/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(config),
@@ -73,8 +107,8 @@ async function put(worker: RunningWorker, name: string, config: Record<string, s
   if (response.status >= 300) throw new Error(`${name}: ${response.status} ${await response.text()}`);
 }
 
-async function remove(worker: RunningWorker, name: string): Promise<void> {
-  await fetch(`${worker.url}/connectors/${name}`, { method: 'DELETE' });
+async function remove(workerUrl: string, name: string): Promise<void> {
+  await fetch(`${workerUrl}/connectors/${name}`, { method: 'DELETE' });
 }
 
 async function createTopic(kafka: Kafka, topic: string): Promise<void> {
@@ -151,23 +185,10 @@ const user = (n: number) => ({
   createdAt: new Date(1_790_000_000_000 + n * 1000).toISOString(),
 });
 
-async function main(): Promise<void> {
-  const home = mkdtempSync(join(tmpdir(), 'bench-connectors-'));
-  let brokerPid: number | undefined;
-  let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? process.env.TEST_KAFKA_BOOTSTRAP_SERVERS;
-  if (!bootstrap) {
-    await installKafka({ onProgress: (message) => process.stderr.write(`${message}\n`) });
-    const broker = await startLocalBroker({
-      dataDir: join(home, 'kafka'),
-      logFile: join(home, 'kafka.log'),
-      port: 0,
-    });
-    brokerPid = broker.pid;
-    bootstrap = broker.bootstrapServers;
-  }
-  const cosmos = await startCosmosEmulator({ dataDir: join(home, 'cosmos'), port: 0 });
-  const search = await startSearchEmulator({ dataDir: join(home, 'search'), port: 0 });
-  const prefix = `bench-${Date.now()}`;
+/** The worker and both emulators in this process: one event loop for all. */
+async function startInProcess(dir: string, bootstrap: string, prefix: string): Promise<Services> {
+  const cosmos = await startCosmosEmulator({ dataDir: join(dir, 'cosmos'), port: 0 });
+  const search = await startSearchEmulator({ dataDir: join(dir, 'search'), port: 0 });
   const worker = await startWorker({
     kafka: bootstrap,
     port: 0,
@@ -175,12 +196,66 @@ async function main(): Promise<void> {
     topicPrefix: prefix,
     log: () => {},
   });
-  const kafka = kafkaClient({ bootstrapServers: bootstrap }, 'bench-connectors');
-  const client = cosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, tlsInsecure: true });
-  const rows: Row[] = [];
+  return {
+    workerUrl: worker.url,
+    cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, tlsInsecure: true },
+    search: { endpoint: search.endpoint, adminKey: search.adminKey, queryKey: search.queryKey },
+    pids: [],
+    close: async () => {
+      await worker.close();
+      await search.close();
+      await cosmos.close();
+    },
+  };
+}
+
+/** The worker and both emulators each in its own process, started by the stack's services as `hack up` does. */
+async function startApart(dir: string, bootstrap: string, prefix: string): Promise<Services> {
+  process.env.HACK_HOME = dir; // the services' data dirs and logs
+  const kafka: KafkaEntry = { bootstrapServers: bootstrap };
+  const context: StartContext = {
+    profile: 'local',
+    services: { kafka },
+    env: { ...process.env, CONNECT_GROUP_ID: prefix, CONNECT_TOPIC_PREFIX: prefix },
+    ephemeralPorts: true,
+    progress: () => {},
+  };
+  const pids: number[] = [];
+  const stop = async (): Promise<void> => {
+    for (const pid of pids.reverse()) await stopProcess(pid);
+  };
+  try {
+    const [cosmos, search] = await Promise.all([
+      cosmosService.start(context).then((entry) => (pids.push(entry.pid!), entry)),
+      searchService.start(context).then((entry) => (pids.push(entry.pid!), entry)),
+    ]);
+    const worker = await connectService.start({
+      ...context,
+      services: { ...context.services, cosmos, search },
+    });
+    pids.push(worker.pid!);
+    process.stderr.write(`pids: cosmos ${cosmos.pid}, search ${search.pid}, worker ${worker.pid}\n`);
+    return { workerUrl: worker.url, cosmos, search, pids: [...pids], close: stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The three flows with tasks.max 1 and 2, on services started for this round alone. */
+async function runFlows(
+  services: Services,
+  kafka: Kafka,
+  prefix: string,
+  layout: Layout,
+  round: number,
+  rows: Row[],
+): Promise<void> {
+  const { workerUrl: worker, pids } = services;
+  const client = cosmosClient(services.cosmos);
   const cosmosConnection = {
-    'azure.cosmos.account.endpoint': cosmos.endpoint,
-    'azure.cosmos.account.key': cosmos.key,
+    'azure.cosmos.account.endpoint': services.cosmos.endpoint,
+    'azure.cosmos.account.key': services.cosmos.key,
   };
   try {
     const { database } = await client.databases.createIfNotExists({ id: 'bench' });
@@ -208,20 +283,24 @@ async function main(): Promise<void> {
         async () => (await landed()) >= 4,
         () => status(worker, `sink-${tasks}`),
       );
+      let load = loadavg()[0] ?? 0;
       let started = performance.now();
       let startedUs = monotonicUs();
-      let startedCpu = cpuUs();
+      let startedCpu = cpuUs(pids);
       let filled = await fill(kafka, topic, purchase);
       await until(
         async () => (await landed()) >= records + 4,
         () => status(worker, `sink-${tasks}`),
       );
       rows.push({
+        layout,
+        round,
+        load,
         flow: 'Kafka → Cosmos sink (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
-        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
+        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
       });
       trace(`cosmos-sink-${tasks}`, startedUs);
       await remove(worker, `sink-${tasks}`);
@@ -245,9 +324,10 @@ async function main(): Promise<void> {
       }
       const sourceTopic = `${prefix}-users-${tasks}`;
       await createTopic(kafka, sourceTopic);
+      load = loadavg()[0] ?? 0;
       started = performance.now();
       startedUs = monotonicUs();
-      startedCpu = cpuUs();
+      startedCpu = cpuUs(pids);
       await put(worker, `source-${tasks}`, {
         'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
         'tasks.max': String(tasks),
@@ -263,10 +343,13 @@ async function main(): Promise<void> {
           `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
       );
       rows.push({
+        layout,
+        round,
+        load,
         flow: 'Cosmos change feed → Kafka (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
-        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
+        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
       });
       trace(`cosmos-source-${tasks}`, startedUs);
       await remove(worker, `source-${tasks}`);
@@ -275,7 +358,7 @@ async function main(): Promise<void> {
       const searchTopic = `${prefix}-search-${tasks}`;
       const index = `users-${tasks}`;
       await createTopic(kafka, searchTopic);
-      const entry = { endpoint: search.endpoint, adminKey: search.adminKey, queryKey: search.queryKey };
+      const entry = services.search;
       await searchIndexClient(entry).createIndex({
         name: index,
         fields: [
@@ -292,8 +375,8 @@ async function main(): Promise<void> {
         topics: searchTopic,
         'tasks.max': String(tasks),
         ...converters,
-        'azure.search.endpoint': search.endpoint,
-        'azure.search.api.key': search.adminKey,
+        'azure.search.endpoint': entry.endpoint,
+        'azure.search.api.key': entry.adminKey,
         'index.name': index,
         'max.batch.size': '500',
       });
@@ -303,41 +386,97 @@ async function main(): Promise<void> {
         async () => (await indexed()) >= 4,
         () => status(worker, `search-${tasks}`),
       );
+      load = loadavg()[0] ?? 0;
       started = performance.now();
       startedUs = monotonicUs();
-      startedCpu = cpuUs();
+      startedCpu = cpuUs(pids);
       filled = await fill(kafka, searchTopic, user);
       await until(
         async () => (await indexed()) >= records + 4,
         () => status(worker, `search-${tasks}`),
       );
       rows.push({
+        layout,
+        round,
+        load,
         flow: 'Kafka → Search sink (documents)',
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
-        cpuUsPerRecord: (cpuUs() - startedCpu) / records,
+        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
       });
       trace(`search-sink-${tasks}`, startedUs);
       await remove(worker, `search-${tasks}`);
     }
   } finally {
     client.dispose();
-    await worker.close();
-    await search.close();
-    await cosmos.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'bench-connectors-'));
+  let brokerPid: number | undefined;
+  let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? process.env.TEST_KAFKA_BOOTSTRAP_SERVERS;
+  const rows: Row[] = [];
+  try {
+    if (!bootstrap) {
+      await installKafka({ onProgress: (message) => process.stderr.write(`${message}\n`) });
+      const broker = await startLocalBroker({
+        dataDir: join(home, 'kafka'),
+        logFile: join(home, 'kafka.log'),
+        port: 0,
+      });
+      brokerPid = broker.pid;
+      bootstrap = broker.bootstrapServers;
+    }
+    const kafka = kafkaClient({ bootstrapServers: bootstrap }, 'bench-connectors');
+    for (let round = 1; round <= rounds; round++) {
+      for (const layout of layouts) {
+        const prefix = `bench-${Date.now()}`;
+        const dir = join(home, `${layout}-${round}`);
+        process.stderr.write(
+          `round ${round}, ${layout}: load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}\n`,
+        );
+        const services =
+          layout === 'apart'
+            ? await startApart(dir, bootstrap, prefix)
+            : layout === 'one-process'
+              ? await startInProcess(dir, bootstrap, prefix)
+              : (() => {
+                  throw new Error(`BENCH_LAYOUT: ${layout as string}? apart or one-process`);
+                })();
+        try {
+          await runFlows(services, kafka, prefix, layout, round, rows);
+        } finally {
+          await services.close();
+        }
+      }
+    }
+  } finally {
     if (brokerPid) await stopProcess(brokerPid);
     rmSync(home, { recursive: true, force: true });
   }
   process.stdout.write(
     `connect-hack connectors benchmark — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
-      `Node ${process.version}, ${records} records per run (1 worker, emulators in-process; sinks timed from the first record produced, tasks already running; the source from connector creation, reading a backlog from Beginning)\n\n`,
+      `Node ${process.version}, ${records} records per run, ${rounds} round(s) of ${layouts.join(', ')} (apart: worker and each emulator their own process, as \`hack up\` runs them; one-process: all in the bench's process; sinks timed from the first record produced, tasks already running; the source from connector creation, reading a backlog from Beginning; CPU summed over the bench's process and the services')\n\n`,
+  );
+  rows.sort(
+    (a, b) =>
+      a.flow.localeCompare(b.flow) ||
+      a.tasks - b.tasks ||
+      a.layout.localeCompare(b.layout) ||
+      a.round - b.round,
   );
   process.stdout.write(
     renderTable(
       [
         { header: 'flow', value: (row: Row) => row.flow },
         { header: 'tasks.max', value: (row: Row) => row.tasks, align: 'right' },
+        { header: 'layout', value: (row: Row) => row.layout },
+        { header: 'round', value: (row: Row) => row.round, align: 'right' },
+        { header: 'load', value: (row: Row) => row.load.toFixed(1), align: 'right' },
         { header: 'seconds', value: (row: Row) => row.seconds.toFixed(1), align: 'right' },
         { header: 'per second', value: (row: Row) => Math.round(records / row.seconds), align: 'right' },
         {
