@@ -12,8 +12,9 @@
  *   process, started by the stack's own service definitions; the bench process only produces and counts.
  * - `one-process`: worker and both emulators in the bench's own process (one event loop for all).
  * The CPU per record sums every process involved (this one and, apart, the three services); the broker's JVM is
- * not counted in either. `NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR'` profiles every Node process, the
- * services included (their pids are on stderr; the phase lines there share the profiles' monotonic clock).
+ * not counted in either; stderr has it by process for each flow. To profile every Node process, the services
+ * included: `NODE_OPTIONS=--import=$PWD/bench/cpu-profile.mjs BENCH_CPU_PROF_DIR=DIR` (the phase lines on stderr
+ * share the profiles' monotonic clock, to slice them by flow).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -54,8 +55,8 @@ interface Services {
   workerUrl: string;
   cosmos: CosmosEntry;
   search: SearchEntry;
-  /** The processes besides this one that do the flows' work: their CPU counts with this process's. */
-  pids: number[];
+  /** The processes besides this one that do the flows' work, by name: their CPU counts with this process's. */
+  processes: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -76,10 +77,24 @@ interface Row {
   cpuUsPerRecord: number;
 }
 
-/** CPU (user + system, µs) this process and `pids` have used so far. */
-function cpuUs(pids: number[]): number {
+/** CPU (user + system, µs) used so far by this process (`bench`) and each of `processes`. */
+function cpuUs(processes: Record<string, number>): Record<string, number> {
   const { user, system } = process.cpuUsage();
-  return user + system + pids.reduce((sum, pid) => sum + cpuSeconds(pid) * 1e6, 0);
+  const used: Record<string, number> = { bench: user + system };
+  for (const [name, pid] of Object.entries(processes)) used[name] = cpuSeconds(pid) * 1e6;
+  return used;
+}
+
+/** CPU µs per record since `started`, in all (what the table shows) and by process (on stderr, with the phase). */
+function cpuPerRecord(processes: Record<string, number>, started: Record<string, number>) {
+  const now = cpuUs(processes);
+  const each = Object.entries(now).map(
+    ([name, us]) => [name, (us - (started[name] ?? 0)) / records] as const,
+  );
+  return {
+    total: each.reduce((sum, [, us]) => sum + us, 0),
+    detail: `cpu µs/record: ${each.map(([name, us]) => `${name} ${Math.round(us)}`).join(', ')}`,
+  };
 }
 
 async function until(
@@ -118,13 +133,20 @@ async function createTopic(kafka: Kafka, topic: string): Promise<void> {
   await admin.disconnect();
 }
 
-/** One record per partition: once all four land, every task has its partitions and a warm client. */
+/**
+ * Records landed before a sink is timed, spread over the four partitions: once all land, every task has its
+ * partitions and a warm client, and the code on the path has been through V8's optimising compiler — in the
+ * `apart` layout every process is new each round, and the first flow would otherwise also time its warm-up (in
+ * a stack that has been up a while, it is done). `BENCH_WARM_RECORDS`, default 2000.
+ */
+const warmRecords = Math.max(4, Number(process.env.BENCH_WARM_RECORDS ?? 2000));
+
 async function warmUp(kafka: Kafka, topic: string, make: (n: number) => object): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
-  const messages = [0, 1, 2, 3].map((partition) => {
-    const value = { ...make(records + partition), id: `warm-${partition}` };
-    return { key: value.id, value: JSON.stringify(value), partition };
+  const messages = Array.from({ length: warmRecords }, (_, n) => {
+    const value = { ...make(records + n), id: `warm-${n}` };
+    return { key: value.id, value: JSON.stringify(value), partition: n % 4 };
   });
   await producer.send({ topic, messages, acks: -1 });
   await producer.disconnect();
@@ -200,7 +222,7 @@ async function startInProcess(dir: string, bootstrap: string, prefix: string): P
     workerUrl: worker.url,
     cosmos: { endpoint: cosmos.endpoint, key: cosmos.key, tlsInsecure: true },
     search: { endpoint: search.endpoint, adminKey: search.adminKey, queryKey: search.queryKey },
-    pids: [],
+    processes: {},
     close: async () => {
       await worker.close();
       await search.close();
@@ -234,8 +256,9 @@ async function startApart(dir: string, bootstrap: string, prefix: string): Promi
       services: { ...context.services, cosmos, search },
     });
     pids.push(worker.pid!);
-    process.stderr.write(`pids: cosmos ${cosmos.pid}, search ${search.pid}, worker ${worker.pid}\n`);
-    return { workerUrl: worker.url, cosmos, search, pids: [...pids], close: stop };
+    const processes = { cosmos: cosmos.pid!, search: search.pid!, worker: worker.pid! };
+    process.stderr.write(`pids: ${JSON.stringify(processes)}\n`);
+    return { workerUrl: worker.url, cosmos, search, processes, close: stop };
   } catch (error) {
     await stop();
     throw error;
@@ -251,7 +274,7 @@ async function runFlows(
   round: number,
   rows: Row[],
 ): Promise<void> {
-  const { workerUrl: worker, pids } = services;
+  const { workerUrl: worker, processes } = services;
   const client = cosmosClient(services.cosmos);
   const cosmosConnection = {
     'azure.cosmos.account.endpoint': services.cosmos.endpoint,
@@ -280,18 +303,20 @@ async function runFlows(
         (await container.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
       await warmUp(kafka, topic, purchase);
       await until(
-        async () => (await landed()) >= 4,
+        async () => (await landed()) >= warmRecords,
         () => status(worker, `sink-${tasks}`),
       );
       let load = loadavg()[0] ?? 0;
       let started = performance.now();
       let startedUs = monotonicUs();
-      let startedCpu = cpuUs(pids);
+      let startedCpu = cpuUs(processes);
+      let cpu: ReturnType<typeof cpuPerRecord>;
       let filled = await fill(kafka, topic, purchase);
       await until(
-        async () => (await landed()) >= records + 4,
+        async () => (await landed()) >= records + warmRecords,
         () => status(worker, `sink-${tasks}`),
       );
+      cpu = cpuPerRecord(processes, startedCpu);
       rows.push({
         layout,
         round,
@@ -300,9 +325,9 @@ async function runFlows(
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
-        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
+        cpuUsPerRecord: cpu.total,
       });
-      trace(`cosmos-sink-${tasks}`, startedUs);
+      trace(`cosmos-sink-${tasks}`, startedUs, cpu.detail);
       await remove(worker, `sink-${tasks}`);
 
       // Cosmos change feed → source → Kafka: two containers, so two tasks have a feed range each.
@@ -327,7 +352,7 @@ async function runFlows(
       load = loadavg()[0] ?? 0;
       started = performance.now();
       startedUs = monotonicUs();
-      startedCpu = cpuUs(pids);
+      startedCpu = cpuUs(processes);
       await put(worker, `source-${tasks}`, {
         'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
         'tasks.max': String(tasks),
@@ -342,6 +367,7 @@ async function runFlows(
         async () =>
           `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
       );
+      cpu = cpuPerRecord(processes, startedCpu);
       rows.push({
         layout,
         round,
@@ -349,9 +375,9 @@ async function runFlows(
         flow: 'Cosmos change feed → Kafka (records)',
         tasks,
         seconds: (performance.now() - started) / 1000,
-        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
+        cpuUsPerRecord: cpu.total,
       });
-      trace(`cosmos-source-${tasks}`, startedUs);
+      trace(`cosmos-source-${tasks}`, startedUs, cpu.detail);
       await remove(worker, `source-${tasks}`);
 
       // Kafka → Search sink: measured like the Cosmos sink, once warm.
@@ -383,18 +409,19 @@ async function runFlows(
       const indexed = () => searchClient(entry, index).getDocumentsCount();
       await warmUp(kafka, searchTopic, user);
       await until(
-        async () => (await indexed()) >= 4,
+        async () => (await indexed()) >= warmRecords,
         () => status(worker, `search-${tasks}`),
       );
       load = loadavg()[0] ?? 0;
       started = performance.now();
       startedUs = monotonicUs();
-      startedCpu = cpuUs(pids);
+      startedCpu = cpuUs(processes);
       filled = await fill(kafka, searchTopic, user);
       await until(
-        async () => (await indexed()) >= records + 4,
+        async () => (await indexed()) >= records + warmRecords,
         () => status(worker, `search-${tasks}`),
       );
+      cpu = cpuPerRecord(processes, startedCpu);
       rows.push({
         layout,
         round,
@@ -403,9 +430,9 @@ async function runFlows(
         tasks,
         seconds: (performance.now() - started) / 1000,
         fillSeconds: filled / 1000,
-        cpuUsPerRecord: (cpuUs(pids) - startedCpu) / records,
+        cpuUsPerRecord: cpu.total,
       });
-      trace(`search-sink-${tasks}`, startedUs);
+      trace(`search-sink-${tasks}`, startedUs, cpu.detail);
       await remove(worker, `search-${tasks}`);
     }
   } finally {
@@ -460,7 +487,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `connect-hack connectors benchmark — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
-      `Node ${process.version}, ${records} records per run, ${rounds} round(s) of ${layouts.join(', ')} (apart: worker and each emulator their own process, as \`hack up\` runs them; one-process: all in the bench's process; sinks timed from the first record produced, tasks already running; the source from connector creation, reading a backlog from Beginning; CPU summed over the bench's process and the services')\n\n`,
+      `Node ${process.version}, ${records} records per run, ${rounds} round(s) of ${layouts.join(', ')} (apart: worker and each emulator their own process, as \`hack up\` runs them; one-process: all in the bench's process; sinks timed from the first record produced, tasks already running and ${warmRecords} records in; the source from connector creation, reading a backlog from Beginning; CPU summed over the bench's process and the services')\n\n`,
   );
   rows.sort(
     (a, b) =>
