@@ -4,7 +4,7 @@
  * (documents/s), each with tasks.max 1 and 2. Not a test: it prints figures for BENCHMARKS.md.
  *
  * Kafka: `KAFKA_BOOTSTRAP_SERVERS` (or `TEST_KAFKA_BOOTSTRAP_SERVERS`) when set, else a broker of its own.
- * `BENCH_RECORDS` (default 5000) sets the records per run.
+ * `BENCH_RECORDS` (default 5000) sets the records per run; `BENCH_FLOWS` (default all) which flows run.
  *
  * `BENCH_LAYOUT` (default `apart`) says where the worker and the emulators run, or several, comma-separated, run
  * alternately `BENCH_ROUNDS` times (default 1):
@@ -47,6 +47,10 @@ const converters = {
 
 const layouts = (process.env.BENCH_LAYOUT ?? 'apart').split(',').map((name) => name.trim()) as Layout[];
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+/** `BENCH_FLOWS`: some of cosmos-sink, cosmos-source, search-sink (default all), for an A/B of one of them. */
+const flows = (process.env.BENCH_FLOWS ?? 'cosmos-sink,cosmos-source,search-sink')
+  .split(',')
+  .map((flow) => flow.trim());
 
 type Layout = 'apart' | 'one-process';
 
@@ -283,157 +287,168 @@ async function runFlows(
   try {
     const { database } = await client.databases.createIfNotExists({ id: 'bench' });
     for (const tasks of [1, 2]) {
-      // Kafka → Cosmos sink: measured once the tasks are running and warm, from the first record produced.
-      const topic = `${prefix}-purchases-${tasks}`;
-      await createTopic(kafka, topic);
-      const { container } = await database.containers.createIfNotExists({
-        id: `purchases-${tasks}`,
-        partitionKey: { paths: ['/userId'] },
-      });
-      await put(worker, `sink-${tasks}`, {
-        'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSinkConnector',
-        topics: topic,
-        'tasks.max': String(tasks),
-        ...converters,
-        ...cosmosConnection,
-        'azure.cosmos.sink.database.name': 'bench',
-        'azure.cosmos.sink.containers.topicMap': `${topic}#${container.id}`,
-      });
-      const landed = async () =>
-        (await container.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
-      await warmUp(kafka, topic, purchase);
-      await until(
-        async () => (await landed()) >= warmRecords,
-        () => status(worker, `sink-${tasks}`),
-      );
-      let load = loadavg()[0] ?? 0;
-      let started = performance.now();
-      let startedUs = monotonicUs();
-      let startedCpu = cpuUs(processes);
-      let cpu: ReturnType<typeof cpuPerRecord>;
-      let filled = await fill(kafka, topic, purchase);
-      await until(
-        async () => (await landed()) >= records + warmRecords,
-        () => status(worker, `sink-${tasks}`),
-      );
-      cpu = cpuPerRecord(processes, startedCpu);
-      rows.push({
-        layout,
-        round,
-        load,
-        flow: 'Kafka → Cosmos sink (records)',
-        tasks,
-        seconds: (performance.now() - started) / 1000,
-        fillSeconds: filled / 1000,
-        cpuUsPerRecord: cpu.total,
-      });
-      trace(`cosmos-sink-${tasks}`, startedUs, cpu.detail);
-      await remove(worker, `sink-${tasks}`);
-
-      // Cosmos change feed → source → Kafka: two containers, so two tasks have a feed range each.
-      const names = [`users-a-${tasks}`, `users-b-${tasks}`];
-      for (const [index, name] of names.entries()) {
-        const { container: source } = await database.containers.createIfNotExists({
-          id: name,
-          partitionKey: { paths: ['/id'] },
+      let load: number, started: number, startedUs: number, startedCpu: Record<string, number>;
+      let filled: number, cpu: ReturnType<typeof cpuPerRecord>;
+      if (flows.includes('cosmos-sink')) {
+        // Kafka → Cosmos sink: measured once the tasks are running and warm, from the first record produced.
+        const topic = `${prefix}-purchases-${tasks}`;
+        await createTopic(kafka, topic);
+        const { container } = await database.containers.createIfNotExists({
+          id: `purchases-${tasks}`,
+          partitionKey: { paths: ['/userId'] },
         });
-        const half = Array.from({ length: records / 2 }, (_, n) => user(index * records + n));
-        for (let start = 0; start < half.length; start += 100) {
-          // items.bulk: executeBulkOperations waits a second per partial batch (see the Cosmos sink task).
-          await source.items.bulk(
-            half
-              .slice(start, start + 100)
-              .map((doc) => ({ operationType: 'Create' as const, partitionKey: doc.id, resourceBody: doc })),
-          );
-        }
+        await put(worker, `sink-${tasks}`, {
+          'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSinkConnector',
+          topics: topic,
+          'tasks.max': String(tasks),
+          ...converters,
+          ...cosmosConnection,
+          'azure.cosmos.sink.database.name': 'bench',
+          'azure.cosmos.sink.containers.topicMap': `${topic}#${container.id}`,
+        });
+        const landed = async () =>
+          (await container.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
+        await warmUp(kafka, topic, purchase);
+        await until(
+          async () => (await landed()) >= warmRecords,
+          () => status(worker, `sink-${tasks}`),
+        );
+        load = loadavg()[0] ?? 0;
+        started = performance.now();
+        startedUs = monotonicUs();
+        startedCpu = cpuUs(processes);
+        filled = await fill(kafka, topic, purchase);
+        await until(
+          async () => (await landed()) >= records + warmRecords,
+          () => status(worker, `sink-${tasks}`),
+        );
+        cpu = cpuPerRecord(processes, startedCpu);
+        rows.push({
+          layout,
+          round,
+          load,
+          flow: 'Kafka → Cosmos sink (records)',
+          tasks,
+          seconds: (performance.now() - started) / 1000,
+          fillSeconds: filled / 1000,
+          cpuUsPerRecord: cpu.total,
+        });
+        trace(`cosmos-sink-${tasks}`, startedUs, cpu.detail);
+        await remove(worker, `sink-${tasks}`);
       }
-      const sourceTopic = `${prefix}-users-${tasks}`;
-      await createTopic(kafka, sourceTopic);
-      load = loadavg()[0] ?? 0;
-      started = performance.now();
-      startedUs = monotonicUs();
-      startedCpu = cpuUs(processes);
-      await put(worker, `source-${tasks}`, {
-        'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
-        'tasks.max': String(tasks),
-        ...converters,
-        ...cosmosConnection,
-        'azure.cosmos.source.database.name': 'bench',
-        'azure.cosmos.source.containers.includedList': names.join(','),
-        'azure.cosmos.source.containers.topicMap': names.map((name) => `${sourceTopic}#${name}`).join(','),
-      });
-      await until(
-        async () => (await topicSize(kafka, sourceTopic)) >= records,
-        async () =>
-          `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
-      );
-      cpu = cpuPerRecord(processes, startedCpu);
-      rows.push({
-        layout,
-        round,
-        load,
-        flow: 'Cosmos change feed → Kafka (records)',
-        tasks,
-        seconds: (performance.now() - started) / 1000,
-        cpuUsPerRecord: cpu.total,
-      });
-      trace(`cosmos-source-${tasks}`, startedUs, cpu.detail);
-      await remove(worker, `source-${tasks}`);
 
-      // Kafka → Search sink: measured like the Cosmos sink, once warm.
-      const searchTopic = `${prefix}-search-${tasks}`;
-      const index = `users-${tasks}`;
-      await createTopic(kafka, searchTopic);
-      const entry = services.search;
-      await searchIndexClient(entry).createIndex({
-        name: index,
-        fields: [
-          { name: 'id', type: 'Edm.String', key: true, filterable: true },
-          { name: 'fullName', type: 'Edm.String', searchable: true },
-          { name: 'email', type: 'Edm.String', filterable: true },
-          { name: 'country', type: 'Edm.String', filterable: true, facetable: true },
-          { name: 'city', type: 'Edm.String', searchable: true },
-          { name: 'createdAt', type: 'Edm.String' },
-        ],
-      });
-      await put(worker, `search-${tasks}`, {
-        'connector.class': 'io.confluent.connect.azure.search.AzureSearchSinkConnector',
-        topics: searchTopic,
-        'tasks.max': String(tasks),
-        ...converters,
-        'azure.search.endpoint': entry.endpoint,
-        'azure.search.api.key': entry.adminKey,
-        'index.name': index,
-        'max.batch.size': '500',
-      });
-      const indexed = () => searchClient(entry, index).getDocumentsCount();
-      await warmUp(kafka, searchTopic, user);
-      await until(
-        async () => (await indexed()) >= warmRecords,
-        () => status(worker, `search-${tasks}`),
-      );
-      load = loadavg()[0] ?? 0;
-      started = performance.now();
-      startedUs = monotonicUs();
-      startedCpu = cpuUs(processes);
-      filled = await fill(kafka, searchTopic, user);
-      await until(
-        async () => (await indexed()) >= records + warmRecords,
-        () => status(worker, `search-${tasks}`),
-      );
-      cpu = cpuPerRecord(processes, startedCpu);
-      rows.push({
-        layout,
-        round,
-        load,
-        flow: 'Kafka → Search sink (documents)',
-        tasks,
-        seconds: (performance.now() - started) / 1000,
-        fillSeconds: filled / 1000,
-        cpuUsPerRecord: cpu.total,
-      });
-      trace(`search-sink-${tasks}`, startedUs, cpu.detail);
-      await remove(worker, `search-${tasks}`);
+      if (flows.includes('cosmos-source')) {
+        // Cosmos change feed → source → Kafka: two containers, so two tasks have a feed range each.
+        const names = [`users-a-${tasks}`, `users-b-${tasks}`];
+        for (const [index, name] of names.entries()) {
+          const { container: source } = await database.containers.createIfNotExists({
+            id: name,
+            partitionKey: { paths: ['/id'] },
+          });
+          const half = Array.from({ length: records / 2 }, (_, n) => user(index * records + n));
+          for (let start = 0; start < half.length; start += 100) {
+            // items.bulk: executeBulkOperations waits a second per partial batch (see the Cosmos sink task).
+            await source.items.bulk(
+              half
+                .slice(start, start + 100)
+                .map((doc) => ({
+                  operationType: 'Create' as const,
+                  partitionKey: doc.id,
+                  resourceBody: doc,
+                })),
+            );
+          }
+        }
+        const sourceTopic = `${prefix}-users-${tasks}`;
+        await createTopic(kafka, sourceTopic);
+        load = loadavg()[0] ?? 0;
+        started = performance.now();
+        startedUs = monotonicUs();
+        startedCpu = cpuUs(processes);
+        await put(worker, `source-${tasks}`, {
+          'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
+          'tasks.max': String(tasks),
+          ...converters,
+          ...cosmosConnection,
+          'azure.cosmos.source.database.name': 'bench',
+          'azure.cosmos.source.containers.includedList': names.join(','),
+          'azure.cosmos.source.containers.topicMap': names.map((name) => `${sourceTopic}#${name}`).join(','),
+        });
+        await until(
+          async () => (await topicSize(kafka, sourceTopic)) >= records,
+          async () =>
+            `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
+        );
+        cpu = cpuPerRecord(processes, startedCpu);
+        rows.push({
+          layout,
+          round,
+          load,
+          flow: 'Cosmos change feed → Kafka (records)',
+          tasks,
+          seconds: (performance.now() - started) / 1000,
+          cpuUsPerRecord: cpu.total,
+        });
+        trace(`cosmos-source-${tasks}`, startedUs, cpu.detail);
+        await remove(worker, `source-${tasks}`);
+      }
+
+      if (flows.includes('search-sink')) {
+        // Kafka → Search sink: measured like the Cosmos sink, once warm.
+        const searchTopic = `${prefix}-search-${tasks}`;
+        const index = `users-${tasks}`;
+        await createTopic(kafka, searchTopic);
+        const entry = services.search;
+        await searchIndexClient(entry).createIndex({
+          name: index,
+          fields: [
+            { name: 'id', type: 'Edm.String', key: true, filterable: true },
+            { name: 'fullName', type: 'Edm.String', searchable: true },
+            { name: 'email', type: 'Edm.String', filterable: true },
+            { name: 'country', type: 'Edm.String', filterable: true, facetable: true },
+            { name: 'city', type: 'Edm.String', searchable: true },
+            { name: 'createdAt', type: 'Edm.String' },
+          ],
+        });
+        await put(worker, `search-${tasks}`, {
+          'connector.class': 'io.confluent.connect.azure.search.AzureSearchSinkConnector',
+          topics: searchTopic,
+          'tasks.max': String(tasks),
+          ...converters,
+          'azure.search.endpoint': entry.endpoint,
+          'azure.search.api.key': entry.adminKey,
+          'index.name': index,
+          'max.batch.size': '500',
+        });
+        const indexed = () => searchClient(entry, index).getDocumentsCount();
+        await warmUp(kafka, searchTopic, user);
+        await until(
+          async () => (await indexed()) >= warmRecords,
+          () => status(worker, `search-${tasks}`),
+        );
+        load = loadavg()[0] ?? 0;
+        started = performance.now();
+        startedUs = monotonicUs();
+        startedCpu = cpuUs(processes);
+        filled = await fill(kafka, searchTopic, user);
+        await until(
+          async () => (await indexed()) >= records + warmRecords,
+          () => status(worker, `search-${tasks}`),
+        );
+        cpu = cpuPerRecord(processes, startedCpu);
+        rows.push({
+          layout,
+          round,
+          load,
+          flow: 'Kafka → Search sink (documents)',
+          tasks,
+          seconds: (performance.now() - started) / 1000,
+          fillSeconds: filled / 1000,
+          cpuUsPerRecord: cpu.total,
+        });
+        trace(`search-sink-${tasks}`, startedUs, cpu.detail);
+        await remove(worker, `search-${tasks}`);
+      }
     }
   } finally {
     client.dispose();
