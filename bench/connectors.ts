@@ -349,13 +349,11 @@ async function runFlows(
           for (let start = 0; start < half.length; start += 100) {
             // items.bulk: executeBulkOperations waits a second per partial batch (see the Cosmos sink task).
             await source.items.bulk(
-              half
-                .slice(start, start + 100)
-                .map((doc) => ({
-                  operationType: 'Create' as const,
-                  partitionKey: doc.id,
-                  resourceBody: doc,
-                })),
+              half.slice(start, start + 100).map((doc) => ({
+                operationType: 'Create' as const,
+                partitionKey: doc.id,
+                resourceBody: doc,
+              })),
             );
           }
         }
@@ -460,6 +458,16 @@ async function main(): Promise<void> {
   let brokerPid: number | undefined;
   let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? process.env.TEST_KAFKA_BOOTSTRAP_SERVERS;
   const rows: Row[] = [];
+  // The stack's services and the broker are detached processes (they outlive `hack up`): an interrupted bench
+  // stops them itself.
+  let current: Services | undefined;
+  const interrupted = (): void =>
+    void (async () => {
+      await current?.close();
+      if (brokerPid) await stopProcess(brokerPid);
+      rmSync(home, { recursive: true, force: true });
+    })().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     if (!bootstrap) {
       await installKafka({ onProgress: (message) => process.stderr.write(`${message}\n`) });
@@ -489,9 +497,11 @@ async function main(): Promise<void> {
               : (() => {
                   throw new Error(`BENCH_LAYOUT: ${layout as string}? apart or one-process`);
                 })();
+        current = services;
         try {
           await runFlows(services, kafka, prefix, layout, round, rows);
         } finally {
+          current = undefined;
           await services.close();
         }
       }
