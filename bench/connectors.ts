@@ -248,13 +248,18 @@ async function startApart(dir: string, bootstrap: string, prefix: string): Promi
   };
   const pids: number[] = [];
   const stop = async (): Promise<void> => {
-    for (const pid of pids.reverse()) await stopProcess(pid);
+    for (const pid of [...pids].reverse()) await stopProcess(pid);
   };
   try {
-    const [cosmos, search] = await Promise.all([
+    // Both settle before a failure is thrown, so that the one that did start is stopped too.
+    const started = await Promise.allSettled([
       cosmosService.start(context).then((entry) => (pids.push(entry.pid!), entry)),
       searchService.start(context).then((entry) => (pids.push(entry.pid!), entry)),
     ]);
+    const [cosmos, search] = started.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    }) as [CosmosEntry, SearchEntry];
     const worker = await connectService.start({
       ...context,
       services: { ...context.services, cosmos, search },
