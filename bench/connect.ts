@@ -29,6 +29,7 @@ import { installKafka } from '../infra/kafka/install.ts';
 import { freePort, stopProcess, typescriptServiceCommand, waitUntil } from '../infra/process/index.ts';
 import { startApacheWorker } from '../connectors/runtime/testing/apache-worker.ts';
 import { startBusy } from './busy.ts';
+import { cpuSeconds } from './process-cpu.ts';
 
 const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -98,13 +99,6 @@ interface Timing {
   steady: number;
   /** CPU seconds the worker process used (all its threads) from the connector's creation to the last line. */
   cpu: number;
-}
-
-/** User + system CPU seconds of a process so far, all threads (Linux /proc; clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function measure(url: string, pid: number, name: string, topic: string, file: string): Promise<Timing> {
