@@ -7,6 +7,7 @@
  * Not a test: it prints figures for BENCHMARKS.md. BENCH_SECONDS (default 120) sets the run's length.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpuSeconds } from './process-cpu.ts';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, pageWatcher } from '../challenges/05-dashboards/browser.ts';
@@ -34,11 +35,6 @@ const { up, down } = await import('../infra/stack/lifecycle.ts');
 const say = (text: string): void => void process.stderr.write(`${text}\n`);
 const ms = (value: number): string => (Number.isFinite(value) ? String(Math.round(value)) : '∞');
 
-/** utime + stime of a process in clock ticks (100 Hz on Linux). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 function rssMiB(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
   return line ? Number(line[1]) / 1024 : NaN;
@@ -90,7 +86,7 @@ try {
   cleanups.push(async () => cosmos.dispose());
   const lander = await Lander.open(cosmos, environment.search!);
   const before = await metrics();
-  const serverBefore = cpuTicks(dashboard.pid);
+  const serverBefore = cpuSeconds(dashboard.pid);
   const heap: number[] = [];
   const rss: number[] = [];
   const sampler = setInterval(() => {
@@ -107,7 +103,7 @@ try {
   clearInterval(sampler);
   const wall = (Date.now() - started) / 1000;
   const after = await metrics();
-  const serverCpu = (cpuTicks(dashboard.pid) - serverBefore) / 100 / wall;
+  const serverCpu = (cpuSeconds(dashboard.pid) - serverBefore) / wall;
 
   const table = (name: string, run: FreshnessRun): string => {
     const rows = PANEL_IDS.map((panel) => {

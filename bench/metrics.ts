@@ -12,7 +12,8 @@
  * Not a test: it prints figures for BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpuSeconds } from './process-cpu.ts';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -139,12 +140,6 @@ if (entry?.pid && isAlive(entry.pid)) {
   });
 } else {
   rows.push({ measure: 'scrape cost', result: 'no stack running (`npx hack up` first)' });
-}
-
-/** CPU time (user + system) a process has used, in seconds, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
 }
 
 if (process.env.BENCH_METRICS_BROKER === '1') {
