@@ -6,7 +6,8 @@
  * Not a test: it prints figures for BENCHMARKS.md.
  *
  * BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; otherwise a local one is started (jars cached).
- * BENCH_CASES (e.g. `kafka`) runs only the named cases.
+ * BENCH_CASES (e.g. `kafka`) runs only the named cases. BENCH_KAFKA_PRODUCERS and BENCH_KAFKA_BATCH_SIZE set the
+ * Kafka writer's `producers` and `batchSize` (its defaults otherwise), to compare them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -65,7 +66,7 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
       const writer: RecordWriter =
         name === 'jsonl' || !kafka
           ? jsonlWriter(dir, topics)
-          : await kafkaWriter(kafka, topics, { topicName });
+          : await kafkaWriter(kafka, topics, { topicName, ...kafkaWriterTuning() });
       const summary = await runGeneration({
         challenge: '03',
         options,
@@ -96,6 +97,12 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   sampleLiveHeap();
   return { records, seconds, peakRssMb, liveHeapMb, cpuSeconds, ...(bytes ? { bytes } : {}) };
+}
+
+function kafkaWriterTuning(): { producers?: number; batchSize?: number } {
+  const producers = Number(process.env.BENCH_KAFKA_PRODUCERS) || undefined;
+  const batchSize = Number(process.env.BENCH_KAFKA_BATCH_SIZE) || undefined;
+  return { ...(producers ? { producers } : {}), ...(batchSize ? { batchSize } : {}) };
 }
 
 function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {

@@ -22,12 +22,20 @@ interface Received {
   value: string;
   partition: number;
   offset: number;
+  /** The id of the idempotent producer that wrote the record's batch. */
+  producerId: string;
+}
+
+/** kafkajs decodes the record batch's header onto each message, but its types do not declare it. */
+function producerIdOf(message: object): string {
+  const context = (message as { batchContext?: { producerId?: unknown } }).batchContext;
+  return String(context?.producerId);
 }
 
 describe('the Kafka writer (real broker)', () => {
-  it('produces the seven event topics keyed by id, 4 partitions each, changelog versions in order', async () => {
+  it('produces the seven event topics keyed by id, 4 partitions each, changelog versions in order, each partition by one of 3 producers', async () => {
     const options = resolveScenario({ seed: 11, scale: 'users=10,products=6,events=150' });
-    const writer = await kafkaWriter(kafka, EVENT_TOPICS, { topicName, batchSize: 64 });
+    const writer = await kafkaWriter(kafka, EVENT_TOPICS, { topicName, batchSize: 64, producers: 3 });
     const summary = await runGeneration({
       challenge: '03',
       options,
@@ -55,6 +63,7 @@ describe('the Kafka writer (real broker)', () => {
             value: message.value?.toString() ?? '',
             partition,
             offset: Number(message.offset),
+            producerId: producerIdOf(message),
           });
           received.set(topic, list);
           count += 1;
@@ -103,5 +112,16 @@ describe('the Kafka writer (real broker)', () => {
       expect(latest).toEqual(built.topics[topic].hashes);
     }
     expect(received.get(topicName('returns'))?.length ?? 0).toBeGreaterThan(0);
+
+    // Each partition has one writer — what keeps its records in generation order — and the three share them.
+    const writers = new Map<string, Set<string>>();
+    for (const [topic, list] of received) {
+      for (const item of list) {
+        const partition = `${topic}/${item.partition}`;
+        writers.set(partition, (writers.get(partition) ?? new Set()).add(item.producerId));
+      }
+    }
+    for (const [partition, producers] of writers) expect([...producers], partition).toHaveLength(1);
+    expect(new Set([...writers.values()].flatMap((producers) => [...producers])).size).toBe(3);
   });
 });
