@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testKafka, uniqueName, waitFor, withAdmin } from '../../infra/testing/helpers.ts';
 import { contentHash } from '../canonical.ts';
 import { ManifestBuilder } from '../manifest.ts';
-import { EVENT_TOPICS, TOPIC_PARTITIONS, type Topic } from '../model.ts';
+import { EVENT_TOPICS, TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
 import { manifestHeader, runGeneration } from '../run.ts';
 import { generateScenario, resolveScenario } from '../scenario.ts';
 import { kafkaWriter } from './kafka.ts';
@@ -123,5 +123,23 @@ describe('the Kafka writer (real broker)', () => {
     }
     for (const [partition, producers] of writers) expect([...producers], partition).toHaveLength(1);
     expect(new Set([...writers.values()].flatMap((producers) => [...producers])).size).toBe(3);
+  });
+
+  it('reports a batch the broker refuses (one of 3 producers) at a later write and again at close', async () => {
+    const writer = await kafkaWriter(kafka, ['purchases'], { topicName, batchSize: 1, producers: 3 });
+    const record = (key: string, value: object) =>
+      ({ topic: 'purchases', key, value }) as unknown as AnyRecord;
+    // Over the broker's 1 MB message.max.bytes: MESSAGE_TOO_LARGE, which kafkajs does not retry.
+    await writer.write(record('too-large', { blob: 'x'.repeat(2_000_000) }));
+    let failure: unknown;
+    for (let i = 0; i < 1_000 && failure === undefined; i++) {
+      try {
+        await writer.write(record(`small-${i}`, { i }));
+      } catch (error) {
+        failure = error;
+      }
+    }
+    expect(String(failure)).toMatch(/Producing to Kafka failed/);
+    await expect(writer.close()).rejects.toThrow(/Producing to Kafka failed/);
   });
 });
