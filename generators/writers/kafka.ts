@@ -51,7 +51,15 @@ async function partitionCounts(
         topics.map((topic) => ({ topic, numPartitions: createWith })),
       );
     }
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    const { topics: metadata } = await admin
+      .fetchTopicMetadata({ topics: [...topics] })
+      .catch((error: unknown) => {
+        throw new HackError(`Reading the partitions of ${topics.join(', ')} failed: ${errorMessage(error)}`, {
+          fix: 'Check that the broker is running (`npx hack status`) and that the topics exist.',
+          retriable: true,
+          cause: error,
+        });
+      });
     return new Map(metadata.map((topic) => [topic.name, topic.partitions.length]));
   } finally {
     await admin.disconnect();
@@ -64,7 +72,10 @@ interface Lane {
   /** Messages by Kafka topic, for the next `sendBatch`. */
   pending: Map<string, Message[]>;
   buffered: number;
-  /** When the batch is sent; the first batches of the lanes are smaller in turn, so their sends alternate. */
+  /**
+   * How many buffered records start a send: `batchSize`, except for the first batch of each lane, a third, two
+   * thirds, … of it, so that the lanes' sends take turns instead of all falling on the same record.
+   */
   sendAt: number;
   /** The batch the broker is acknowledging while the next one is generated. */
   inFlight?: Promise<void>;
