@@ -6,6 +6,7 @@ import { EVENT_TOPICS, TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../m
 import { manifestHeader, runGeneration } from '../run.ts';
 import { generateScenario, resolveScenario } from '../scenario.ts';
 import { kafkaWriter } from './kafka.ts';
+import { keyPartition } from './partitioner.ts';
 
 const kafka = testKafka();
 const prefix = uniqueName('gen');
@@ -102,6 +103,10 @@ describe('the Kafka writer (real broker)', () => {
       for (const key of new Set(want.map((item) => item.key))) {
         const versions = got.filter((item) => item.key === key).sort((a, b) => a.offset - b.offset);
         expect(new Set(versions.map((item) => item.partition)).size, `${topic} ${key}`).toBe(1);
+        // The partition the Java client's default partitioner picks, as consumers that join by key expect.
+        expect(versions[0]?.partition, `${topic} ${key}`).toBe(
+          keyPartition(Buffer.from(key), TOPIC_PARTITIONS),
+        );
         expect(versions.map((item) => item.value)).toEqual(inOrder(want, key));
       }
       // What verification does: latest version per key, hashed, against the manifest.

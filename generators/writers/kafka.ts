@@ -72,11 +72,6 @@ interface Lane {
   /** Messages by Kafka topic, for the next `sendBatch`. */
   pending: Map<string, Message[]>;
   buffered: number;
-  /**
-   * How many buffered records start a send: `batchSize`, except for the first batch of each lane, a third, two
-   * thirds, … of it, so that the lanes' sends take turns instead of all falling on the same record.
-   */
-  sendAt: number;
   /** The batch the broker is acknowledging while the next one is generated. */
   inFlight?: Promise<void>;
 }
@@ -117,9 +112,7 @@ export async function kafkaWriter(
     }),
   );
   const idempotent = options.idempotent ?? true;
-  const lanes = await connectLanes(kafka, idempotent, laneCount, (index) =>
-    Math.ceil((batchSize * (index + 1)) / laneCount),
-  );
+  const lanes = await connectLanes(kafka, idempotent, laneCount);
   /** The first failure of any lane: the next batch of every lane, and `close`, report it. */
   let failure: unknown;
 
@@ -133,7 +126,6 @@ export async function kafkaWriter(
     lane.inFlight = undefined;
     if (previous) await previous;
     if (failure !== undefined) throw failure;
-    lane.sendAt = batchSize;
     const sending = send(lane);
     sending.catch((error: unknown) => {
       failure ??= error; // awaited later; not an unhandled rejection meanwhile
@@ -153,7 +145,7 @@ export async function kafkaWriter(
       if (!messages) lane.pending.set(route.name, (messages = []));
       messages.push({ key, value: JSON.stringify(record.value), partition });
       lane.buffered += 1;
-      if (lane.buffered >= lane.sendAt) return sendInBackground(lane);
+      if (lane.buffered >= batchSize) return sendInBackground(lane);
     },
     async close() {
       try {
@@ -168,13 +160,8 @@ export async function kafkaWriter(
   };
 }
 
-async function connectLanes(
-  kafka: Kafka,
-  idempotent: boolean,
-  count: number,
-  firstSendAt: (index: number) => number,
-): Promise<Lane[]> {
-  const lanes: Lane[] = Array.from({ length: count }, (_, index) => ({
+async function connectLanes(kafka: Kafka, idempotent: boolean, count: number): Promise<Lane[]> {
+  const lanes: Lane[] = Array.from({ length: count }, () => ({
     producer: kafka.producer({
       allowAutoTopicCreation: false,
       idempotent,
@@ -183,7 +170,6 @@ async function connectLanes(
     }),
     pending: new Map(),
     buffered: 0,
-    sendAt: firstSendAt(index),
   }));
   const connected = await Promise.allSettled(lanes.map((lane) => lane.producer.connect()));
   if (connected.some((result) => result.status === 'rejected')) {
