@@ -6,7 +6,8 @@
  * Not a test: it prints figures for BENCHMARKS.md.
  *
  * BENCH_KAFKA_BOOTSTRAP_SERVERS reuses a running broker; otherwise a local one is started (jars cached).
- * BENCH_CASES (e.g. `kafka`) runs only the named cases.
+ * BENCH_CASES (e.g. `kafka`) runs only the named cases. BENCH_KAFKA_PRODUCERS and BENCH_KAFKA_BATCH_SIZE set the
+ * Kafka writer's `producers` and `batchSize` (its defaults otherwise), to compare them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -31,6 +32,11 @@ interface CaseResult {
   liveHeapMb: number;
   /** CPU (user + system) the case's process used: steadier than the wall time on a shared machine. */
   cpuSeconds: number;
+  /**
+   * The share of the wall time the event loop waited with nothing to run — for Kafka, for the broker's
+   * acknowledgements. Time the OS gave the process no core counts as busy, so this is not inflated by load.
+   */
+  loopIdle: number;
   bytes?: number;
 }
 
@@ -48,6 +54,7 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
   const options = resolveScenario({ seed: 42, scale });
   const started = performance.now();
   const startedCpu = process.cpuUsage();
+  const startedLoop = performance.eventLoopUtilization();
   let records = 0;
   let bytes: number | undefined;
   if (name === 'generate') {
@@ -65,7 +72,7 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
       const writer: RecordWriter =
         name === 'jsonl' || !kafka
           ? jsonlWriter(dir, topics)
-          : await kafkaWriter(kafka, topics, { topicName });
+          : await kafkaWriter(kafka, topics, { topicName, ...kafkaWriterTuning() });
       const summary = await runGeneration({
         challenge: '03',
         options,
@@ -93,9 +100,16 @@ async function runCase(name: CaseName, scale: string, bootstrap: string | undefi
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(startedCpu);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const loopIdle = 1 - performance.eventLoopUtilization(startedLoop).utilization;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   sampleLiveHeap();
-  return { records, seconds, peakRssMb, liveHeapMb, cpuSeconds, ...(bytes ? { bytes } : {}) };
+  return { records, seconds, peakRssMb, liveHeapMb, cpuSeconds, loopIdle, ...(bytes ? { bytes } : {}) };
+}
+
+function kafkaWriterTuning(): { producers?: number; batchSize?: number } {
+  const producers = Number(process.env.BENCH_KAFKA_PRODUCERS) || undefined;
+  const batchSize = Number(process.env.BENCH_KAFKA_BATCH_SIZE) || undefined;
+  return { ...(producers ? { producers } : {}), ...(batchSize ? { batchSize } : {}) };
 }
 
 function inChild(name: CaseName, scale: string, bootstrap: string): CaseResult {
@@ -158,6 +172,12 @@ async function main(): Promise<void> {
           { header: 'seconds', value: (row) => row.seconds.toFixed(1), align: 'right' },
           { header: 'records/s', value: (row) => Math.round(row.records / row.seconds), align: 'right' },
           { header: 'CPU s', value: (row) => row.cpuSeconds.toFixed(1), align: 'right' },
+          {
+            header: 'µs CPU/record',
+            value: (row) => ((row.cpuSeconds / row.records) * 1e6).toFixed(1),
+            align: 'right',
+          },
+          { header: 'loop idle', value: (row) => `${Math.round(row.loopIdle * 100)}%`, align: 'right' },
           { header: 'peak RSS MB', value: (row) => row.peakRssMb.toFixed(0), align: 'right' },
           { header: 'live heap MB', value: (row) => row.liveHeapMb.toFixed(0), align: 'right' },
           {

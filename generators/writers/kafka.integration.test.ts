@@ -2,10 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testKafka, uniqueName, waitFor, withAdmin } from '../../infra/testing/helpers.ts';
 import { contentHash } from '../canonical.ts';
 import { ManifestBuilder } from '../manifest.ts';
-import { EVENT_TOPICS, TOPIC_PARTITIONS, type Topic } from '../model.ts';
+import { EVENT_TOPICS, TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
 import { manifestHeader, runGeneration } from '../run.ts';
 import { generateScenario, resolveScenario } from '../scenario.ts';
 import { kafkaWriter } from './kafka.ts';
+import { keyPartition } from './partitioner.ts';
 
 const kafka = testKafka();
 const prefix = uniqueName('gen');
@@ -22,12 +23,20 @@ interface Received {
   value: string;
   partition: number;
   offset: number;
+  /** The id of the idempotent producer that wrote the record's batch. */
+  producerId: string;
+}
+
+/** kafkajs decodes the record batch's header onto each message, but its types do not declare it. */
+function producerIdOf(message: object): string {
+  const context = (message as { batchContext?: { producerId?: unknown } }).batchContext;
+  return String(context?.producerId);
 }
 
 describe('the Kafka writer (real broker)', () => {
-  it('produces the seven event topics keyed by id, 4 partitions each, changelog versions in order', async () => {
+  it('produces the seven event topics keyed by id, 4 partitions each, changelog versions in order, each partition by one of 3 producers', async () => {
     const options = resolveScenario({ seed: 11, scale: 'users=10,products=6,events=150' });
-    const writer = await kafkaWriter(kafka, EVENT_TOPICS, { topicName, batchSize: 64 });
+    const writer = await kafkaWriter(kafka, EVENT_TOPICS, { topicName, batchSize: 64, producers: 3 });
     const summary = await runGeneration({
       challenge: '03',
       options,
@@ -55,6 +64,7 @@ describe('the Kafka writer (real broker)', () => {
             value: message.value?.toString() ?? '',
             partition,
             offset: Number(message.offset),
+            producerId: producerIdOf(message),
           });
           received.set(topic, list);
           count += 1;
@@ -93,6 +103,10 @@ describe('the Kafka writer (real broker)', () => {
       for (const key of new Set(want.map((item) => item.key))) {
         const versions = got.filter((item) => item.key === key).sort((a, b) => a.offset - b.offset);
         expect(new Set(versions.map((item) => item.partition)).size, `${topic} ${key}`).toBe(1);
+        // The partition the Java client's default partitioner picks, as consumers that join by key expect.
+        expect(versions[0]?.partition, `${topic} ${key}`).toBe(
+          keyPartition(Buffer.from(key), TOPIC_PARTITIONS),
+        );
         expect(versions.map((item) => item.value)).toEqual(inOrder(want, key));
       }
       // What verification does: latest version per key, hashed, against the manifest.
@@ -103,5 +117,34 @@ describe('the Kafka writer (real broker)', () => {
       expect(latest).toEqual(built.topics[topic].hashes);
     }
     expect(received.get(topicName('returns'))?.length ?? 0).toBeGreaterThan(0);
+
+    // Each partition has one writer — what keeps its records in generation order — and the three share them.
+    const writers = new Map<string, Set<string>>();
+    for (const [topic, list] of received) {
+      for (const item of list) {
+        const partition = `${topic}/${item.partition}`;
+        writers.set(partition, (writers.get(partition) ?? new Set()).add(item.producerId));
+      }
+    }
+    for (const [partition, producers] of writers) expect([...producers], partition).toHaveLength(1);
+    expect(new Set([...writers.values()].flatMap((producers) => [...producers])).size).toBe(3);
+  });
+
+  it('reports a batch the broker refuses (one of 3 producers) at a later write and again at close', async () => {
+    const writer = await kafkaWriter(kafka, ['purchases'], { topicName, batchSize: 1, producers: 3 });
+    const record = (key: string, value: object) =>
+      ({ topic: 'purchases', key, value }) as unknown as AnyRecord;
+    // Over the broker's 1 MB message.max.bytes: MESSAGE_TOO_LARGE, which kafkajs does not retry.
+    await writer.write(record('too-large', { blob: 'x'.repeat(2_000_000) }));
+    let failure: unknown;
+    for (let i = 0; i < 1_000 && failure === undefined; i++) {
+      try {
+        await writer.write(record(`small-${i}`, { i }));
+      } catch (error) {
+        failure = error;
+      }
+    }
+    expect(String(failure)).toMatch(/Producing to Kafka failed/);
+    await expect(writer.close()).rejects.toThrow(/Producing to Kafka failed/);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, type PartitionerArgs } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { javaCompatiblePartitioner, murmur2 } from './partitioner.ts';
+import { assignPartitions, javaCompatiblePartitioner, murmur2 } from './partitioner.ts';
 
 describe('the generators’ partitioner', () => {
   it('hashes as the Java client’s Utils.murmur2 (its unit test’s vectors)', () => {
@@ -40,5 +40,20 @@ describe('the generators’ partitioner', () => {
       };
       expect(ours(explicit)).toBe(partitions - 1);
     }
+  });
+
+  it('gives every partition one producer, and the producers an even share of all topics’ partitions', () => {
+    const counts = new Map([
+      ['orders', 4],
+      ['returns', 4],
+      ['ratings', 1],
+      ['views', 3],
+    ]);
+    const assignment = assignPartitions(counts, 3);
+    for (const [topic, partitions] of counts) expect(assignment.get(topic), topic).toHaveLength(partitions);
+    const share = [0, 0, 0];
+    for (const producers of assignment.values()) for (const producer of producers) share[producer]! += 1;
+    expect(share).toEqual([4, 4, 4]);
+    expect(assignPartitions(counts, 1).get('orders')).toEqual([0, 0, 0, 0]);
   });
 });

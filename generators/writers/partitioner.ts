@@ -39,6 +39,31 @@ export const javaCompatiblePartitioner: ICustomPartitioner = () => {
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     if (message.key === null || message.key === undefined) return fallback(args);
     const key = Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key));
-    return (murmur2(key) & 0x7fffffff) % partitionMetadata.length;
+    return keyPartition(key, partitionMetadata.length);
   };
 };
+
+/** The partition of a keyed message, as the Java client and kafkajs's `DefaultPartitioner` choose it. */
+export function keyPartition(key: Uint8Array, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/**
+ * Which of `producers` producers writes each partition: for each topic, the producer's index per partition.
+ * Round robin over every topic's partitions in turn, so the producers share the partitions evenly and each
+ * partition (hence each key) has exactly one producer — the one that keeps its records in order.
+ */
+export function assignPartitions(
+  partitionCounts: ReadonlyMap<string, number>,
+  producers: number,
+): Map<string, number[]> {
+  const assignment = new Map<string, number[]>();
+  let next = 0;
+  for (const [topic, partitions] of partitionCounts) {
+    assignment.set(
+      topic,
+      Array.from({ length: partitions }, () => next++ % producers),
+    );
+  }
+  return assignment;
+}
