@@ -296,9 +296,11 @@ export class Herder {
       await this.exclusive(name, () => this.restartConnectorOnly(name));
       return undefined;
     }
+    // RESTARTING until each restarts (Apache's onRestart records it in the status store): a status read between
+    // this answer and the restart must not show the old RUNNING, as if the restart had already happened.
+    if (restartConnector) this.setConnectorState(slot, 'RESTARTING', null);
+    for (const id of tasks) this.setTaskState(slot, id, slot.tasks.get(id)!, 'RESTARTING');
     const plan = this.status(name);
-    if (restartConnector) plan.connector.state = 'RESTARTING';
-    for (const task of plan.tasks) if (tasks.includes(task.id)) task.state = 'RESTARTING';
     void this.exclusive(name, async () => {
       if (restartConnector && tasks.length === slot.tasks.size) {
         await this.stopConnector(name);
