@@ -155,7 +155,7 @@ async function readRegistry(environment: Environment): Promise<ServiceView> {
   const entry = environment.schemaRegistry;
   if (!entry) return missing('schema-registry', environment);
   return probe('schema-registry', environment, entry.url, 'SCHEMA_REGISTRY_API_SECRET', async () => {
-    const client = registryClient(entry);
+    const client = await registryClient(entry);
     const compatibility = await client.getDefaultCompatibility();
     const subjects = await client.getAllSubjects();
     return [

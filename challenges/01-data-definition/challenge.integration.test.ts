@@ -116,7 +116,7 @@ describe('challenge 01', () => {
   );
 
   it('names a schema that rejects the generated records, with the reason', { timeout: 300_000 }, async () => {
-    const registry = registryClient(environment.schemaRegistry!);
+    const registry = await registryClient(environment.schemaRegistry!);
     const subject = 'product-ratings-value';
     await registry.deleteSubject(subject);
     await registry.deleteSubject(subject, true);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RestError } from '@confluentinc/schemaregistry';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type Topic } from '../../generators/model.ts';
 import { generateScenario } from '../../generators/scenario.ts';
@@ -21,7 +20,12 @@ import {
   valueSubject,
   type DataDefinition,
 } from './definition.ts';
-import { observeDataDefinition, registryClient, type DataDefinitionState } from './state.ts';
+import {
+  observeDataDefinition,
+  registryClient,
+  schemaRegistryLibrary,
+  type DataDefinitionState,
+} from './state.ts';
 
 /**
  * Challenge 01 — data definition: the participant declares the nine topics (4 partitions each) and a value
@@ -64,7 +68,7 @@ async function resetLocal(context: StepContext, kafka: Kafka, definition: DataDe
     for (let i = 0; i < 100 && (await admin.listTopics()).some((topic) => ours.includes(topic)); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
   });
-  const registry = registryClient(context.environment.schemaRegistry!);
+  const registry = await registryClient(context.environment.schemaRegistry!);
   const subjects = new Set([...names].map(valueSubject));
   for (const subject of (await registry.getAllSubjects()).filter((name) => subjects.has(name))) {
     await registry.deleteSubject(subject);
@@ -118,7 +122,8 @@ export const challenge01: Challenge<DataDefinitionState> = {
       title: 'Value schemas and compatibility levels into the Schema Registry',
       run: async (context) => {
         const definition = definitionOf(context);
-        const registry = registryClient(context.environment.schemaRegistry!);
+        const registry = await registryClient(context.environment.schemaRegistry!);
+        const { RestError } = await schemaRegistryLibrary();
         const refused: string[] = [];
         for (const topic of definition.topics) {
           const type = topic.schema ? schemaTypeOfFile(topic.schema) : undefined;

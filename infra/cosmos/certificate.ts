@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface Certificate {
   cert: string;
@@ -24,6 +23,7 @@ export async function emulatorCertificate(dataDir: string): Promise<Certificate>
     };
   }
   const now = new Date();
+  const { generate } = await import('selfsigned'); // only when a certificate is made: its load is ~0.1 s
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
     // SHA-1 signatures are deprecated: Java's keytool warns on them when it builds a trust store.

@@ -1,7 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /**
  * A SASL_SSL listener on the local broker — the shape of Azure Event Hubs' and Confluent Cloud's Kafka endpoints
@@ -28,6 +27,7 @@ export async function listenerCertificates(dir: string): Promise<ListenerCertifi
   const keystoreFile = join(dir, 'broker-keystore.pem');
   if (existsSync(caFile) && existsSync(keystoreFile)) return { caFile, keystoreFile };
   mkdirSync(dir, { recursive: true });
+  const { generate } = await import('selfsigned'); // only when a certificate is made: its load is ~0.1 s
   const ca = await generate([{ name: 'commonName', value: 'connect-hack local CA' }], {
     algorithm: 'sha256',
     ...validity(),
