@@ -1,8 +1,8 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { HackError, errorMessage } from '../../infra/errors.ts';
 import { createTopicsReady } from '../../infra/kafka/topics.ts';
 import { TOPIC_PARTITIONS, type AnyRecord, type Topic } from '../model.ts';
-import { assignPartitions, javaCompatiblePartitioner, keyPartition } from './partitioner.ts';
+import { assignPartitions, keyPartition } from './partitioner.ts';
 import type { RecordWriter } from './record-writer.ts';
 
 export interface KafkaWriterOptions {
@@ -166,7 +166,7 @@ async function connectLanes(kafka: Kafka, idempotent: boolean, count: number): P
       allowAutoTopicCreation: false,
       idempotent,
       ...(idempotent ? { maxInFlightRequests: 1 } : {}),
-      createPartitioner: javaCompatiblePartitioner,
+      createPartitioner: Partitioners.DefaultPartitioner, // unused: every message carries its partition (keyPartition)
     }),
     pending: new Map(),
     buffered: 0,

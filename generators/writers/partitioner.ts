@@ -1,5 +1,3 @@
-import { Partitioners, type ICustomPartitioner } from 'kafkajs';
-
 /**
  * Kafka's murmur2 (the Java client's `Utils.murmur2`), in 32-bit integer arithmetic. kafkajs computes the same
  * hash with 64-bit `Long` objects, several allocations per 4 bytes of key: at a million records that was a
@@ -28,22 +26,9 @@ export function murmur2(data: Uint8Array): number {
 }
 
 /**
- * The Java client's (and kafkajs's `DefaultPartitioner`) choice for a keyed message,
- * `toPositive(murmur2(key)) % partitions`, computed without `Long`s; messages with an explicit partition or
- * without a key go to kafkajs's own partitioner, so every message lands where it did before.
+ * The partition of a keyed message, as the Java client and kafkajs's `DefaultPartitioner` choose it
+ * (`toPositive(murmur2(key)) % partitions`), without kafkajs's `Long`s. The Kafka writer sets it on every message.
  */
-export const javaCompatiblePartitioner: ICustomPartitioner = () => {
-  const fallback = Partitioners.DefaultPartitioner();
-  return (args) => {
-    const { message, partitionMetadata } = args;
-    if (message.partition !== null && message.partition !== undefined) return message.partition;
-    if (message.key === null || message.key === undefined) return fallback(args);
-    const key = Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key));
-    return keyPartition(key, partitionMetadata.length);
-  };
-};
-
-/** The partition of a keyed message, as the Java client and kafkajs's `DefaultPartitioner` choose it. */
 export function keyPartition(key: Uint8Array, partitions: number): number {
   return (murmur2(key) & 0x7fffffff) % partitions;
 }
