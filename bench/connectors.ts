@@ -289,11 +289,50 @@ async function runFlows(
     'azure.cosmos.account.endpoint': services.cosmos.endpoint,
     'azure.cosmos.account.key': services.cosmos.key,
   };
+  /**
+   * A sink flow, once its tasks run and are warm: from the first record produced until `landed()` counts them all;
+   * then its connector is removed.
+   */
+  const timeSink = async (
+    flow: string,
+    phase: string,
+    tasks: number,
+    connector: string,
+    topic: string,
+    make: (n: number) => object,
+    landed: () => Promise<number>,
+  ): Promise<void> => {
+    await warmUp(kafka, topic, make);
+    await until(
+      async () => (await landed()) >= warmRecords,
+      () => status(worker, connector),
+    );
+    const load = loadavg()[0] ?? 0;
+    const started = performance.now();
+    const startedUs = monotonicUs();
+    const startedCpu = cpuUs(processes);
+    const filled = await fill(kafka, topic, make);
+    await until(
+      async () => (await landed()) >= records + warmRecords,
+      () => status(worker, connector),
+    );
+    const cpu = cpuPerRecord(processes, startedCpu);
+    rows.push({
+      layout,
+      round,
+      load,
+      flow,
+      tasks,
+      seconds: (performance.now() - started) / 1000,
+      fillSeconds: filled / 1000,
+      cpuUsPerRecord: cpu.total,
+    });
+    trace(`${phase}-${tasks}`, startedUs, cpu.detail);
+    await remove(worker, connector);
+  };
   try {
     const { database } = await client.databases.createIfNotExists({ id: 'bench' });
     for (const tasks of [1, 2]) {
-      let load: number, started: number, startedUs: number, startedCpu: Record<string, number>;
-      let filled: number, cpu: ReturnType<typeof cpuPerRecord>;
       if (flows.includes('cosmos-sink')) {
         // Kafka → Cosmos sink: measured once the tasks are running and warm, from the first record produced.
         const topic = `${prefix}-purchases-${tasks}`;
@@ -313,33 +352,15 @@ async function runFlows(
         });
         const landed = async () =>
           (await container.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
-        await warmUp(kafka, topic, purchase);
-        await until(
-          async () => (await landed()) >= warmRecords,
-          () => status(worker, `sink-${tasks}`),
-        );
-        load = loadavg()[0] ?? 0;
-        started = performance.now();
-        startedUs = monotonicUs();
-        startedCpu = cpuUs(processes);
-        filled = await fill(kafka, topic, purchase);
-        await until(
-          async () => (await landed()) >= records + warmRecords,
-          () => status(worker, `sink-${tasks}`),
-        );
-        cpu = cpuPerRecord(processes, startedCpu);
-        rows.push({
-          layout,
-          round,
-          load,
-          flow: 'Kafka → Cosmos sink (records)',
+        await timeSink(
+          'Kafka → Cosmos sink (records)',
+          'cosmos-sink',
           tasks,
-          seconds: (performance.now() - started) / 1000,
-          fillSeconds: filled / 1000,
-          cpuUsPerRecord: cpu.total,
-        });
-        trace(`cosmos-sink-${tasks}`, startedUs, cpu.detail);
-        await remove(worker, `sink-${tasks}`);
+          `sink-${tasks}`,
+          topic,
+          purchase,
+          landed,
+        );
       }
 
       if (flows.includes('cosmos-source')) {
@@ -364,10 +385,10 @@ async function runFlows(
         }
         const sourceTopic = `${prefix}-users-${tasks}`;
         await createTopic(kafka, sourceTopic);
-        load = loadavg()[0] ?? 0;
-        started = performance.now();
-        startedUs = monotonicUs();
-        startedCpu = cpuUs(processes);
+        const load = loadavg()[0] ?? 0;
+        const started = performance.now();
+        const startedUs = monotonicUs();
+        const startedCpu = cpuUs(processes);
         await put(worker, `source-${tasks}`, {
           'connector.class': 'com.azure.cosmos.kafka.connect.CosmosSourceConnector',
           'tasks.max': String(tasks),
@@ -382,7 +403,7 @@ async function runFlows(
           async () =>
             `${await topicSize(kafka, sourceTopic)} records; ${await status(worker, `source-${tasks}`)}`,
         );
-        cpu = cpuPerRecord(processes, startedCpu);
+        const cpu = cpuPerRecord(processes, startedCpu);
         rows.push({
           layout,
           round,
@@ -424,33 +445,15 @@ async function runFlows(
           'max.batch.size': '500',
         });
         const indexed = () => searchClient(entry, index).getDocumentsCount();
-        await warmUp(kafka, searchTopic, user);
-        await until(
-          async () => (await indexed()) >= warmRecords,
-          () => status(worker, `search-${tasks}`),
-        );
-        load = loadavg()[0] ?? 0;
-        started = performance.now();
-        startedUs = monotonicUs();
-        startedCpu = cpuUs(processes);
-        filled = await fill(kafka, searchTopic, user);
-        await until(
-          async () => (await indexed()) >= records + warmRecords,
-          () => status(worker, `search-${tasks}`),
-        );
-        cpu = cpuPerRecord(processes, startedCpu);
-        rows.push({
-          layout,
-          round,
-          load,
-          flow: 'Kafka → Search sink (documents)',
+        await timeSink(
+          'Kafka → Search sink (documents)',
+          'search-sink',
           tasks,
-          seconds: (performance.now() - started) / 1000,
-          fillSeconds: filled / 1000,
-          cpuUsPerRecord: cpu.total,
-        });
-        trace(`search-sink-${tasks}`, startedUs, cpu.detail);
-        await remove(worker, `search-${tasks}`);
+          `search-${tasks}`,
+          searchTopic,
+          user,
+          indexed,
+        );
       }
     }
   } finally {
